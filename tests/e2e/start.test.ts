@@ -1,0 +1,120 @@
+// `npm start` as a person uses it: the command brings the platform up and prints the page URL;
+// headless Chromium opens it, the page signs in anonymously and shows `ok` from `health`; Ctrl-C
+// (SIGINT to the process group) shuts everything down cleanly.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { ROOT } from "../../tools/emulators/environment.ts";
+import { launchChromium } from "../support/chromium.ts";
+
+let platform: ChildProcess | undefined;
+let output = "";
+/** Settles when npm and everything holding its output (launcher, emulators, watchers) is gone. */
+let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+let browser: Browser | undefined;
+
+function waitForOutput(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      const match = pattern.exec(output);
+      if (match) resolve(match);
+      return Boolean(match);
+    };
+    if (check()) return;
+    const timer = setTimeout(() => {
+      reject(new Error(`npm start never printed ${pattern}:\n${output}`));
+    }, timeoutMs);
+    platform?.stdout?.on("data", () => {
+      if (check()) clearTimeout(timer);
+    });
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`npm start ended (${code ?? signal}) before printing ${pattern}:\n${output}`));
+    });
+  });
+}
+
+/** Ctrl-C: SIGINT to the whole process group, as a terminal sends it. */
+function stopPlatform(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (platform?.pid && platform.exitCode === null && platform.signalCode === null) {
+    try {
+      process.kill(-platform.pid, "SIGINT");
+    } catch {
+      // the group is already gone
+    }
+  }
+  return exited;
+}
+
+async function isListening(url: string): Promise<boolean> {
+  return fetch(url).then(
+    () => true,
+    () => false,
+  );
+}
+
+beforeAll(() => {
+  platform = spawn("npm", ["start"], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: process.env,
+  });
+  const child = platform;
+  exited = new Promise((resolve) => {
+    child.on("close", (code, signal) => {
+      resolve({ code, signal });
+    });
+  });
+  const collect = (chunk: Buffer): void => {
+    output += chunk.toString();
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stopPlatform();
+});
+
+describe("npm start", () => {
+  let pageUrl: string;
+
+  it("starts the emulators and prints the page URL", async () => {
+    const [, url] = await waitForOutput(/Malipo is running[\s\S]*?Page\s+(http:\/\/\S+)/, 180_000);
+    pageUrl = url!;
+    expect(pageUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(output).toContain("Firestore Emulator was started");
+    expect(output).toContain("Pub/Sub Emulator logging to pubsub-debug.log");
+    expect(output).toMatch(/functions\[africa-south1-health\]: http function initialized/);
+  });
+
+  it("serves a page that signs in anonymously and shows ok from health", async () => {
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await page.goto(pageUrl);
+    const status = page.locator('#health-status[data-state="ok"]');
+    await status.waitFor({ timeout: 30_000 });
+    expect(await status.textContent()).toBe("ok");
+    await page.locator("#session", { hasText: "anonymous visitor" }).waitFor({ timeout: 30_000 });
+    expect(await page.locator("#health-firestore").textContent()).toBe("ok");
+    expect(await page.locator("#problem").isHidden()).toBe(true);
+    const shots = path.join(ROOT, "test-results");
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: path.join(shots, "status-page.png"), fullPage: true });
+  });
+
+  it("stops cleanly on Ctrl-C and frees its ports", async () => {
+    const { code, signal } = await stopPlatform();
+    // npm re-raises the SIGINT it received once its script has exited; the launcher exits 0.
+    expect(code === 0 || signal === "SIGINT", `code ${code}, signal ${signal}`).toBe(true);
+    expect(output).toContain("Shutting down emulators.");
+    expect(output).not.toMatch(/stopped \(exit \d+\); stopping the rest/);
+    expect(await isListening(pageUrl)).toBe(false);
+  });
+});

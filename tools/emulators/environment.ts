@@ -1,0 +1,91 @@
+// Everything the Firebase emulators need from this machine, gathered once before they start:
+// the Node major the functions are deployed on, a Java >= 21, the gcloud emulator components,
+// and whether the Emulator UI can run. Each problem becomes one readable sentence.
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+import { emulatorBinaryOverrides } from "./gcloud.ts";
+import { findJava, type JavaRuntime } from "./java.ts";
+import { decideEmulatorUi, type UiDecision } from "./ui.ts";
+
+export const ROOT = path.resolve(import.meta.dirname, "..", "..");
+/** The emulators always run against this demo project: no credentials, no real resources. */
+export const EMULATOR_PROJECT = "demo-malipo";
+
+export class LaunchError extends Error {
+  override name = "LaunchError";
+}
+
+export interface EmulatorEnvironment {
+  readonly env: NodeJS.ProcessEnv;
+  readonly java: JavaRuntime;
+  readonly notes: readonly string[];
+  /** The firebase.json to hand firebase-tools (a derived copy when the UI must stay off). */
+  readonly configPath: string;
+  readonly ui: UiDecision;
+}
+
+/** The Node major the functions deploy on, from functions/package.json `engines.node`. */
+export function deployedNodeMajor(): number {
+  const manifest: unknown = JSON.parse(readFileSync(path.join(ROOT, "functions", "package.json"), "utf8"));
+  const engine = (manifest as { engines?: { node?: unknown } }).engines?.node;
+  const major = typeof engine === "string" ? Number.parseInt(engine, 10) : Number.NaN;
+  if (!Number.isInteger(major)) throw new LaunchError('functions/package.json must declare engines.node, e.g. "22".');
+  return major;
+}
+
+export function checkNodeMajor(current: string = process.versions.node): void {
+  const wanted = deployedNodeMajor();
+  const major = Number.parseInt(current, 10);
+  if (major !== wanted) {
+    throw new LaunchError(
+      `The functions deploy on Node.js ${wanted} but this is Node.js ${current}: run through npm (npm start, npm test), which uses the Node ${wanted} installed in node_modules, or install Node.js ${wanted}.`,
+    );
+  }
+}
+
+/** firebase.json with the Emulator UI turned off, written beside it so relative paths still hold. */
+function configWithoutUi(): string {
+  const config = JSON.parse(readFileSync(path.join(ROOT, "firebase.json"), "utf8")) as {
+    emulators?: Record<string, unknown>;
+  };
+  const emulators = config.emulators ?? {};
+  const derived = { ...config, emulators: { ...emulators, ui: { ...(emulators.ui ?? {}), enabled: false } } };
+  const target = path.join(ROOT, "firebase.local.json");
+  writeFileSync(target, `${JSON.stringify(derived, null, 2)}\n`);
+  return target;
+}
+
+export async function prepareEmulatorEnvironment(
+  options: { wantUi: boolean },
+  base: NodeJS.ProcessEnv = process.env,
+): Promise<EmulatorEnvironment> {
+  checkNodeMajor();
+  const search = findJava(base);
+  if (!search.found) throw new LaunchError(search.message);
+  const { java } = search;
+  const binaries = emulatorBinaryOverrides(base);
+  const ui: UiDecision = options.wantUi
+    ? await decideEmulatorUi(base)
+    : { enabled: false, reason: "not started for this command" };
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    ...binaries.env,
+    JAVA_HOME: java.home,
+    PATH: [java.binDir, path.dirname(process.execPath), base.PATH ?? ""].filter(Boolean).join(path.delimiter),
+    // The Admin SDK otherwise probes the GCE metadata server for credentials and a project id,
+    // which only costs time (and a network attempt) when everything is an emulator.
+    METADATA_SERVER_DETECTION: "none",
+  };
+  return {
+    env,
+    java,
+    notes: [
+      `Java ${java.major}: ${java.executable} (from ${java.source})`,
+      ...binaries.notes,
+      `Emulator UI: ${ui.reason}`,
+    ],
+    configPath: options.wantUi && !ui.enabled ? configWithoutUi() : path.join(ROOT, "firebase.json"),
+    ui,
+  };
+}

@@ -1,0 +1,190 @@
+// The one way Malipo runs against the Firebase Local Emulator Suite.
+//
+//   node tools/run.ts start             the local platform: builds and watches the functions and
+//                                       the hosted pages, starts the emulators, prints the URLs
+//   node tools/run.ts test              unit tests, then the emulator-backed tests under
+//                                       `firebase emulators:exec`, then the end-to-end tests
+//   node tools/run.ts exec -- CMD...    any command under `firebase emulators:exec`
+//
+// npm start, npm test and CI all come through here, so they share one emulator set-up.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+import {
+  EMULATOR_PROJECT,
+  LaunchError,
+  prepareEmulatorEnvironment,
+  ROOT,
+  type EmulatorEnvironment,
+} from "./emulators/environment.ts";
+import { run, shellQuote, startService, Supervisor } from "./emulators/processes.ts";
+
+/** The file a package declares as its command `name` (its package.json `bin`). */
+function binOf(pkg: string, name: string): string {
+  const manifestPath = createRequire(import.meta.url).resolve(`${pkg}/package.json`);
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { bin?: string | Record<string, string> };
+  const relative = typeof manifest.bin === "string" ? manifest.bin : manifest.bin?.[name];
+  if (!relative) throw new LaunchError(`${pkg} declares no "${name}" command: run npm ci.`);
+  return path.join(path.dirname(manifestPath), relative);
+}
+
+const bin = {
+  firebase: binOf("firebase-tools", "firebase"),
+  tsc: binOf("typescript", "tsc"),
+  vite: binOf("vite", "vite"),
+  vitest: binOf("vitest", "vitest"),
+};
+const node = process.execPath;
+const EXEC_EMULATORS = "auth,firestore,functions,pubsub,hosting";
+
+interface Listen {
+  readonly host: string;
+  readonly port: number;
+}
+
+function emulatorConfig(): Record<string, Listen | undefined> {
+  const config = JSON.parse(readFileSync(path.join(ROOT, "firebase.json"), "utf8")) as {
+    emulators?: Record<string, Listen | undefined>;
+  };
+  return config.emulators ?? {};
+}
+
+function announce(prepared: EmulatorEnvironment): void {
+  for (const note of prepared.notes) console.log(`[malipo] ${note}`);
+}
+
+function firebaseArgs(prepared: EmulatorEnvironment, command: string): string[] {
+  return [bin.firebase, command, "--project", EMULATOR_PROJECT, "--config", prepared.configPath];
+}
+
+function vitest(project: string, env: NodeJS.ProcessEnv): Promise<number> {
+  return run(node, [bin.vitest, "run", "--project", project], { env, cwd: ROOT });
+}
+
+async function test(): Promise<number> {
+  const unit = await vitest("unit", process.env);
+  if (unit !== 0) return unit;
+  const prepared = await prepareEmulatorEnvironment({ wantUi: false });
+  announce(prepared);
+  const script = shellQuote([node, bin.vitest, "run", "--project", "emulator"]);
+  const emulator = await run(node, [...firebaseArgs(prepared, "emulators:exec"), "--only", EXEC_EMULATORS, script], {
+    env: prepared.env,
+    cwd: ROOT,
+  });
+  if (emulator !== 0) return emulator;
+  return vitest("e2e", process.env);
+}
+
+async function exec(command: readonly string[]): Promise<number> {
+  if (command.length === 0)
+    throw new LaunchError("exec needs a command: node tools/run.ts exec -- <command> [args...]");
+  const prepared = await prepareEmulatorEnvironment({ wantUi: false });
+  announce(prepared);
+  return run(node, [...firebaseArgs(prepared, "emulators:exec"), "--only", EXEC_EMULATORS, shellQuote(command)], {
+    env: prepared.env,
+    cwd: ROOT,
+  });
+}
+
+function printUrls(prepared: EmulatorEnvironment): void {
+  const emulators = emulatorConfig();
+  const url = (name: string): string => {
+    const listen = emulators[name];
+    return listen ? `http://${listen.host}:${listen.port}` : "(not configured)";
+  };
+  const lines = [
+    "",
+    "Malipo is running. Press Ctrl-C to stop.",
+    `  Page          ${url("hosting")}/`,
+    `  Emulator UI   ${prepared.ui.enabled ? url("ui") : `off (${prepared.ui.reason})`}`,
+    `  Functions     ${url("functions")}/${EMULATOR_PROJECT}/africa-south1/<name>`,
+    `  Firestore     ${url("firestore")}`,
+    `  Auth          ${url("auth")}`,
+    `  Pub/Sub       ${url("pubsub")}`,
+    "",
+  ];
+  console.log(lines.join("\n"));
+}
+
+// firebase-tools shuts its emulators down cleanly on SIGINT; the watchers just end.
+const STOP_SIGNALS: Record<string, NodeJS.Signals> = { emulators: "SIGINT" };
+
+async function start(): Promise<number> {
+  const prepared = await prepareEmulatorEnvironment({ wantUi: true });
+  announce(prepared);
+  const supervisor = new Supervisor();
+  const stop = (): void => {
+    supervisor.stop(STOP_SIGNALS);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  try {
+    const watchers = [
+      supervisor.add(
+        startService(
+          "functions",
+          node,
+          [bin.tsc, "-p", "functions/tsconfig.build.json", "--watch", "--preserveWatchOutput"],
+          {
+            env: process.env,
+            cwd: ROOT,
+            readyWhen: /Watching for file changes/,
+            prefix: "[functions build]",
+          },
+        ),
+      ),
+      supervisor.add(
+        startService("hosting", node, [bin.vite, "build", "--watch"], {
+          env: process.env,
+          cwd: path.join(ROOT, "hosting"),
+          readyWhen: /built in/,
+          prefix: "[hosting build]",
+        }),
+      ),
+    ];
+    // The emulators load what the first builds wrote.
+    await supervisor.unlessExit(Promise.all(watchers.map((watcher) => watcher.ready)));
+    const emulators = supervisor.add(
+      startService("emulators", node, firebaseArgs(prepared, "emulators:start"), {
+        env: prepared.env,
+        cwd: ROOT,
+        readyWhen: /All emulators ready/,
+      }),
+    );
+    await supervisor.unlessExit(emulators.ready);
+    printUrls(prepared);
+    const { service, code } = await supervisor.firstExit();
+    throw new Error(`${service.name} stopped (exit ${code})`);
+  } catch (error) {
+    const failed = !supervisor.stopping;
+    if (failed) console.error(`[malipo] ${error instanceof Error ? error.message : String(error)}; stopping the rest.`);
+    await supervisor.shutdown(STOP_SIGNALS);
+    return failed ? 1 : 0;
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "start":
+      return start();
+    case "test":
+      return test();
+    case "exec":
+      return exec(rest[0] === "--" ? rest.slice(1) : rest);
+    default:
+      throw new LaunchError("usage: node tools/run.ts start | test | exec -- <command> [args...]");
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof LaunchError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  },
+);

@@ -1,0 +1,37 @@
+import { defineConfig } from "vitest/config";
+
+// Three projects, run in this order by `npm test` (tools/run.ts):
+//   unit      pure logic, no emulators
+//   emulator  *.emulator.test.ts, inside `firebase emulators:exec`
+//   e2e       the local platform as a person uses it: `npm start` and headless Chromium
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["{tools,functions/src,hosting/src,tests}/**/*.test.ts"],
+          exclude: ["**/*.emulator.test.ts", "tests/e2e/**", "**/node_modules/**"],
+        },
+      },
+      {
+        test: {
+          name: "emulator",
+          include: ["**/*.emulator.test.ts"],
+          exclude: ["**/node_modules/**"],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["tests/e2e/**/*.test.ts"],
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
