@@ -18,7 +18,7 @@ import {
   ROOT,
   type EmulatorEnvironment,
 } from "./emulators/environment.ts";
-import { run, shellQuote, startService, Supervisor } from "./emulators/processes.ts";
+import { run, shellQuote, startService, Supervisor, type Service } from "./emulators/processes.ts";
 
 /** The file a package declares as its command `name` (its package.json `bin`). */
 function binOf(pkg: string, name: string): string {
@@ -36,6 +36,7 @@ const bin = {
   vitest: binOf("vitest", "vitest"),
 };
 const node = process.execPath;
+const SANDBOX_MAIN = path.join(ROOT, "sandbox", "src", "main.ts");
 const EXEC_EMULATORS = "auth,firestore,functions,pubsub,hosting";
 
 interface Listen {
@@ -58,6 +59,33 @@ function firebaseArgs(prepared: EmulatorEnvironment, command: string): string[] 
   return [bin.firebase, command, "--project", EMULATOR_PROJECT, "--config", prepared.configPath];
 }
 
+/** The provider simulators; tests use a short customer delay to keep the suite quick. */
+function startSandbox(env: NodeJS.ProcessEnv): Service {
+  return startService("sandbox", node, [SANDBOX_MAIN], {
+    env,
+    cwd: ROOT,
+    readyWhen: /Sandbox ready/,
+    prefix: "[sandbox]",
+  });
+}
+
+const TEST_SANDBOX_ENV = { SANDBOX_CALLBACK_DELAY_MS: "300", SANDBOX_TIMEOUT_HOLD_MS: "6000" };
+
+/** Runs `script` under `firebase emulators:exec` with the simulators up for its whole duration. */
+async function execWithSandbox(prepared: EmulatorEnvironment, script: string): Promise<number> {
+  const sandbox = startSandbox({ ...process.env, ...TEST_SANDBOX_ENV });
+  try {
+    await sandbox.ready;
+    return await run(node, [...firebaseArgs(prepared, "emulators:exec"), "--only", EXEC_EMULATORS, script], {
+      env: prepared.env,
+      cwd: ROOT,
+    });
+  } finally {
+    sandbox.child.kill("SIGTERM");
+    await sandbox.exited;
+  }
+}
+
 function vitest(project: string, env: NodeJS.ProcessEnv): Promise<number> {
   return run(node, [bin.vitest, "run", "--project", project], { env, cwd: ROOT });
 }
@@ -67,11 +95,7 @@ async function test(): Promise<number> {
   if (unit !== 0) return unit;
   const prepared = await prepareEmulatorEnvironment({ wantUi: false });
   announce(prepared);
-  const script = shellQuote([node, bin.vitest, "run", "--project", "emulator"]);
-  const emulator = await run(node, [...firebaseArgs(prepared, "emulators:exec"), "--only", EXEC_EMULATORS, script], {
-    env: prepared.env,
-    cwd: ROOT,
-  });
+  const emulator = await execWithSandbox(prepared, shellQuote([node, bin.vitest, "run", "--project", "emulator"]));
   if (emulator !== 0) return emulator;
   return vitest("e2e", process.env);
 }
@@ -81,10 +105,7 @@ async function exec(command: readonly string[]): Promise<number> {
     throw new LaunchError("exec needs a command: node tools/run.ts exec -- <command> [args...]");
   const prepared = await prepareEmulatorEnvironment({ wantUi: false });
   announce(prepared);
-  return run(node, [...firebaseArgs(prepared, "emulators:exec"), "--only", EXEC_EMULATORS, shellQuote(command)], {
-    env: prepared.env,
-    cwd: ROOT,
-  });
+  return execWithSandbox(prepared, shellQuote(command));
 }
 
 function printUrls(prepared: EmulatorEnvironment): void {
@@ -120,6 +141,7 @@ async function start(): Promise<number> {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   try {
+    supervisor.add(startSandbox(process.env));
     const watchers = [
       supervisor.add(
         startService(

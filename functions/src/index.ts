@@ -1,15 +1,100 @@
 // Wiring only: each export binds a trigger to a handler that lives with its feature.
 import { setGlobalOptions } from "firebase-functions/v2";
-import { onRequest } from "firebase-functions/v2/https";
+import { onDocumentCreated, onDocumentWritten } from "firebase-functions/v2/firestore";
+import { onCall, onRequest } from "firebase-functions/v2/https";
+import { onSchedule } from "firebase-functions/v2/scheduler";
 
+import { handleCallable } from "./core/callable.js";
+import { IOTEC_SECRETS, MPESA_SECRETS, params, secrets } from "./core/config.js";
 import { db } from "./core/firebase.js";
 import { REGION } from "./core/region.js";
 import { codeVersion } from "./core/version.js";
+import { deliverMail } from "./mail/send.js";
 import { createHealthHandler, probeFirestore } from "./operations/health.js";
+import { createCallbackHandler } from "./payments/callbacks.js";
+import { createPayment as createPaymentHandler } from "./payments/create-payment.js";
+import { onPaymentStatusChange } from "./payments/notifications.js";
+import { reconcileStuckPayments } from "./payments/reconcile.js";
+import { paymentSchema } from "./payments/records.js";
+import { createPaymentInput, verifyPaymentCodeInput } from "./payments/schemas.js";
+import { verifyPaymentCode as verifyPaymentCodeHandler } from "./payments/verify-code.js";
+import { collectionProvider, PROVIDER_SECRETS } from "./providers/registry.js";
 
 setGlobalOptions({ region: REGION });
 
 export const health = onRequest(
   { cors: false, memory: "256MiB", maxInstances: 5 },
   createHealthHandler({ probe: () => probeFirestore(db()), version: codeVersion }),
+);
+
+export const createPayment = onCall(
+  { secrets: PROVIDER_SECRETS, timeoutSeconds: 60 },
+  handleCallable("createPayment", createPaymentInput, (input, caller) =>
+    createPaymentHandler(input, caller, {
+      db: db(),
+      provider: collectionProvider,
+      allowSandboxPayers: params.allowSandboxPayers.value(),
+      now: Date.now,
+    }),
+  ),
+);
+
+export const verifyPaymentCode = onCall(
+  {},
+  handleCallable("verifyPaymentCode", verifyPaymentCodeInput, (input, caller) =>
+    verifyPaymentCodeHandler(input, caller, { db: db(), now: Date.now }),
+  ),
+);
+
+// Daraja needs HTTP 200 with ResultCode 0, or it keeps retrying.
+export const mpesaCallback = onRequest(
+  { secrets: MPESA_SECRETS, cors: false },
+  createCallbackHandler({
+    db,
+    provider: () => collectionProvider("mpesa"),
+    acknowledge: (res) => {
+      res.status(200).json({ ResultCode: 0, ResultDesc: "Accepted" });
+    },
+  }),
+);
+
+export const iotecCallback = onRequest(
+  { secrets: IOTEC_SECRETS, cors: false },
+  createCallbackHandler({
+    db,
+    provider: () => collectionProvider("iotec"),
+    acknowledge: (res) => {
+      res.status(200).json({ received: true });
+    },
+  }),
+);
+
+export const onPaymentWritten = onDocumentWritten("payments/{paymentId}", async (event) => {
+  const parse = (data: unknown) => (data === undefined ? undefined : paymentSchema.parse(data));
+  await onPaymentStatusChange(
+    db(),
+    event.params.paymentId,
+    parse(event.data?.before.data()),
+    parse(event.data?.after.data()),
+    event.id,
+  );
+});
+
+export const sendMail = onDocumentCreated(
+  { document: "mail/{mailId}", secrets: [secrets.sendgridApiKey] },
+  async (event) => {
+    if (!event.data) return;
+    await deliverMail(event.data.ref, {
+      db: db(),
+      apiKey: secrets.sendgridApiKey.value(),
+      from: params.mailFrom.value(),
+    });
+  },
+);
+
+export const reconcilePayments = onSchedule(
+  { schedule: "every 5 minutes", secrets: PROVIDER_SECRETS, timeoutSeconds: 300 },
+  async () => {
+    await reconcileStuckPayments({ db: db(), provider: collectionProvider, now: Date.now });
+  },
 );

@@ -1,7 +1,7 @@
 // Everything the Firebase emulators need from this machine, gathered once before they start:
 // the Node major the functions are deployed on, a Java >= 21, the gcloud emulator components,
 // and whether the Emulator UI can run. Each problem becomes one readable sentence.
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { emulatorBinaryOverrides } from "./gcloud.ts";
@@ -56,11 +56,23 @@ function configWithoutUi(): string {
   return target;
 }
 
+/**
+ * The Functions emulator reads secrets from functions/.secret.local (git-ignored). When there is
+ * none, it is created from the committed example, whose values open only the local simulators.
+ */
+export function ensureLocalSecrets(): string | undefined {
+  const target = path.join(ROOT, "functions", ".secret.local");
+  if (existsSync(target)) return undefined;
+  copyFileSync(path.join(ROOT, "functions", ".secret.local.example"), target);
+  return "created functions/.secret.local from .secret.local.example (simulator credentials only)";
+}
+
 export async function prepareEmulatorEnvironment(
   options: { wantUi: boolean },
   base: NodeJS.ProcessEnv = process.env,
 ): Promise<EmulatorEnvironment> {
   checkNodeMajor();
+  const secretsNote = ensureLocalSecrets();
   const search = findJava(base);
   if (!search.found) throw new LaunchError(search.message);
   const { java } = search;
@@ -84,6 +96,7 @@ export async function prepareEmulatorEnvironment(
       `Java ${java.major}: ${java.executable} (from ${java.source})`,
       ...binaries.notes,
       `Emulator UI: ${ui.reason}`,
+      ...(secretsNote ? [secretsNote] : []),
     ],
     configPath: options.wantUi && !ui.enabled ? configWithoutUi() : path.join(ROOT, "firebase.json"),
     ui,

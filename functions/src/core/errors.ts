@@ -1,0 +1,39 @@
+// Malipo's one error taxonomy. Domain code throws AppError with a code from this closed set and a
+// message written for the person who must fix the input; the edge (core/callable.ts, HTTP
+// handlers) converts it. Anything else is a bug: logged in full, surfaced as `internal` only.
+import type { FunctionsErrorCode } from "firebase-functions/v2/https";
+
+export type AppErrorCode = Extract<
+  FunctionsErrorCode,
+  | "invalid-argument"
+  | "not-found"
+  | "already-exists"
+  | "failed-precondition"
+  | "resource-exhausted"
+  | "permission-denied"
+  | "unauthenticated"
+  | "unavailable"
+  | "deadline-exceeded"
+>;
+
+export class AppError extends Error {
+  override name = "AppError";
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    readonly details?: Readonly<Record<string, unknown>>,
+  ) {
+    super(message);
+  }
+}
+
+/** Readable `field: problem` sentences from a zod error, without echoing the rejected values. */
+export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 5)
+    .map((issue) => {
+      const field = issue.path.map(String).join(".");
+      return field ? `${field}: ${issue.message}` : issue.message;
+    })
+    .join("; ");
+}

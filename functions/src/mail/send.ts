@@ -1,0 +1,62 @@
+// The mail collection: every email is a mail/{id} document; this trigger sends it with SendGrid
+// when an API key is configured and records the outcome on the document. Without a key (local
+// runs) it records that nothing was sent, so the content stays inspectable.
+import sendgrid from "@sendgrid/mail";
+import { FieldValue, type DocumentReference, type Firestore } from "firebase-admin/firestore";
+import { logger } from "firebase-functions";
+import { z } from "zod";
+
+const mailSchema = z.object({
+  to: z.string(),
+  message: z.object({ subject: z.string(), text: z.string(), html: z.string() }),
+});
+
+export interface MailDeps {
+  readonly db: Firestore;
+  readonly apiKey: string;
+  readonly from: string;
+  readonly send?: (message: sendgrid.MailDataRequired) => Promise<unknown>;
+}
+
+/** Claims the document (so a redelivered trigger never sends twice), sends, records the outcome. */
+export async function deliverMail(ref: DocumentReference, deps: MailDeps): Promise<void> {
+  const claimed = await deps.db.runTransaction(async (tx) => {
+    const snapshot = await tx.get(ref);
+    if (!snapshot.exists || snapshot.get("delivery") !== undefined) return undefined;
+    const parsed = mailSchema.safeParse(snapshot.data());
+    if (!parsed.success) {
+      tx.update(ref, {
+        delivery: { state: "error", error: "malformed mail document", at: FieldValue.serverTimestamp() },
+      });
+      return undefined;
+    }
+    tx.update(ref, { delivery: { state: deps.apiKey ? "sending" : "not-sent", at: FieldValue.serverTimestamp() } });
+    return parsed.data;
+  });
+  if (!claimed) return;
+  if (!deps.apiKey) {
+    await ref.update({ "delivery.reason": "SENDGRID_API_KEY is not set: the message was recorded, not sent." });
+    return;
+  }
+  try {
+    const send =
+      deps.send ??
+      ((message: sendgrid.MailDataRequired) => {
+        sendgrid.setApiKey(deps.apiKey);
+        return sendgrid.send(message);
+      });
+    await send({
+      to: claimed.to,
+      from: deps.from,
+      subject: claimed.message.subject,
+      text: claimed.message.text,
+      html: claimed.message.html,
+    });
+    await ref.update({ delivery: { state: "sent", at: FieldValue.serverTimestamp() } });
+  } catch (error) {
+    logger.error("email not sent", { mailId: ref.id, error: error instanceof Error ? error.message : String(error) });
+    await ref.update({
+      delivery: { state: "error", error: "the email service refused the message", at: FieldValue.serverTimestamp() },
+    });
+  }
+}

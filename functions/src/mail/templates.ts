@@ -1,0 +1,61 @@
+// Email content: subject, plain text and HTML for each message Malipo sends.
+export interface MailMessage {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function layout(title: string, paragraphs: readonly string[]): string {
+  const body = paragraphs.map((p) => `<p style="margin:0 0 12px">${escapeHtml(p)}</p>`).join("");
+  return `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1b1f24;max-width:32rem;margin:auto;padding:16px"><h1 style="color:#0b6e4f;font-size:20px">${escapeHtml(title)}</h1>${body}<p style="color:#666;font-size:12px">Malipo payments</p></body></html>`;
+}
+
+function message(subject: string, title: string, paragraphs: readonly string[]): MailMessage {
+  return {
+    subject,
+    text: `${title}\n\n${paragraphs.join("\n\n")}\n\nMalipo payments\n`,
+    html: layout(title, paragraphs),
+  };
+}
+
+export interface ReceiptDetails {
+  readonly name: string | null;
+  readonly amount: string;
+  readonly provider: string;
+  readonly receipt: string | null;
+  readonly paymentId: string;
+  readonly paidAt: string;
+}
+
+export function receiptMail(details: ReceiptDetails): MailMessage {
+  return message(`Receipt: ${details.amount} paid`, `Thank you${details.name ? `, ${details.name}` : ""}!`, [
+    `We received ${details.amount} by ${details.provider} on ${details.paidAt}.`,
+    `${details.provider} receipt: ${details.receipt ?? "not given by the provider"}. Malipo payment: ${details.paymentId}.`,
+    "Keep this email as your receipt.",
+  ]);
+}
+
+export function failureMail(details: {
+  amount: string;
+  provider: string;
+  customerMessage: string;
+  paymentId: string;
+}): MailMessage {
+  return message(`Your ${details.amount} payment did not go through`, "Your payment did not go through", [
+    details.customerMessage,
+    `Amount: ${details.amount} by ${details.provider}. Malipo payment: ${details.paymentId}.`,
+    "You can try again at any time.",
+  ]);
+}
+
+export function codeMail(details: { code: string; minutes: number; paymentId: string }): MailMessage {
+  return message(`Your Malipo verification code: ${details.code}`, "Confirm your entry", [
+    `Your verification code is ${details.code}.`,
+    `Enter it on the payment page within ${details.minutes} minutes to confirm your entry. Never share this code.`,
+    `Malipo payment: ${details.paymentId}.`,
+  ]);
+}

@@ -1,0 +1,276 @@
+// createPayment: validate, decide (idempotency key, duplicate window, rate limits) and write the
+// pending record in one transaction, then call the provider outside any transaction, then record
+// what it said. Money properties: CORRECTNESS.md 1-3, 16, 17, 19.
+import { createHash } from "node:crypto";
+
+import { FieldValue, Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
+import { logger } from "firebase-functions";
+
+import type { Caller } from "../core/callable.js";
+import { AppError } from "../core/errors.js";
+import { consumeRateLimits } from "../core/rate-limit.js";
+import type { CollectionProvider, InitiateCollectionResult, ProviderName } from "../providers/collections.js";
+import { classifyHttpFailure, ProviderError, ProviderUnavailableError } from "../providers/errors.js";
+import { applyEarlyCallbacks, findEarlyCallbacks } from "./callbacks.js";
+import { formatMoney, toWholeMajor } from "./money.js";
+import { parsePayerPhone, type PayerCountry } from "./phone.js";
+import { paymentsCollection, type PaymentRecord, type PaymentView } from "./records.js";
+import type { CreatePaymentInput } from "./schemas.js";
+import { appendEvent, transition } from "./transitions.js";
+
+export interface PaymentDeps {
+  readonly db: Firestore;
+  readonly provider: (name: ProviderName) => CollectionProvider;
+  readonly allowSandboxPayers: boolean;
+  readonly now: () => number;
+}
+
+export const DUPLICATE_WINDOW_MS = 5 * 60_000;
+export const CREATE_LIMITS = { perUserPerMinute: 5, perIpPerMinute: 5 };
+const COUNTRY_FOR_CURRENCY: Readonly<Record<CreatePaymentInput["currency"], PayerCountry>> = { KES: "KE", UGX: "UG" };
+const PROVIDER_FOR_COUNTRY: Readonly<Record<PayerCountry, ProviderName>> = { KE: "mpesa", UG: "iotec" };
+const PROVIDER_LABEL: Readonly<Record<ProviderName, string>> = { mpesa: "M-Pesa", iotec: "MTN/Airtel mobile money" };
+/** Retries for failures that certainly did not reach the provider's payment API. */
+const RETRY_DELAYS_MS = [300, 900];
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+function checkProvider(input: CreatePaymentInput, provider: CollectionProvider, country: PayerCountry): void {
+  const label = PROVIDER_LABEL[provider.name];
+  if (provider.currency !== input.currency) {
+    throw new AppError(
+      "invalid-argument",
+      `currency: ${label} payments are in ${provider.currency}, not ${input.currency}.`,
+    );
+  }
+  if (PROVIDER_FOR_COUNTRY[country] !== provider.name) {
+    throw new AppError(
+      "invalid-argument",
+      `phone: ${label} needs a number from ${provider.name === "mpesa" ? "Kenya (+254)" : "Uganda (+256)"}.`,
+    );
+  }
+  if (input.amount < provider.limits.min || input.amount > provider.limits.max) {
+    throw new AppError(
+      "invalid-argument",
+      `amount: ${label} payments must be between ${formatMoney(provider.limits.min, provider.currency)} and ${formatMoney(provider.limits.max, provider.currency)}.`,
+    );
+  }
+  if (provider.currency === "KES") toWholeMajor(input.amount, "KES");
+}
+
+type Decision =
+  | { readonly kind: "created"; readonly payment: PaymentRecord; readonly ref: DocumentReference<PaymentRecord> }
+  | {
+      readonly kind: "existing";
+      readonly paymentId: string;
+    };
+
+export async function createPayment(
+  input: CreatePaymentInput,
+  caller: Caller,
+  deps: PaymentDeps,
+): Promise<PaymentView> {
+  const phone = parsePayerPhone(input.phone, COUNTRY_FOR_CURRENCY[input.currency], deps.allowSandboxPayers);
+  const provider = deps.provider(input.provider ?? PROVIDER_FOR_COUNTRY[phone.country]);
+  checkProvider(input, provider, phone.country);
+
+  const request = {
+    purpose: input.purpose,
+    amount: input.amount,
+    currency: input.currency,
+    phone: phone.e164,
+    provider: provider.name,
+    email: input.email ?? null,
+    name: input.name ?? null,
+    reference: input.reference ?? null,
+  };
+  const requestHash = sha256(JSON.stringify(request));
+  const { db } = deps;
+  const keyRef = db.collection("idempotencyKeys").doc(sha256(`${caller.uid}|${input.idempotencyKey}`));
+  const guardRef = db
+    .collection("paymentGuards")
+    .doc(sha256(`${caller.uid}|${phone.e164}|${input.amount}|${input.currency}|${input.purpose}`));
+
+  const decision = await db.runTransaction(async (tx): Promise<Decision> => {
+    const now = deps.now();
+    const [key, guard] = await Promise.all([tx.get(keyRef), tx.get(guardRef)]);
+    if (key.exists) {
+      if (key.get("requestHash") !== requestHash) {
+        throw new AppError(
+          "already-exists",
+          "idempotencyKey: this key was already used for a payment with different details. Use a new key for a new payment.",
+        );
+      }
+      return { kind: "existing", paymentId: key.get("paymentId") as string };
+    }
+    const guardUntil = guard.get("until") as Timestamp | undefined;
+    if (guardUntil && guardUntil.toMillis() > now) {
+      const open = await tx.get(paymentsCollection(db).doc(guard.get("paymentId") as string));
+      const status = open.data()?.status;
+      if (status === "pending" || status === "processing") {
+        // Same payer, amount and purpose within the window: the open payment, not a second charge.
+        tx.create(keyRef, {
+          uid: caller.uid,
+          paymentId: open.id,
+          requestHash,
+          createdAt: FieldValue.serverTimestamp(),
+        });
+        return { kind: "existing", paymentId: open.id };
+      }
+    }
+    await consumeRateLimits(
+      db,
+      tx,
+      [
+        { key: `createPayment:uid:${caller.uid}`, limit: CREATE_LIMITS.perUserPerMinute, windowMs: 60_000 },
+        { key: `createPayment:ip:${caller.ip}`, limit: CREATE_LIMITS.perIpPerMinute, windowMs: 60_000 },
+      ],
+      now,
+      "payment attempts",
+    );
+    const ref = paymentsCollection(db).doc();
+    const at = Timestamp.fromMillis(now);
+    const payment: PaymentRecord = {
+      uid: caller.uid,
+      ...request,
+      status: "pending",
+      providerReference: null,
+      receipt: null,
+      failureCode: null,
+      customerMessage: `Starting your ${PROVIDER_LABEL[provider.name]} payment…`,
+      idempotencyKey: input.idempotencyKey,
+      verified: false,
+      initiatedAt: null,
+      createdAt: at,
+      updatedAt: at,
+      settledAt: null,
+    };
+    tx.create(ref, payment);
+    tx.create(keyRef, { uid: caller.uid, paymentId: ref.id, requestHash, createdAt: at });
+    tx.set(guardRef, { paymentId: ref.id, until: Timestamp.fromMillis(now + DUPLICATE_WINDOW_MS) });
+    appendEvent(tx, ref, { type: "created", to: "pending", data: { ...request, ip: caller.ip } });
+    return { kind: "created", payment, ref };
+  });
+
+  if (decision.kind === "existing") return waitForInitiation(db, decision.paymentId, caller.uid);
+  return initiate(deps, provider, decision.ref, decision.payment);
+}
+
+async function callProvider(
+  provider: CollectionProvider,
+  ref: DocumentReference<PaymentRecord>,
+  payment: PaymentRecord,
+): Promise<InitiateCollectionResult> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await provider.initiate({
+        paymentId: ref.id,
+        amount: payment.amount,
+        currency: payment.currency,
+        phone: payment.phone,
+        payerName: payment.name ?? undefined,
+        reference: payment.reference ?? ref.id.slice(0, 12),
+        description:
+          payment.purpose === "entry" ? "Entry fee" : payment.purpose === "order" ? "Order" : "Wallet top up",
+      });
+    } catch (error) {
+      const failure = classifyHttpFailure(provider.name, error);
+      const untouched =
+        failure.kind === "rate-limited" || (failure instanceof ProviderUnavailableError && failure.notProcessed);
+      const delay = RETRY_DELAYS_MS[attempt];
+      if (!untouched || delay === undefined) throw failure;
+      logger.warn("provider refused before processing; retrying", {
+        paymentId: ref.id,
+        provider: provider.name,
+        kind: failure.kind,
+      });
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+async function initiate(
+  deps: PaymentDeps,
+  provider: CollectionProvider,
+  ref: DocumentReference<PaymentRecord>,
+  payment: PaymentRecord,
+): Promise<PaymentView> {
+  const { db } = deps;
+  let accepted: InitiateCollectionResult | undefined;
+  let failure: ProviderError | undefined;
+  try {
+    accepted = await callProvider(provider, ref, payment);
+  } catch (error) {
+    failure = error instanceof ProviderError ? error : classifyHttpFailure(provider.name, error);
+  }
+  const view = await db.runTransaction(async (tx) => {
+    const current = (await tx.get(ref)).data();
+    if (!current) throw new Error(`payment ${ref.id} vanished`);
+    const early = accepted ? await findEarlyCallbacks(db, tx, provider.name, accepted.providerReference) : [];
+    const initiated = { initiatedAt: FieldValue.serverTimestamp() };
+    if (current.status !== "pending") {
+      tx.update(ref, initiated);
+      return current;
+    }
+    if (accepted) {
+      const adopted = applyEarlyCallbacks(db, tx, ref, current, early, initiated);
+      if (adopted) return adopted;
+      const changes = { providerReference: accepted.providerReference, customerMessage: accepted.customerMessage };
+      transition(
+        tx,
+        ref,
+        current,
+        "processing",
+        changes,
+        {
+          type: "provider-accepted",
+          data: { providerReference: accepted.providerReference },
+        },
+        initiated,
+      );
+      return { ...current, ...changes, status: "processing" as const };
+    }
+    if (failure instanceof ProviderUnavailableError && !failure.notProcessed) {
+      // We cannot know whether the provider acted: stay pending for callback or re-query.
+      const customerMessage = `We are waiting for ${PROVIDER_LABEL[provider.name]} to confirm. This will update by itself; do not pay again.`;
+      tx.update(ref, { ...initiated, customerMessage });
+      appendEvent(tx, ref, { type: "provider-unknown", data: { error: failure.message } });
+      return { ...current, customerMessage };
+    }
+    const reason = failure ?? new ProviderUnavailableError("no result", "");
+    transition(
+      tx,
+      ref,
+      current,
+      "failed",
+      {
+        failureCode: `${provider.name}:${reason.kind}${reason.providerCode ? `:${reason.providerCode}` : ""}`,
+        customerMessage: reason.customerMessage,
+      },
+      {
+        type: "provider-refused",
+        data: { kind: reason.kind, code: reason.providerCode ?? null, error: reason.message },
+      },
+      initiated,
+    );
+    return { ...current, status: "failed" as const, customerMessage: reason.customerMessage };
+  });
+  logger.info("payment initiated", { paymentId: ref.id, provider: provider.name, status: view.status });
+  return { paymentId: ref.id, status: view.status, customerMessage: view.customerMessage };
+}
+
+/** A repeat call waits for the first call's provider answer, so every caller sees the same status. */
+async function waitForInitiation(db: Firestore, paymentId: string, uid: string): Promise<PaymentView> {
+  const ref = paymentsCollection(db).doc(paymentId);
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const payment = (await ref.get()).data();
+    if (payment?.uid !== uid) throw new AppError("not-found", "paymentId: no such payment for this user.");
+    if (payment.initiatedAt !== null || payment.status !== "pending" || Date.now() > deadline) {
+      return { paymentId, status: payment.status, customerMessage: payment.customerMessage };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}

@@ -1,0 +1,58 @@
+// The payment document and its Firestore converter: every read goes through the schema.
+import {
+  Timestamp,
+  type Firestore,
+  type FirestoreDataConverter,
+  type QueryDocumentSnapshot,
+} from "firebase-admin/firestore";
+import { z } from "zod";
+
+import { CURRENCIES, type Currency } from "./money.js";
+import { PAYMENT_STATUSES } from "./status.js";
+
+export const PURPOSES = ["order", "wallet-topup", "entry"] as const;
+export type Purpose = (typeof PURPOSES)[number];
+export const PROVIDERS = ["mpesa", "iotec"] as const;
+
+const timestamp = z.instanceof(Timestamp);
+
+export const paymentSchema = z.object({
+  uid: z.string(),
+  purpose: z.enum(PURPOSES),
+  provider: z.enum(PROVIDERS),
+  amount: z.number().int(),
+  currency: z.enum(Object.keys(CURRENCIES) as [Currency, ...Currency[]]),
+  phone: z.string(),
+  email: z.string().nullable(),
+  name: z.string().nullable(),
+  reference: z.string().nullable(),
+  status: z.enum(PAYMENT_STATUSES),
+  providerReference: z.string().nullable(),
+  receipt: z.string().nullable(),
+  failureCode: z.string().nullable(),
+  customerMessage: z.string(),
+  idempotencyKey: z.string(),
+  verified: z.boolean(),
+  /** When createPayment finished talking to the provider (accepted, refused or timed out). */
+  initiatedAt: timestamp.nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  settledAt: timestamp.nullable(),
+});
+export type PaymentRecord = z.infer<typeof paymentSchema>;
+
+export const paymentConverter: FirestoreDataConverter<PaymentRecord> = {
+  toFirestore: (payment) => payment,
+  fromFirestore: (snapshot: QueryDocumentSnapshot) => paymentSchema.parse(snapshot.data()),
+};
+
+export function paymentsCollection(db: Firestore) {
+  return db.collection("payments").withConverter(paymentConverter);
+}
+
+/** What callers of createPayment see. */
+export interface PaymentView {
+  readonly paymentId: string;
+  readonly status: PaymentRecord["status"];
+  readonly customerMessage: string;
+}

@@ -1,0 +1,62 @@
+// Callable inputs, validated at the edge with messages a person can act on.
+import { z } from "zod";
+
+import { PROVIDERS, PURPOSES } from "./records.js";
+
+const MAX_AMOUNT_MINOR = 1_000_000_000;
+
+export const createPaymentInput = z
+  .object({
+    idempotencyKey: z
+      .string({ error: "must be a string" })
+      .min(8, "must be at least 8 characters (use a UUID)")
+      .max(100, "must be at most 100 characters")
+      .regex(/^[A-Za-z0-9_-]+$/, "may contain only letters, digits, '-' and '_'"),
+    purpose: z.enum(PURPOSES, { error: `must be one of: ${PURPOSES.join(", ")}` }),
+    amount: z
+      .number({ error: "must be a number of minor units (e.g. 10000 for KES 100.00)" })
+      .int("must be a whole number of minor units (e.g. 10000 for KES 100.00), not a fraction")
+      .positive("must be greater than zero")
+      .max(MAX_AMOUNT_MINOR, "is larger than any single mobile money payment"),
+    currency: z.enum(["KES", "UGX"], { error: "must be KES (M-Pesa, Kenya) or UGX (MTN/Airtel, Uganda)" }),
+    phone: z
+      .string({ error: "must be the payer's mobile number as text" })
+      .min(7, "is too short for a mobile number")
+      .max(20, "is too long for a mobile number"),
+    email: z.email({ error: "must be a valid email address" }).max(254, "must be at most 254 characters").optional(),
+    name: z
+      .string({ error: "must be text" })
+      .trim()
+      .min(1, "must not be empty")
+      .max(100, "must be at most 100 characters")
+      .optional(),
+    provider: z.enum(PROVIDERS, { error: `must be one of: ${PROVIDERS.join(", ")}` }).optional(),
+    reference: z
+      .string({ error: "must be text" })
+      .max(64, "must be at most 64 characters")
+      .regex(/^[A-Za-z0-9 _#/-]*$/, "may contain only letters, digits, spaces and - _ # /")
+      .optional(),
+  })
+  .strict()
+  .superRefine((input, context) => {
+    if (input.purpose === "entry" && !input.email) {
+      context.addIssue({
+        code: "custom",
+        path: ["email"],
+        message: "is required for an entry payment: the verification code is sent there",
+      });
+    }
+  });
+export type CreatePaymentInput = z.infer<typeof createPaymentInput>;
+
+export const verifyPaymentCodeInput = z
+  .object({
+    paymentId: z
+      .string({ error: "must be the payment id returned by createPayment" })
+      .regex(/^[A-Za-z0-9]{10,40}$/, "must be the payment id returned by createPayment"),
+    code: z
+      .string({ error: "must be the 6-digit code from the email" })
+      .regex(/^\d{6}$/, "must be the 6-digit code from the email"),
+  })
+  .strict();
+export type VerifyPaymentCodeInput = z.infer<typeof verifyPaymentCodeInput>;

@@ -1,0 +1,78 @@
+// verifyPaymentCode: the payer of a paid entry confirms their email with the 6-digit code.
+// At most CODE_MAX_ATTEMPTS tries; a wrong try is counted (committed) before the error is thrown.
+import { timingSafeEqual } from "node:crypto";
+
+import { FieldValue, type Firestore, type Timestamp } from "firebase-admin/firestore";
+
+import type { Caller } from "../core/callable.js";
+import { AppError } from "../core/errors.js";
+import { CODE_MAX_ATTEMPTS, hashCode } from "./notifications.js";
+import { paymentsCollection } from "./records.js";
+import type { VerifyPaymentCodeInput } from "./schemas.js";
+import { appendEvent } from "./transitions.js";
+
+type Outcome =
+  | { readonly kind: "verified" }
+  | { readonly kind: "wrong"; readonly attemptsLeft: number }
+  | { readonly kind: "error"; readonly error: AppError };
+
+export async function verifyPaymentCode(
+  input: VerifyPaymentCodeInput,
+  caller: Caller,
+  deps: { db: Firestore; now: () => number },
+): Promise<{ paymentId: string; verified: true }> {
+  const { db } = deps;
+  const paymentRef = paymentsCollection(db).doc(input.paymentId);
+  const codeRef = db.collection("paymentCodes").doc(input.paymentId);
+  const outcome = await db.runTransaction(async (tx): Promise<Outcome> => {
+    const [paymentSnap, codeSnap] = await Promise.all([tx.get(paymentRef), tx.get(codeRef)]);
+    const payment = paymentSnap.data();
+    if (payment?.uid !== caller.uid) {
+      return { kind: "error", error: new AppError("not-found", "paymentId: there is no such payment for you.") };
+    }
+    if (payment.verified) return { kind: "verified" };
+    if (payment.purpose !== "entry" || payment.status !== "succeeded" || !codeSnap.exists) {
+      return {
+        kind: "error",
+        error: new AppError(
+          "failed-precondition",
+          "This payment has no verification code to confirm (only paid entries do).",
+        ),
+      };
+    }
+    const attempts = codeSnap.get("attempts") as number;
+    if (attempts >= CODE_MAX_ATTEMPTS) {
+      return {
+        kind: "error",
+        error: new AppError("resource-exhausted", "Too many wrong codes. Contact us to verify this entry."),
+      };
+    }
+    if ((codeSnap.get("expiresAt") as Timestamp).toMillis() <= deps.now()) {
+      return {
+        kind: "error",
+        error: new AppError("deadline-exceeded", "This code has expired. Contact us to verify this entry."),
+      };
+    }
+    const expected = Buffer.from(codeSnap.get("hash") as string, "hex");
+    const given = Buffer.from(hashCode(input.code, codeSnap.get("salt") as string), "hex");
+    if (!timingSafeEqual(expected, given)) {
+      tx.update(codeRef, { attempts: FieldValue.increment(1) });
+      appendEvent(tx, paymentRef, { type: "code-rejected", data: { attempt: attempts + 1 } });
+      return { kind: "wrong", attemptsLeft: CODE_MAX_ATTEMPTS - attempts - 1 };
+    }
+    tx.update(codeRef, { verifiedAt: FieldValue.serverTimestamp() });
+    tx.update(paymentRef, { verified: true, updatedAt: FieldValue.serverTimestamp() });
+    appendEvent(tx, paymentRef, { type: "code-verified" });
+    return { kind: "verified" };
+  });
+  if (outcome.kind === "error") throw outcome.error;
+  if (outcome.kind === "wrong") {
+    throw new AppError(
+      "invalid-argument",
+      outcome.attemptsLeft > 0
+        ? `code: that code is not right. ${outcome.attemptsLeft} ${outcome.attemptsLeft === 1 ? "try" : "tries"} left.`
+        : "code: that code is not right, and that was the last try. Contact us to verify this entry.",
+    );
+  }
+  return { paymentId: input.paymentId, verified: true };
+}

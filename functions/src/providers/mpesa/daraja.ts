@@ -1,0 +1,291 @@
+// M-Pesa Daraja collections: STK Push, STK query and the STK callback.
+// Wire facts: PROVIDERS.md. The base URL comes from configuration so tests use the simulator.
+import { timingSafeEqual } from "node:crypto";
+
+import axios, { type AxiosInstance } from "axios";
+
+import { describeIssues } from "../../core/errors.js";
+import { fromWholeMajor, toWholeMajor } from "../../payments/money.js";
+import { internationalDigits } from "../../payments/phone.js";
+import type {
+  CallbackRequest,
+  CollectionCallback,
+  CollectionProvider,
+  CollectionStatus,
+  InitiateCollectionInput,
+  InitiateCollectionResult,
+} from "../collections.js";
+import {
+  classifyHttpFailure,
+  ProviderAuthError,
+  ProviderDeclinedError,
+  ProviderInvalidRequestError,
+  ProviderRateLimitedError,
+  tokenFailure,
+} from "../errors.js";
+import { describeResultCode } from "./result-codes.js";
+import {
+  gatewayErrorSchema,
+  metadataValue,
+  stkCallbackSchema,
+  stkPushReplySchema,
+  stkQueryReplySchema,
+  tokenReplySchema,
+  type StkCallback,
+} from "./wire.js";
+
+export interface DarajaConfig {
+  readonly baseUrl: string;
+  readonly consumerKey: string;
+  readonly consumerSecret: string;
+  readonly shortcode: string;
+  readonly passkey: string;
+  /** CustomerPayBillOnline (paybill) or CustomerBuyGoodsOnline (till). */
+  readonly transactionType: "CustomerPayBillOnline" | "CustomerBuyGoodsOnline";
+  /** PartyB: the paybill shortcode, or the till number for buy goods. */
+  readonly partyB: string;
+  /** The mpesaCallback function's URL, without the secret segment. */
+  readonly callbackUrl: string;
+  /** The unguessable path segment Daraja's callbacks must carry. */
+  readonly callbackSecret: string;
+  readonly timeoutMs: number;
+  readonly now?: () => Date;
+}
+
+const TOKEN_REFRESH_MARGIN_MS = 60_000;
+const STILL_PROCESSING = "500.001.1001";
+const OUR_SIDE = "We could not start the M-Pesa payment because of a problem on our side. No money was taken.";
+const TRY_LATER = "M-Pesa is busy right now. Please try again in a minute.";
+
+/** YYYYMMDDHHmmss in Nairobi time (EAT, UTC+3, no daylight saving), as the STK password needs. */
+export function darajaTimestamp(at: Date): string {
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Africa/Nairobi",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}${part("month")}${part("day")}${part("hour")}${part("minute")}${part("second")}`;
+}
+
+export function stkPassword(shortcode: string, passkey: string, timestamp: string): string {
+  return Buffer.from(`${shortcode}${passkey}${timestamp}`).toString("base64");
+}
+
+/** Letters and digits only, cut to `max` characters: Daraja rejects longer values. */
+function fitText(text: string, max: number): string {
+  const cleaned = text.replace(/[^A-Za-z0-9 ]/g, "").trim();
+  return (cleaned || "Malipo").slice(0, max);
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export class DarajaCollections implements CollectionProvider {
+  readonly name = "mpesa" as const;
+  readonly currency = "KES" as const;
+  // KES 1 to KES 250,000 per STK transaction.
+  readonly limits = { min: 100, max: 25_000_000 };
+
+  readonly #config: DarajaConfig;
+  readonly #http: AxiosInstance;
+  readonly #now: () => Date;
+  #token: { value: string; expiresAt: number } | undefined;
+  #tokenRequest: Promise<string> | undefined;
+
+  constructor(config: DarajaConfig, http?: AxiosInstance) {
+    this.#config = config;
+    this.#now = config.now ?? (() => new Date());
+    this.#http = http ?? axios.create({ baseURL: config.baseUrl, timeout: config.timeoutMs });
+  }
+
+  /** One cached token per process, refreshed a minute before expiry; concurrent callers share a fetch. */
+  async #accessToken(): Promise<string> {
+    if (this.#token && this.#token.expiresAt - TOKEN_REFRESH_MARGIN_MS > this.#now().getTime())
+      return this.#token.value;
+    this.#tokenRequest ??= this.#fetchToken().finally(() => {
+      this.#tokenRequest = undefined;
+    });
+    return this.#tokenRequest;
+  }
+
+  async #fetchToken(): Promise<string> {
+    try {
+      const response = await this.#http.get("/oauth/v1/generate", {
+        params: { grant_type: "client_credentials" },
+        auth: { username: this.#config.consumerKey, password: this.#config.consumerSecret },
+      });
+      const reply = tokenReplySchema.parse(response.data);
+      this.#token = { value: reply.access_token, expiresAt: this.#now().getTime() + reply.expires_in * 1000 };
+      return reply.access_token;
+    } catch (error) {
+      throw tokenFailure("mpesa", error);
+    }
+  }
+
+  /** POSTs with a bearer token; on "invalid token" drops the cached one and tries once more. */
+  async #post(path: string, body: unknown): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.#accessToken();
+      try {
+        const response = await this.#http.post(path, body, {
+          headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        });
+        return response.data;
+      } catch (error) {
+        const gateway = axios.isAxiosError(error) ? gatewayErrorSchema.safeParse(error.response?.data) : undefined;
+        if (gateway?.success && gateway.data.errorCode === "404.001.03" && attempt === 0) {
+          this.#token = undefined;
+          continue;
+        }
+        throw this.#gatewayError(error, gateway?.success ? gateway.data : undefined);
+      }
+    }
+  }
+
+  #gatewayError(error: unknown, gateway: { errorCode: string; errorMessage?: string | undefined } | undefined): Error {
+    if (!gateway) return classifyHttpFailure("mpesa", error);
+    const detail = `mpesa ${gateway.errorCode}: ${gateway.errorMessage ?? ""}`;
+    switch (gateway.errorCode) {
+      case "400.002.02":
+        return new ProviderInvalidRequestError(detail, OUR_SIDE, gateway.errorCode);
+      case "404.001.03":
+        return new ProviderAuthError(detail, OUR_SIDE, gateway.errorCode);
+      case "500.003.02": // spike arrest
+      case "500.003.03": // quota
+        return new ProviderRateLimitedError(detail, TRY_LATER, gateway.errorCode);
+      case "500.001.1001":
+        return new ProviderDeclinedError(
+          detail,
+          "M-Pesa could not start a payment for this number right now (the account may be locked or busy). No money was taken.",
+          gateway.errorCode,
+        );
+      default:
+        return classifyHttpFailure("mpesa", error);
+    }
+  }
+
+  async initiate(input: InitiateCollectionInput): Promise<InitiateCollectionResult> {
+    const timestamp = darajaTimestamp(this.#now());
+    const phone = internationalDigits(input.phone);
+    const body = {
+      BusinessShortCode: this.#config.shortcode,
+      Password: stkPassword(this.#config.shortcode, this.#config.passkey, timestamp),
+      Timestamp: timestamp,
+      TransactionType: this.#config.transactionType,
+      Amount: toWholeMajor(input.amount, "KES"),
+      PartyA: phone,
+      PartyB: this.#config.partyB,
+      PhoneNumber: phone,
+      CallBackURL: `${this.#config.callbackUrl}/${this.#config.callbackSecret}`,
+      AccountReference: fitText(input.reference, 12),
+      TransactionDesc: fitText(input.description, 13),
+    };
+    const reply = stkPushReplySchema.safeParse(await this.#post("/mpesa/stkpush/v1/processrequest", body));
+    if (!reply.success) {
+      throw new ProviderInvalidRequestError(
+        `mpesa push: unexpected reply (${describeIssues(reply.error.issues)})`,
+        OUR_SIDE,
+      );
+    }
+    if (reply.data.ResponseCode !== "0") {
+      throw new ProviderDeclinedError(
+        `mpesa push refused: ${reply.data.ResponseCode} ${reply.data.ResponseDescription ?? ""}`,
+        reply.data.CustomerMessage ?? "M-Pesa could not start the payment. No money was taken.",
+        reply.data.ResponseCode,
+      );
+    }
+    return {
+      providerReference: reply.data.CheckoutRequestID,
+      customerMessage: "Check your phone and enter your M-Pesa PIN to complete the payment.",
+    };
+  }
+
+  async queryStatus(input: { paymentId: string; providerReference?: string | undefined }): Promise<CollectionStatus> {
+    const reference = input.providerReference;
+    if (!reference) {
+      // Daraja can only be asked about a CheckoutRequestID; without one the push never got an answer.
+      return {
+        outcome: "pending",
+        providerReference: "",
+        customerMessage: "We are confirming your payment with M-Pesa.",
+      };
+    }
+    const timestamp = darajaTimestamp(this.#now());
+    let data: unknown;
+    try {
+      data = await this.#post("/mpesa/stkpushquery/v1/query", {
+        BusinessShortCode: this.#config.shortcode,
+        Password: stkPassword(this.#config.shortcode, this.#config.passkey, timestamp),
+        Timestamp: timestamp,
+        CheckoutRequestID: reference,
+      });
+    } catch (error) {
+      // "The transaction is being processed": the prompt is still open. Pending, not failure.
+      if (error instanceof ProviderDeclinedError && error.providerCode === STILL_PROCESSING) {
+        return {
+          outcome: "pending",
+          providerReference: reference,
+          customerMessage: "Waiting for you to confirm on your phone.",
+        };
+      }
+      throw error;
+    }
+    const reply = stkQueryReplySchema.safeParse(data);
+    if (!reply.success) {
+      throw new ProviderInvalidRequestError(
+        `mpesa query: unexpected reply (${describeIssues(reply.error.issues)})`,
+        OUR_SIDE,
+      );
+    }
+    const meaning = describeResultCode(reply.data.ResultCode);
+    return {
+      outcome: meaning.outcome,
+      providerReference: reference,
+      customerMessage: meaning.customerMessage,
+      ...(meaning.outcome === "succeeded" ? {} : { failureCode: `mpesa:${reply.data.ResultCode}` }),
+    };
+  }
+
+  readCallback(request: CallbackRequest): Promise<CollectionCallback> {
+    // Daraja callbacks are unsigned: the secret path segment is what authenticates them.
+    const secret = request.path.replace(/^\/+/, "").split("/")[0] ?? "";
+    if (!safeEqual(secret, this.#config.callbackSecret)) {
+      return Promise.reject(new ProviderAuthError("mpesa callback: wrong path secret", ""));
+    }
+    const parsed = stkCallbackSchema.safeParse(request.body);
+    if (!parsed.success) {
+      return Promise.reject(
+        new ProviderInvalidRequestError(`mpesa callback: ${describeIssues(parsed.error.issues)}`, ""),
+      );
+    }
+    return Promise.resolve(toCallback(parsed.data.Body.stkCallback));
+  }
+}
+
+function toCallback(callback: StkCallback): CollectionCallback {
+  const meaning = describeResultCode(callback.ResultCode);
+  const amount = metadataValue(callback, "Amount");
+  const phone = metadataValue(callback, "PhoneNumber");
+  const receipt = metadataValue(callback, "MpesaReceiptNumber");
+  return {
+    eventKey: `${callback.CheckoutRequestID}:${callback.ResultCode}`,
+    status: {
+      outcome: meaning.outcome,
+      providerReference: callback.CheckoutRequestID,
+      customerMessage: meaning.customerMessage,
+      ...(meaning.outcome === "succeeded" ? {} : { failureCode: `mpesa:${callback.ResultCode}` }),
+      ...(receipt === undefined ? {} : { receipt: String(receipt) }),
+      ...(amount === undefined ? {} : { amount: fromWholeMajor(Number(amount), "KES"), currency: "KES" as const }),
+      ...(phone === undefined ? {} : { phone: `+${String(phone)}` }),
+    },
+  };
+}

@@ -1,0 +1,23 @@
+// The simulators' accounts and where they listen. These credentials exist only here: they open
+// nothing but these local simulators. functions/.secret.local.example and functions/.env.demo-malipo
+// carry the same values for the emulator (a unit test keeps them in step).
+export const SANDBOX_HOST = "127.0.0.1";
+
+export const DARAJA = {
+  port: 9301,
+  consumerKey: "sim-mpesa-consumer-key",
+  consumerSecret: "sim-mpesa-consumer-secret",
+  shortcode: "174379",
+  passkey: "sim-mpesa-passkey",
+} as const;
+
+export const IOTEC = {
+  port: 9302,
+  clientId: "sim-iotec-client",
+  clientSecret: "sim-iotec-client-secret",
+  walletId: "sim-iotec-wallet",
+  /** ioTec sends callbacks with a static header of the merchant's choosing. */
+  callbackHeader: "x-malipo-callback-secret",
+  callbackSecret: "sim-iotec-callback-secret",
+  callbackUrl: "http://127.0.0.1:5001/demo-malipo/africa-south1/iotecCallback",
+} as const;

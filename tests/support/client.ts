@@ -1,0 +1,83 @@
+// Calls functions the way a client does: an anonymous user from the Auth emulator, then the
+// callable protocol over HTTP (POST {data}, answer {result} or {error}).
+import { randomInt, randomUUID } from "node:crypto";
+
+import { emulatorOrigin, functionUrl } from "./emulators.ts";
+
+export const REGION = "africa-south1";
+
+export interface TestUser {
+  readonly uid: string;
+  readonly idToken: string;
+}
+
+export async function signUpAnonymous(): Promise<TestUser> {
+  const response = await fetch(
+    `${await emulatorOrigin("auth")}/identitytoolkit.googleapis.com/v1/accounts:signUp?key=demo-api-key`,
+    {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ returnSecureToken: true }),
+    },
+  );
+  if (!response.ok) throw new Error(`Auth emulator sign-up failed: HTTP ${response.status}`);
+  const body = (await response.json()) as { localId: string; idToken: string };
+  return { uid: body.localId, idToken: body.idToken };
+}
+
+export type CallResult<T> =
+  | { readonly ok: true; readonly result: T }
+  | {
+      readonly ok: false;
+      readonly httpStatus: number;
+      readonly code: string;
+      readonly message: string;
+      readonly details?: unknown;
+    };
+
+export async function call<T = unknown>(
+  name: string,
+  data: unknown,
+  options: { user?: TestUser; ip?: string } = {},
+): Promise<CallResult<T>> {
+  const headers: Record<string, string> = { "Content-Type": "application/json" };
+  if (options.user) headers.Authorization = `Bearer ${options.user.idToken}`;
+  // Each simulated client gets its own address, as behind Cloud Functions' front end.
+  headers["X-Forwarded-For"] = options.ip ?? randomIp();
+  const response = await fetch(await functionUrl(name, REGION), {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ data }),
+  });
+  const body = (await response.json()) as {
+    result?: T;
+    error?: { status: string; message: string; details?: unknown };
+  };
+  if (response.ok && "result" in body) return { ok: true, result: body.result };
+  return {
+    ok: false,
+    httpStatus: response.status,
+    code: (body.error?.status ?? "UNKNOWN").toLowerCase().replaceAll("_", "-"),
+    message: body.error?.message ?? "",
+    details: body.error?.details,
+  };
+}
+
+export function randomIp(): string {
+  return `10.${randomInt(0, 256)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+}
+
+export function idempotencyKey(): string {
+  return randomUUID();
+}
+
+/** A Safaricom number (2547XXXXXXXX) ending in `suffix`, unique enough per test. */
+export function kenyanPhone(suffix = "0000"): string {
+  const middle = String(randomInt(0, 10_000)).padStart(4, "0");
+  return `+2547${middle}${suffix.padStart(4, "0")}`;
+}
+
+/** An ioTec sandbox payer: prefix "011177777" (success), "011177799" (failed), ... plus a digit. */
+export function iotecPhone(prefix: "011177777" | "011177799" | "011177778" | "011177779"): string {
+  return `${prefix}${randomInt(0, 10)}`;
+}

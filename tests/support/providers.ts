@@ -1,0 +1,54 @@
+// The adapters configured exactly as the functions see them in the emulator: parameters from
+// functions/.env.demo-malipo, secrets from functions/.secret.local.example.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+import type { CollectionProvider, ProviderName } from "../../functions/src/providers/collections.ts";
+import { IotecCollections } from "../../functions/src/providers/iotec/iotec.ts";
+import { DarajaCollections } from "../../functions/src/providers/mpesa/daraja.ts";
+import { ROOT } from "../../tools/emulators/environment.ts";
+
+export function readEnvFile(file: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of readFileSync(path.join(ROOT, file), "utf8").split("\n")) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match?.[1]) values[match[1]] = match[2] ?? "";
+  }
+  return values;
+}
+
+export const emulatorParams = readEnvFile("functions/.env.demo-malipo");
+export const emulatorSecrets = readEnvFile("functions/.secret.local.example");
+
+function required(values: Record<string, string>, name: string): string {
+  const value = values[name];
+  if (value === undefined) throw new Error(`${name} is missing from the emulator configuration`);
+  return value;
+}
+
+export function simulatorProvider(name: ProviderName): CollectionProvider {
+  const timeoutMs = Number(required(emulatorParams, "PROVIDER_TIMEOUT_MS"));
+  if (name === "mpesa") {
+    return new DarajaCollections({
+      baseUrl: required(emulatorParams, "MPESA_BASE_URL"),
+      consumerKey: required(emulatorSecrets, "MPESA_CONSUMER_KEY"),
+      consumerSecret: required(emulatorSecrets, "MPESA_CONSUMER_SECRET"),
+      shortcode: required(emulatorParams, "MPESA_SHORTCODE"),
+      passkey: required(emulatorSecrets, "MPESA_PASSKEY"),
+      transactionType: "CustomerPayBillOnline",
+      partyB: required(emulatorParams, "MPESA_PARTY_B"),
+      callbackUrl: required(emulatorParams, "MPESA_CALLBACK_URL"),
+      callbackSecret: required(emulatorSecrets, "MPESA_CALLBACK_SECRET"),
+      timeoutMs,
+    });
+  }
+  return new IotecCollections({
+    baseUrl: required(emulatorParams, "IOTEC_BASE_URL"),
+    tokenUrl: required(emulatorParams, "IOTEC_TOKEN_URL"),
+    clientId: required(emulatorSecrets, "IOTEC_CLIENT_ID"),
+    clientSecret: required(emulatorSecrets, "IOTEC_CLIENT_SECRET"),
+    walletId: required(emulatorParams, "IOTEC_WALLET_ID"),
+    callbackSecret: required(emulatorSecrets, "IOTEC_CALLBACK_SECRET"),
+    timeoutMs,
+  });
+}
