@@ -18,12 +18,12 @@ export type AppErrorCode = Extract<
 
 export class AppError extends Error {
   override name = "AppError";
-  constructor(
-    readonly code: AppErrorCode,
-    message: string,
-    readonly details?: Readonly<Record<string, unknown>>,
-  ) {
+  readonly code: AppErrorCode;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+  constructor(code: AppErrorCode, message: string, details?: Readonly<Record<string, unknown>>) {
     super(message);
+    this.code = code;
+    this.details = details;
   }
 }
 

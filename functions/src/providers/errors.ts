@@ -6,13 +6,13 @@ export type ProviderErrorKind = "declined" | "rate-limited" | "unavailable" | "i
 
 export abstract class ProviderError extends Error {
   abstract readonly kind: ProviderErrorKind;
-  constructor(
-    message: string,
-    /** For the payer: what happened and what to do. */
-    readonly customerMessage: string,
-    readonly providerCode?: string,
-  ) {
+  /** For the payer: what happened and what to do. */
+  readonly customerMessage: string;
+  readonly providerCode: string | undefined;
+  constructor(message: string, customerMessage: string, providerCode?: string) {
     super(message);
+    this.customerMessage = customerMessage;
+    this.providerCode = providerCode;
   }
   get retryable(): boolean {
     return this.kind === "rate-limited" || this.kind === "unavailable";
@@ -31,14 +31,11 @@ export class ProviderRateLimitedError extends ProviderError {
 export class ProviderUnavailableError extends ProviderError {
   override name = "ProviderUnavailableError";
   readonly kind = "unavailable";
-  constructor(
-    message: string,
-    customerMessage: string,
-    providerCode?: string,
-    /** True when the provider certainly did not act on the request (e.g. refused to connect). */
-    readonly notProcessed = false,
-  ) {
+  /** True when the provider certainly did not act on the request (e.g. refused to connect). */
+  readonly notProcessed: boolean;
+  constructor(message: string, customerMessage: string, providerCode?: string, notProcessed = false) {
     super(message, customerMessage, providerCode);
+    this.notProcessed = notProcessed;
   }
 }
 export class ProviderInvalidRequestError extends ProviderError {
