@@ -77,6 +77,11 @@ export function kenyanPhone(suffix = "0000"): string {
   return `+2547${middle}${suffix.padStart(4, "0")}`;
 }
 
+/** A random MTN Uganda number in local form (0772XXXXXX): the ioTec simulator lets it succeed. */
+export function ugandanPhone(): string {
+  return `0772${String(randomInt(0, 1_000_000)).padStart(6, "0")}`;
+}
+
 /** An ioTec sandbox payer: prefix "011177777" (success), "011177799" (failed), ... plus a digit. */
 export function iotecPhone(prefix: "011177777" | "011177799" | "011177778" | "011177779"): string {
   return `${prefix}${randomInt(0, 10)}`;

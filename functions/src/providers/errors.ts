@@ -59,6 +59,10 @@ export function tokenFailure(provider: string, error: unknown): ProviderError {
   if (failure instanceof ProviderUnavailableError) {
     return new ProviderUnavailableError(failure.message, failure.customerMessage, failure.providerCode, true);
   }
+  // OAuth servers answer bad client credentials with 400 {"error":"invalid_client"} (RFC 6749 5.2).
+  if (failure instanceof ProviderInvalidRequestError) {
+    return new ProviderAuthError(failure.message, failure.customerMessage, failure.providerCode);
+  }
   return failure;
 }
 
