@@ -62,7 +62,7 @@ function vendorOf(payer: string): Collection["vendor"] {
 }
 
 function view(collection: Collection): Omit<Collection, "payer"> {
-  const { payer: _payer, ...rest } = collection;
+  const { payer, ...rest } = collection;
   return rest;
 }
 
@@ -105,14 +105,18 @@ export function createIotecSimulator(options: IotecSimulatorOptions): { server: 
   async function handleToken(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const form = new URLSearchParams(await readBody(request));
     state.record({ path: "token" });
-    if (state.take("token-500")) return sendJson(response, 500, { error: "server_error" });
+    if (state.take("token-500")) {
+      sendJson(response, 500, { error: "server_error" });
+      return;
+    }
     if (
       state.take("token-401") ||
       form.get("client_id") !== options.clientId ||
       form.get("client_secret") !== options.clientSecret ||
       form.get("grant_type") !== "client_credentials"
     ) {
-      return sendJson(response, 400, { error: "invalid_client" });
+      sendJson(response, 400, { error: "invalid_client" });
+      return;
     }
     const token = randomBytes(24).toString("base64url");
     tokens.set(token, Date.now() + 300_000);
@@ -133,13 +137,22 @@ export function createIotecSimulator(options: IotecSimulatorOptions): { server: 
   }
 
   async function handleCollect(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (!authorised(request)) return sendJson(response, 401, { message: "Unauthorized", code: 401 });
+    if (!authorised(request)) {
+      sendJson(response, 401, { message: "Unauthorized", code: 401 });
+      return;
+    }
     const body = record(await readJson(request));
     const payer = text(body.payer);
     state.record({ path: "collect", phone: payer });
-    if (state.take("server-error", payer)) return sendJson(response, 500, { message: "Internal error", code: 500 });
+    if (state.take("server-error", payer)) {
+      sendJson(response, 500, { message: "Internal error", code: 500 });
+      return;
+    }
     const problem = invalid(body);
-    if (problem) return sendJson(response, 400, { message: problem, code: 400 });
+    if (problem) {
+      sendJson(response, 400, { message: problem, code: 400 });
+      return;
+    }
     const collection: Collection = {
       id: randomUUID(),
       status: "Pending",
@@ -160,7 +173,8 @@ export function createIotecSimulator(options: IotecSimulatorOptions): { server: 
     const reply = view(collection);
     if (state.take("callback-before-reply", payer)) {
       await progress(collection, script(payer), 0);
-      return sendJson(response, 200, reply);
+      sendJson(response, 200, reply);
+      return;
     }
     void progress(collection, script(payer), options.callbackDelayMs);
     if (state.take("timeout", payer)) await sleep(options.timeoutHoldMs);
@@ -192,8 +206,10 @@ export function createIotecSimulator(options: IotecSimulatorOptions): { server: 
       if (request.method === "POST" && url.pathname === "/connect/token") return handleToken(request, response);
       if (request.method === "POST" && url.pathname === "/api/collections/collect")
         return handleCollect(request, response);
-      if (request.method === "GET" && url.pathname.startsWith("/api/collections/"))
-        return handleStatus(request, response, url);
+      if (request.method === "GET" && url.pathname.startsWith("/api/collections/")) {
+        handleStatus(request, response, url);
+        return;
+      }
       sendJson(response, 404, { message: "Not found", code: 404 });
     };
     route().catch((error: unknown) => {
