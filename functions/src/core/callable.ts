@@ -39,6 +39,9 @@ export function handleCallable<Schema extends z.ZodType, Result>(
   return async (request) => {
     const uid = request.auth?.uid;
     if (!uid) throw new HttpsError("unauthenticated", "Sign in first: this call needs a signed-in user.");
+    if (typeof request.data !== "object" || request.data === null || Array.isArray(request.data)) {
+      throw new HttpsError("invalid-argument", `${name}: send the call's fields as an object.`);
+    }
     const parsed = schema.safeParse(request.data);
     if (!parsed.success) throw new HttpsError("invalid-argument", describeIssues(parsed.error.issues));
     try {

@@ -1,8 +1,10 @@
-// Fixed-window rate limits kept in Firestore (rateLimits/{bucket}), counted inside the caller's
-// transaction so that N concurrent attempts admit exactly `limit` of them.
+// Rate limits kept in Firestore (rateLimits/{bucket}), counted inside the caller's transaction so
+// that N concurrent attempts admit exactly `limit` of them. Each window starts at the first
+// attempt after the previous one ended (not at calendar boundaries, where a burst straddling the
+// boundary would get twice the limit).
 import { createHash } from "node:crypto";
 
-import { FieldValue, Timestamp, type Firestore, type Transaction } from "firebase-admin/firestore";
+import { Timestamp, type Firestore, type Transaction } from "firebase-admin/firestore";
 
 import { AppError } from "./errors.js";
 
@@ -13,8 +15,8 @@ export interface RateLimit {
   readonly windowMs: number;
 }
 
-function bucketId(limit: RateLimit, windowStart: number): string {
-  return createHash("sha256").update(`${limit.key}|${limit.windowMs}|${windowStart}`).digest("hex").slice(0, 40);
+function bucketId(limit: RateLimit): string {
+  return createHash("sha256").update(`${limit.key}|${limit.windowMs}`).digest("hex").slice(0, 40);
 }
 
 /**
@@ -28,15 +30,15 @@ export async function consumeRateLimits(
   now: number,
   what: string,
 ): Promise<void> {
-  const buckets = limits.map((limit) => {
-    const windowStart = now - (now % limit.windowMs);
-    return { limit, windowStart, ref: db.collection("rateLimits").doc(bucketId(limit, windowStart)) };
-  });
-  const snapshots = await Promise.all(buckets.map((bucket) => tx.get(bucket.ref)));
-  buckets.forEach((bucket, index) => {
-    const count = (snapshots[index]?.get("count") as number | undefined) ?? 0;
-    if (count >= bucket.limit.limit) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((bucket.windowStart + bucket.limit.windowMs - now) / 1000));
+  const refs = limits.map((limit) => db.collection("rateLimits").doc(bucketId(limit)));
+  const snapshots = await Promise.all(refs.map((ref) => tx.get(ref)));
+  const next = limits.map((limit, index) => {
+    const started = (snapshots[index]?.get("windowStart") as Timestamp | undefined)?.toMillis();
+    const open = started !== undefined && now < started + limit.windowMs;
+    const count = open ? ((snapshots[index]?.get("count") as number | undefined) ?? 0) : 0;
+    const windowStart = open ? started : now;
+    if (count >= limit.limit) {
+      const retryAfterSeconds = Math.max(1, Math.ceil((windowStart + limit.windowMs - now) / 1000));
       throw new AppError(
         "resource-exhausted",
         `Too many ${what}. Please wait ${retryAfterSeconds} seconds and try again.`,
@@ -45,17 +47,15 @@ export async function consumeRateLimits(
         },
       );
     }
+    return { limit, windowStart, count: count + 1 };
   });
-  for (const bucket of buckets) {
-    tx.set(
-      bucket.ref,
-      {
-        key: bucket.limit.key,
-        count: FieldValue.increment(1),
-        // A TTL policy on expiresAt deletes old buckets in production.
-        expiresAt: Timestamp.fromMillis(bucket.windowStart + bucket.limit.windowMs * 2),
-      },
-      { merge: true },
-    );
-  }
+  next.forEach((bucket, index) => {
+    tx.set(refs[index]!, {
+      key: bucket.limit.key,
+      windowStart: Timestamp.fromMillis(bucket.windowStart),
+      count: bucket.count,
+      // A TTL policy on expiresAt deletes idle buckets in production.
+      expiresAt: Timestamp.fromMillis(bucket.windowStart + bucket.limit.windowMs * 2),
+    });
+  });
 }
