@@ -47,15 +47,16 @@ export async function consumeRateLimits(
         },
       );
     }
-    return { limit, windowStart, count: count + 1 };
+    return { limit, ref: refs[index], windowStart, count: count + 1 };
   });
-  next.forEach((bucket, index) => {
-    tx.set(refs[index]!, {
+  for (const bucket of next) {
+    if (!bucket.ref) continue;
+    tx.set(bucket.ref, {
       key: bucket.limit.key,
       windowStart: Timestamp.fromMillis(bucket.windowStart),
       count: bucket.count,
       // A TTL policy on expiresAt deletes idle buckets in production.
       expiresAt: Timestamp.fromMillis(bucket.windowStart + bucket.limit.windowMs * 2),
     });
-  });
+  }
 }

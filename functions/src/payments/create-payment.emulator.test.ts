@@ -138,7 +138,7 @@ describe("createPayment rate limits", () => {
     expect(refused).toHaveLength(2);
     for (const result of refused) {
       expect(result).toMatchObject({ code: "resource-exhausted", message: expect.stringMatching(/wait \d+ seconds/) });
-      if (!result.ok) expect((result.details as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(0);
+      expect((result.details as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(0);
     }
     expect(await paymentsOf(user)).toHaveLength(5);
   });
@@ -150,7 +150,7 @@ describe("createPayment rate limits", () => {
       users.map((user) => call<View>("createPayment", base(kenyanPhone("9999")), { user, ip })),
     );
     expect(results.filter((result) => result.ok)).toHaveLength(5);
-    expect(results.filter((result) => !result.ok).map((result) => !result.ok && result.code)).toEqual([
+    expect(results.filter((result) => !result.ok).map((result) => result.code)).toEqual([
       "resource-exhausted",
       "resource-exhausted",
     ]);
