@@ -30,12 +30,13 @@ export async function consumeRateLimits(
   now: number,
   what: string,
 ): Promise<void> {
-  const refs = limits.map((limit) => db.collection("rateLimits").doc(bucketId(limit)));
-  const snapshots = await Promise.all(refs.map((ref) => tx.get(ref)));
-  const next = limits.map((limit, index) => {
-    const started = (snapshots[index]?.get("windowStart") as Timestamp | undefined)?.toMillis();
+  const buckets = limits.map((limit) => ({ limit, ref: db.collection("rateLimits").doc(bucketId(limit)) }));
+  const snapshots = await Promise.all(buckets.map((bucket) => tx.get(bucket.ref)));
+  const next = buckets.map(({ limit, ref }, index) => {
+    const snapshot = snapshots[index];
+    const started = (snapshot?.get("windowStart") as Timestamp | undefined)?.toMillis();
     const open = started !== undefined && now < started + limit.windowMs;
-    const count = open ? ((snapshots[index]?.get("count") as number | undefined) ?? 0) : 0;
+    const count = open ? ((snapshot?.get("count") as number | undefined) ?? 0) : 0;
     const windowStart = open ? started : now;
     if (count >= limit.limit) {
       const retryAfterSeconds = Math.max(1, Math.ceil((windowStart + limit.windowMs - now) / 1000));
@@ -47,10 +48,9 @@ export async function consumeRateLimits(
         },
       );
     }
-    return { limit, ref: refs[index], windowStart, count: count + 1 };
+    return { limit, ref, windowStart, count: count + 1 };
   });
   for (const bucket of next) {
-    if (!bucket.ref) continue;
     tx.set(bucket.ref, {
       key: bucket.limit.key,
       windowStart: Timestamp.fromMillis(bucket.windowStart),
