@@ -117,6 +117,7 @@ export function createDarajaSimulator(options: DarajaSimulatorOptions): { server
   }
 
   function handleToken(request: IncomingMessage, response: ServerResponse, url: URL): void {
+    state.record({ path: "token" });
     if (state.take("token-500")) return gatewayError(response, 500, "500.001.1001", "Internal server error");
     const expected = `Basic ${Buffer.from(`${options.consumerKey}:${options.consumerSecret}`).toString("base64")}`;
     if (state.take("token-401") || request.headers.authorization !== expected) {

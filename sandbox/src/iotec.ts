@@ -17,6 +17,7 @@ export const IOTEC_FAULTS = [
   "callback-before-reply",
   "wrong-amount", // the collection completes for one shilling more than was asked
   "drop-callback",
+  "api-401", // an API call is refused as unauthorised (as when ioTec revokes a token early)
 ] as const;
 
 export interface IotecSimulatorOptions {
@@ -137,7 +138,7 @@ export function createIotecSimulator(options: IotecSimulatorOptions): { server: 
   }
 
   async function handleCollect(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (!authorised(request)) {
+    if (!authorised(request) || state.take("api-401")) {
       sendJson(response, 401, { message: "Unauthorized", code: 401 });
       return;
     }
