@@ -1,4 +1,5 @@
 // Wiring only: each export binds a trigger to a handler that lives with its feature.
+import { logger } from "firebase-functions";
 import { setGlobalOptions } from "firebase-functions/v2";
 import { onDocumentCreated, onDocumentWritten } from "firebase-functions/v2/firestore";
 import { onCall, onRequest } from "firebase-functions/v2/https";
@@ -70,14 +71,16 @@ export const iotecCallback = onRequest(
 );
 
 export const onPaymentWritten = onDocumentWritten("payments/{paymentId}", async (event) => {
-  const parse = (data: unknown) => (data === undefined ? undefined : paymentSchema.parse(data));
-  await onPaymentStatusChange(
-    db(),
-    event.params.paymentId,
-    parse(event.data?.before.data()),
-    parse(event.data?.after.data()),
-    event.id,
-  );
+  const before = event.data?.before.data();
+  const after = event.data?.after.data();
+  const parsedBefore = before === undefined ? undefined : paymentSchema.safeParse(before);
+  const parsedAfter = after === undefined ? undefined : paymentSchema.safeParse(after);
+  if (parsedBefore?.success === false || parsedAfter?.success === false) {
+    // Only functions write payments; a malformed one is a bug to look at, not to retry forever.
+    logger.error("malformed payment document; no notifications sent", { paymentId: event.params.paymentId });
+    return;
+  }
+  await onPaymentStatusChange(db(), event.params.paymentId, parsedBefore?.data, parsedAfter?.data, event.id);
 });
 
 export const sendMail = onDocumentCreated(

@@ -1,13 +1,13 @@
 /* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
    RulesTestContext.firestore() is typed as the compat Firestore; the modular functions accept it
    (the documented usage of @firebase/rules-unit-testing v5), which this rule cannot see. */
-// Security rules, evaluated by the Firestore emulator. Until collections open up, every client
-// (signed out, the owner of a document, another user) is denied every operation.
+// Security rules, evaluated by the Firestore emulator: who may do what, per collection.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
 import {
   assertFails,
+  assertSucceeds,
   initializeTestEnvironment,
   type RulesTestContext,
   type RulesTestEnvironment,
@@ -29,15 +29,10 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { ROOT } from "../../tools/emulators/environment.ts";
 import { PROJECT_ID } from "../support/emulators.ts";
 
-const OWNER = "alice";
+const OWNER = `alice-${Date.now()}`;
 const OTHER = "bob";
 // Documents are seeded per run so parallel test files never share them.
 const run = `rules-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-const paths = {
-  users: `users/${OWNER}`,
-  payments: `payments/${run}`,
-  system: "system/health",
-};
 
 let env: RulesTestEnvironment;
 
@@ -50,8 +45,11 @@ beforeAll(async () => {
   });
   await env.withSecurityRulesDisabled(async (context) => {
     const firestore = context.firestore();
-    await setDoc(doc(firestore, paths.users), { uid: OWNER, displayName: "Alice" });
-    await setDoc(doc(firestore, paths.payments), { uid: OWNER, amount: 10_000, currency: "KES", status: "pending" });
+    await setDoc(doc(firestore, `users/${OWNER}`), { uid: OWNER, displayName: "Alice" });
+    await setDoc(doc(firestore, `payments/${run}`), { uid: OWNER, amount: 10_000, currency: "KES", status: "pending" });
+    await setDoc(doc(firestore, `payments/${run}/events/e1`), { uid: OWNER, type: "created" });
+    await setDoc(doc(firestore, `mail/${run}`), { uid: OWNER, to: "a@example.com" });
+    await setDoc(doc(firestore, `paymentCodes/${run}`), { uid: OWNER, hash: "x" });
   });
 });
 
@@ -66,24 +64,38 @@ const clients: Record<Who, () => RulesTestContext> = {
   "other user": () => env.authenticatedContext(OTHER),
 };
 
-const operations = {
-  get: (context: RulesTestContext, docPath: string) => getDoc(doc(context.firestore(), docPath)),
-  "list (constrained to the owner)": (context: RulesTestContext, docPath: string) =>
-    getDocs(query(collection(context.firestore(), docPath.split("/")[0]!), where("uid", "==", OWNER))),
-  "list (unconstrained)": (context: RulesTestContext, docPath: string) =>
-    getDocs(collection(context.firestore(), docPath.split("/")[0]!)),
-  create: (context: RulesTestContext, docPath: string) =>
-    setDoc(doc(context.firestore(), `${docPath}-new`), { uid: OWNER, amount: 1 }),
-  update: (context: RulesTestContext, docPath: string) => updateDoc(doc(context.firestore(), docPath), { amount: 1 }),
-  delete: (context: RulesTestContext, docPath: string) => deleteDoc(doc(context.firestore(), docPath)),
+type Operation = "get" | "list (constrained to the owner)" | "list (unconstrained)" | "create" | "update" | "delete";
+const operations: Record<Operation, (context: RulesTestContext, docPath: string) => Promise<unknown>> = {
+  get: (context, docPath) => getDoc(doc(context.firestore(), docPath)),
+  "list (constrained to the owner)": (context, docPath) =>
+    getDocs(
+      query(collection(context.firestore(), docPath.slice(0, docPath.lastIndexOf("/"))), where("uid", "==", OWNER)),
+    ),
+  "list (unconstrained)": (context, docPath) =>
+    getDocs(collection(context.firestore(), docPath.slice(0, docPath.lastIndexOf("/")))),
+  create: (context, docPath) => setDoc(doc(context.firestore(), `${docPath}-new`), { uid: OWNER, amount: 1 }),
+  update: (context, docPath) => updateDoc(doc(context.firestore(), docPath), { status: "succeeded" }),
+  delete: (context, docPath) => deleteDoc(doc(context.firestore(), docPath)),
 };
 
-describe("firestore.rules: deny by default", () => {
-  for (const [collectionName, docPath] of Object.entries(paths)) {
+// The table reads as the access model: what each role may do; everything else is denied.
+const allowed: Record<string, Partial<Record<Who, Operation[]>>> = {
+  [`payments/${run}`]: { owner: ["get", "list (constrained to the owner)"] },
+  [`payments/${run}/events/e1`]: {},
+  [`users/${OWNER}`]: {},
+  [`mail/${run}`]: {},
+  [`paymentCodes/${run}`]: {},
+  "system/health": {},
+};
+
+describe("firestore.rules", () => {
+  for (const [docPath, grants] of Object.entries(allowed)) {
     for (const who of Object.keys(clients) as Who[]) {
-      for (const [operation, attempt] of Object.entries(operations)) {
-        it(`${collectionName}: ${who} cannot ${operation}`, async () => {
-          await assertFails(attempt(clients[who](), docPath));
+      for (const [operation, attempt] of Object.entries(operations) as [Operation, (typeof operations)[Operation]][]) {
+        const permitted = grants[who]?.includes(operation) ?? false;
+        it(`${docPath.split("/").slice(0, -1).join("/") || docPath}: ${who} ${permitted ? "may" : "may not"} ${operation}`, async () => {
+          if (permitted) await assertSucceeds(attempt(clients[who](), docPath));
+          else await assertFails(attempt(clients[who](), docPath));
         });
       }
     }

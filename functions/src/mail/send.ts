@@ -18,8 +18,14 @@ export interface MailDeps {
   readonly send?: (message: sendgrid.MailDataRequired) => Promise<unknown>;
 }
 
+/** SendGrid API keys start with "SG."; anything else (unset, "disabled") means do not send. */
+export function isSendgridKey(key: string): boolean {
+  return key.startsWith("SG.");
+}
+
 /** Claims the document (so a redelivered trigger never sends twice), sends, records the outcome. */
 export async function deliverMail(ref: DocumentReference, deps: MailDeps): Promise<void> {
+  const sending = isSendgridKey(deps.apiKey);
   const claimed = await deps.db.runTransaction(async (tx) => {
     const snapshot = await tx.get(ref);
     if (!snapshot.exists || snapshot.get("delivery") !== undefined) return undefined;
@@ -30,12 +36,14 @@ export async function deliverMail(ref: DocumentReference, deps: MailDeps): Promi
       });
       return undefined;
     }
-    tx.update(ref, { delivery: { state: deps.apiKey ? "sending" : "not-sent", at: FieldValue.serverTimestamp() } });
+    tx.update(ref, { delivery: { state: sending ? "sending" : "not-sent", at: FieldValue.serverTimestamp() } });
     return parsed.data;
   });
   if (!claimed) return;
-  if (!deps.apiKey) {
-    await ref.update({ "delivery.reason": "SENDGRID_API_KEY is not set: the message was recorded, not sent." });
+  if (!sending) {
+    await ref.update({
+      "delivery.reason": "SENDGRID_API_KEY is not a SendGrid key: the message was recorded, not sent.",
+    });
     return;
   }
   try {
