@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 
 import { defineConfig } from "vite";
 
+import { REGION } from "../functions/src/core/region.ts";
+
 interface Listen {
   host: string;
   port: number;
@@ -10,13 +12,18 @@ interface Listen {
 // firebase.json is the single source of the emulator ports; the page connects to them only
 // when it is itself served from localhost.
 const firebaseJson = JSON.parse(readFileSync(new URL("../firebase.json", import.meta.url), "utf8")) as {
-  emulators: { auth: Listen };
+  emulators: { auth: Listen; firestore: Listen; functions: Listen };
 };
-const { auth } = firebaseJson.emulators;
+const { auth, firestore, functions } = firebaseJson.emulators;
 
 export default defineConfig({
   define: {
-    __MALIPO_EMULATORS__: JSON.stringify({ auth: `http://${auth.host}:${auth.port}` }),
+    __MALIPO_EMULATORS__: JSON.stringify({
+      auth: `http://${auth.host}:${auth.port}`,
+      firestore: { host: firestore.host, port: firestore.port },
+      functions: { host: functions.host, port: functions.port },
+    }),
+    __MALIPO_REGION__: JSON.stringify(REGION),
   },
   build: {
     outDir: "dist",

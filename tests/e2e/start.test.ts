@@ -2,14 +2,23 @@
 // headless Chromium opens it, the page signs in anonymously and shows `ok` from `health`; Ctrl-C
 // (SIGINT to the process group) shuts everything down cleanly.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { ROOT } from "../../tools/emulators/environment.ts";
 import { launchChromium } from "../support/chromium.ts";
+import { kenyanPhone } from "../support/client.ts";
+import { adminDb, eventually } from "../support/firestore.ts";
+
+// The test reads the mail documents of the platform `npm start` runs, like a person opening the
+// local mailbox: the Admin SDK pointed at that Firestore emulator.
+const firebaseJson = JSON.parse(readFileSync(path.join(ROOT, "firebase.json"), "utf8")) as {
+  emulators: { firestore: { host: string; port: number } };
+};
+process.env.FIRESTORE_EMULATOR_HOST = `${firebaseJson.emulators.firestore.host}:${firebaseJson.emulators.firestore.port}`;
 
 let platform: ChildProcess | undefined;
 let output = "";
@@ -107,6 +116,62 @@ describe("npm start", () => {
     const shots = path.join(ROOT, "test-results");
     mkdirSync(shots, { recursive: true });
     await page.screenshot({ path: path.join(shots, "status-page.png"), fullPage: true });
+  });
+
+  async function payOnPage(page: Page, phone: string): Promise<string> {
+    await page.goto(pageUrl);
+    await page.locator("#pay:not([disabled])").waitFor({ timeout: 30_000 });
+    await page.fill("#name", "Achieng Otieno");
+    await page.fill("#email", "achieng@example.com");
+    await page.fill("#phone", phone);
+    await page.fill("#amount", "100");
+    await page.click("#pay");
+    await page.locator("#payment[data-payment-id]").waitFor({ timeout: 30_000 });
+    return (await page.locator("#payment").getAttribute("data-payment-id")) ?? "";
+  }
+
+  it("pays with a success number, shows succeeded, takes the emailed code and shows verified", async () => {
+    browser ??= await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    const paymentId = await payOnPage(page, kenyanPhone("0000"));
+    await page.locator('#payment-status[data-status="succeeded"]').waitFor({ timeout: 30_000 });
+    const mails = await eventually(
+      async () => (await adminDb().collection("mail").where("paymentId", "==", paymentId).get()).docs,
+      (docs) => docs.some((doc) => doc.get("kind") === "verification-code"),
+    );
+    const subject = mails.find((doc) => doc.get("kind") === "verification-code")?.get("message.subject") as string;
+    const code = /(\d{6})$/.exec(subject)?.[1] ?? "";
+    await page.fill("#code", code);
+    await page.click("#verify");
+    await page.locator("#verified").waitFor({ state: "visible", timeout: 15_000 });
+    expect(await page.locator("#verified").textContent()).toContain("Verified");
+    await page.screenshot({ path: path.join(ROOT, "test-results", "paid-and-verified.png"), fullPage: true });
+  });
+
+  it("pays with a number that cancels and shows the cancel message", async () => {
+    browser ??= await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await payOnPage(page, kenyanPhone("1032"));
+    await page.locator('#payment-status[data-status="cancelled"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator("#payment-message").textContent()).toBe(
+      "You cancelled the M-Pesa prompt. No money was taken.",
+    );
+    expect(await page.locator("#code-form").isHidden()).toBe(true);
+    await page.screenshot({ path: path.join(ROOT, "test-results", "cancelled.png"), fullPage: true });
+  });
+
+  it("explains a bad number on the form without charging", async () => {
+    browser ??= await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await page.goto(pageUrl);
+    await page.locator("#pay:not([disabled])").waitFor({ timeout: 30_000 });
+    await page.fill("#name", "Test");
+    await page.fill("#email", "t@example.com");
+    await page.fill("#phone", "12345");
+    await page.click("#pay");
+    await page.locator("#form-error").waitFor({ state: "visible", timeout: 15_000 });
+    expect(await page.locator("#form-error").textContent()).toContain("phone");
+    expect(await page.locator("#payment").isHidden()).toBe(true);
   });
 
   it("stops cleanly on Ctrl-C and frees its ports", async () => {

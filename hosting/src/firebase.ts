@@ -1,0 +1,39 @@
+// The Firebase client: configuration from Hosting's /__/firebase/init.json, and the emulators
+// when the page itself is served from this machine.
+import { initializeApp, type FirebaseApp, type FirebaseOptions } from "firebase/app";
+import { connectAuthEmulator, getAuth, signInAnonymously, type Auth, type User } from "firebase/auth";
+import { connectFirestoreEmulator, getFirestore, type Firestore } from "firebase/firestore";
+import { connectFunctionsEmulator, getFunctions, type Functions } from "firebase/functions";
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+export interface Client {
+  readonly app: FirebaseApp;
+  readonly auth: Auth;
+  readonly db: Firestore;
+  readonly functions: Functions;
+}
+
+async function firebaseOptions(): Promise<FirebaseOptions> {
+  const response = await fetch("/__/firebase/init.json");
+  if (!response.ok) throw new Error(`Firebase configuration unavailable (HTTP ${response.status})`);
+  return (await response.json()) as FirebaseOptions;
+}
+
+export async function connect(): Promise<Client> {
+  const app = initializeApp(await firebaseOptions());
+  const auth = getAuth(app);
+  const db = getFirestore(app);
+  const functions = getFunctions(app, __MALIPO_REGION__);
+  if (LOCAL_HOSTS.has(location.hostname)) {
+    const emulators = __MALIPO_EMULATORS__;
+    connectAuthEmulator(auth, emulators.auth, { disableWarnings: true });
+    connectFirestoreEmulator(db, emulators.firestore.host, emulators.firestore.port);
+    connectFunctionsEmulator(functions, emulators.functions.host, emulators.functions.port);
+  }
+  return { app, auth, db, functions };
+}
+
+export async function signIn(client: Client): Promise<User> {
+  return client.auth.currentUser ?? (await signInAnonymously(client.auth)).user;
+}
