@@ -14,10 +14,12 @@ import {
 } from "./checkout";
 import type { Client } from "./firebase";
 
-function element<T extends HTMLElement>(id: string): T {
+function element(id: string): HTMLElement;
+function element<T extends HTMLElement>(id: string, type: new () => T): T;
+function element(id: string, type: new () => HTMLElement = HTMLElement): HTMLElement {
   const found = document.getElementById(id);
-  if (!found) throw new Error(`the page is missing #${id}`);
-  return found as T;
+  if (!(found instanceof type)) throw new Error(`the page is missing #${id} (${type.name})`);
+  return found;
 }
 
 function show(id: string, text?: string): void {
@@ -51,12 +53,12 @@ interface PaymentSnapshot {
 }
 
 export function startCheckout(client: Client): void {
-  const form = element<HTMLFormElement>("pay-form");
-  const country = element<HTMLSelectElement>("country");
-  const phone = element<HTMLInputElement>("phone");
-  const amount = element<HTMLInputElement>("amount");
-  const payButton = element<HTMLButtonElement>("pay");
-  const codeForm = element<HTMLFormElement>("code-form");
+  const form = element("pay-form", HTMLFormElement);
+  const country = element("country", HTMLSelectElement);
+  const phone = element("phone", HTMLInputElement);
+  const amount = element("amount", HTMLInputElement);
+  const payButton = element("pay", HTMLButtonElement);
+  const codeForm = element("code-form", HTMLFormElement);
   let unsubscribe: Unsubscribe | undefined;
   let paymentId: string | undefined;
   // One key per payment attempt: pressing Pay again after a network error cannot charge twice.
@@ -109,8 +111,8 @@ export function startCheckout(client: Client): void {
       return;
     }
     const fields = JSON.stringify([
-      element<HTMLInputElement>("name").value,
-      element<HTMLInputElement>("email").value,
+      element("name", HTMLInputElement).value,
+      element("email", HTMLInputElement).value,
       phone.value,
       minor,
     ]);
@@ -130,8 +132,8 @@ export function startCheckout(client: Client): void {
       amount: minor,
       currency: COUNTRIES[selected].currency,
       phone: phone.value,
-      email: element<HTMLInputElement>("email").value.trim(),
-      name: element<HTMLInputElement>("name").value.trim(),
+      email: element("email", HTMLInputElement).value.trim(),
+      name: element("name", HTMLInputElement).value.trim(),
     })
       .then(({ data }) => {
         paymentId = data.paymentId;
@@ -153,13 +155,13 @@ export function startCheckout(client: Client): void {
   codeForm.addEventListener("submit", (event) => {
     event.preventDefault();
     hide("code-error");
-    const code = element<HTMLInputElement>("code").value.trim();
+    const code = element("code", HTMLInputElement).value.trim();
     if (!/^\d{6}$/.test(code)) {
       show("code-error", "The code has 6 digits.");
       return;
     }
     const verify = httpsCallable(client.functions, "verifyPaymentCode");
-    const button = element<HTMLButtonElement>("verify");
+    const button = element("verify", HTMLButtonElement);
     button.disabled = true;
     verify({ paymentId, code })
       .then(() => {
