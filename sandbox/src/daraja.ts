@@ -107,6 +107,7 @@ export function createDarajaSimulator(options: DarajaSimulatorOptions): { server
     const amount = state.take("wrong-amount", tx.phone) ? tx.amount + 1 : tx.amount;
     const body = callbackBody(tx, resultCode, amount);
     const copies = state.take("duplicate-callback", tx.phone) ? 2 : 1;
+    state.record({ path: "callback-sent", phone: tx.phone, reference: tx.checkoutRequestId });
     for (let i = 0; i < copies; i++) await postCallback(tx.callbackUrl, body);
   }
 

@@ -7,8 +7,8 @@ import { createHash } from "node:crypto";
 import {
   FieldValue,
   type DocumentReference,
+  type DocumentSnapshot,
   type Firestore,
-  type QueryDocumentSnapshot,
   type Transaction,
 } from "firebase-admin/firestore";
 import { logger } from "firebase-functions";
@@ -37,9 +37,52 @@ const storedStatusSchema = z.object({
   failureCode: z.string().optional(),
 });
 
+function hashed(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 40);
+}
+
 function eventRef(db: Firestore, provider: ProviderName, eventKey: string): DocumentReference {
-  const hash = createHash("sha256").update(eventKey).digest("hex").slice(0, 40);
-  return db.collection("providerEvents").doc(`${provider}_${hash}`);
+  return db.collection("providerEvents").doc(`${provider}_${hashed(eventKey)}`);
+}
+
+/**
+ * providerRefs/{provider}_{hash}: which payment a provider reference belongs to, and the
+ * callbacks that arrived before we knew. createPayment and the callback handler both read and
+ * write it inside their transactions, so a callback racing the provider's reply is never lost,
+ * and neither side needs a query inside a transaction (which serialises whole collections).
+ */
+export function providerRefDoc(db: Firestore, provider: ProviderName, providerReference: string): DocumentReference {
+  return db.collection("providerRefs").doc(`${provider}_${hashed(providerReference)}`);
+}
+
+type EarlyCallback = { ref: DocumentReference; status: CollectionStatus; raw: unknown };
+
+function toEarly(doc: DocumentSnapshot): EarlyCallback | undefined {
+  if (!doc.exists || doc.get("matched") !== false) return undefined;
+  return {
+    ref: doc.ref,
+    status: storedStatusSchema.parse(doc.get("status")) as CollectionStatus,
+    raw: doc.get("raw") as unknown,
+  };
+}
+
+/**
+ * A pending payment whose request to the provider timed out (so it never learnt the reference)
+ * and that this success report can only belong to: same provider, payer and amount, and the only
+ * one. Searched outside any transaction; the caller re-checks it inside.
+ */
+async function orphanFor(db: Firestore, provider: ProviderName, status: CollectionStatus): Promise<string | undefined> {
+  if (status.outcome !== "succeeded" || status.amount === undefined || status.phone === undefined) return undefined;
+  const orphans = await paymentsCollection(db)
+    .where("provider", "==", provider)
+    .where("status", "==", "pending")
+    .where("providerReference", "==", null)
+    .where("phone", "==", status.phone)
+    .where("amount", "==", status.amount)
+    .limit(2)
+    .get();
+  const only = orphans.size === 1 ? orphans.docs[0] : undefined;
+  return only && only.data().initiatedAt !== null ? only.id : undefined;
 }
 
 export async function recordCallback(
@@ -50,26 +93,18 @@ export async function recordCallback(
 ): Promise<{ result: CallbackResult; paymentId: string | null }> {
   const ref = eventRef(db, provider, callback.eventKey);
   const { status } = callback;
+  const index = providerRefDoc(db, provider, status.providerReference);
+  const known = (await index.get()).get("paymentId") as string | null | undefined;
+  const orphanId = known ? undefined : await orphanFor(db, provider, status);
   return db.runTransaction(async (tx) => {
     if ((await tx.get(ref)).exists) return { result: "duplicate" as const, paymentId: null };
-    const payments = paymentsCollection(db).where("provider", "==", provider);
-    let match: QueryDocumentSnapshot<PaymentRecord> | undefined = (
-      await tx.get(payments.where("providerReference", "==", status.providerReference).limit(1))
-    ).docs[0];
-    if (!match && status.outcome === "succeeded" && status.amount !== undefined && status.phone !== undefined) {
-      // The provider's reply to our request never arrived (timeout), so we never learnt its
-      // reference. Exactly one such payment for this payer and amount is this one.
-      const orphans = await tx.get(
-        payments
-          .where("status", "==", "pending")
-          .where("providerReference", "==", null)
-          .where("phone", "==", status.phone)
-          .where("amount", "==", status.amount)
-          .limit(2),
-      );
-      const only = orphans.size === 1 ? orphans.docs[0] : undefined;
-      if (only && only.data().initiatedAt !== null) match = only;
-    }
+    const indexed = (await tx.get(index)).get("paymentId") as string | null | undefined;
+    const paymentId = indexed ?? orphanId;
+    const snapshot = paymentId ? await tx.get(paymentsCollection(db).doc(paymentId)) : undefined;
+    let payment = snapshot?.data();
+    // An orphan is only adopted if it is still waiting without a reference.
+    if (!indexed && payment && (payment.status !== "pending" || payment.providerReference !== null))
+      payment = undefined;
     const record = {
       provider,
       eventKey: callback.eventKey,
@@ -79,87 +114,88 @@ export async function recordCallback(
       raw: raw ?? null,
       receivedAt: FieldValue.serverTimestamp(),
     };
-    if (!match) {
+    if (!snapshot || !payment) {
       tx.create(ref, { ...record, matched: false, paymentId: null });
+      tx.set(
+        index,
+        { provider, providerReference: status.providerReference, unmatchedEvents: FieldValue.arrayUnion(ref.id) },
+        { merge: true },
+      );
       return { result: "unmatched" as const, paymentId: null };
     }
-    const payment = match.data();
-    applyProviderStatus(db, tx, match.ref, payment, status, { type: "callback", raw });
-    tx.create(ref, { ...record, matched: true, paymentId: match.id });
-    return {
-      result:
-        payment.status === "pending" || payment.status === "processing"
-          ? ("applied" as const)
-          : ("after-final" as const),
-      paymentId: match.id,
-    };
+    applyProviderStatus(db, tx, snapshot.ref, payment, status, { type: "callback", raw });
+    tx.create(ref, { ...record, matched: true, paymentId: snapshot.id });
+    if (!indexed)
+      tx.set(index, { provider, providerReference: status.providerReference, paymentId: snapshot.id }, { merge: true });
+    const open = payment.status === "pending" || payment.status === "processing";
+    return { result: open ? ("applied" as const) : ("after-final" as const), paymentId: snapshot.id };
   });
 }
 
-/** Unmatched callbacks for a reference (read half: call before any write in the transaction). */
+/**
+ * Read half, for createPayment's transaction once the provider has accepted: the callbacks that
+ * arrived for this reference before its reply did.
+ */
 export async function findEarlyCallbacks(
   db: Firestore,
   tx: Transaction,
   provider: ProviderName,
   providerReference: string,
-): Promise<{ ref: DocumentReference; status: CollectionStatus; raw: unknown }[]> {
-  const early = await tx.get(
-    db
-      .collection("providerEvents")
-      .where("provider", "==", provider)
-      .where("providerReference", "==", providerReference)
-      .where("matched", "==", false),
-  );
-  return early.docs.map((doc) => ({
-    ref: doc.ref,
-    status: storedStatusSchema.parse(doc.get("status")),
-    raw: doc.get("raw") as unknown,
-  }));
+): Promise<EarlyCallback[]> {
+  const ids =
+    ((await tx.get(providerRefDoc(db, provider, providerReference))).get("unmatchedEvents") as string[] | undefined) ??
+    [];
+  const events = await Promise.all(ids.map((id) => tx.get(db.collection("providerEvents").doc(id))));
+  return events.map(toEarly).filter((event): event is EarlyCallback => event !== undefined);
 }
 
-/**
- * The one unmatched success callback for this payer and amount, when our request timed out and
- * the provider's reference never reached us (read half). None when there are several: a person
- * must decide which payment they belong to.
- */
-export async function findOrphanCallback(
-  db: Firestore,
-  tx: Transaction,
-  payment: PaymentRecord,
-): Promise<{ ref: DocumentReference; status: CollectionStatus; raw: unknown } | undefined> {
-  const candidates = await tx.get(
-    db
-      .collection("providerEvents")
-      .where("provider", "==", payment.provider)
-      .where("matched", "==", false)
-      .where("outcome", "==", "succeeded")
-      .where("status.phone", "==", payment.phone)
-      .where("status.amount", "==", payment.amount)
-      .limit(2),
-  );
-  const only = candidates.size === 1 ? candidates.docs[0] : undefined;
-  if (!only) return undefined;
-  return {
-    ref: only.ref,
-    status: storedStatusSchema.parse(only.get("status")),
-    raw: only.get("raw") as unknown,
-  };
-}
-
-/** Applies callbacks that arrived before the provider's reply to our request (write half). */
+/** Write half: claims the reference for the payment and applies the early callbacks, if any. */
 export function applyEarlyCallbacks(
   db: Firestore,
   tx: Transaction,
   ref: DocumentReference<PaymentRecord>,
   payment: PaymentRecord,
-  early: readonly { ref: DocumentReference; status: CollectionStatus; raw: unknown }[],
+  provider: ProviderName,
+  providerReference: string,
+  early: readonly EarlyCallback[],
   extra: Readonly<Record<string, unknown>>,
 ): PaymentRecord | undefined {
+  tx.set(
+    providerRefDoc(db, provider, providerReference),
+    { provider, providerReference, paymentId: ref.id, unmatchedEvents: [] },
+    { merge: true },
+  );
   const final = early.find((event) => event.status.outcome !== "pending") ?? early[0];
   if (!final) return undefined;
   const status = applyProviderStatus(db, tx, ref, payment, final.status, { type: "callback", raw: final.raw }, extra);
   for (const event of early) tx.update(event.ref, { matched: true, paymentId: ref.id });
   return { ...payment, status, customerMessage: final.status.customerMessage };
+}
+
+/**
+ * For reconciliation: the one unmatched success callback for this payer and amount, when our
+ * request timed out and the provider's reference never reached us. Searched outside any
+ * transaction; None when there are several (a person must decide which payment they belong to).
+ */
+export async function findOrphanCallback(
+  db: Firestore,
+  payment: PaymentRecord,
+): Promise<DocumentReference | undefined> {
+  const candidates = await db
+    .collection("providerEvents")
+    .where("provider", "==", payment.provider)
+    .where("matched", "==", false)
+    .where("outcome", "==", "succeeded")
+    .where("status.phone", "==", payment.phone)
+    .where("status.amount", "==", payment.amount)
+    .limit(2)
+    .get();
+  return candidates.size === 1 ? candidates.docs[0]?.ref : undefined;
+}
+
+/** Inside the transaction: the orphan callback, if it is still unmatched. */
+export async function readOrphanCallback(tx: Transaction, ref: DocumentReference): Promise<EarlyCallback | undefined> {
+  return toEarly(await tx.get(ref));
 }
 
 export interface CallbackHandlerDeps {

@@ -215,7 +215,16 @@ async function initiate(
       return current;
     }
     if (accepted) {
-      const adopted = applyEarlyCallbacks(db, tx, ref, current, early, initiated);
+      const adopted = applyEarlyCallbacks(
+        db,
+        tx,
+        ref,
+        current,
+        provider.name,
+        accepted.providerReference,
+        early,
+        initiated,
+      );
       if (adopted) return adopted;
       const changes = { providerReference: accepted.providerReference, customerMessage: accepted.customerMessage };
       transition(

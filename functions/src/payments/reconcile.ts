@@ -5,7 +5,7 @@ import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { logger } from "firebase-functions";
 
 import type { CollectionProvider, CollectionStatus, ProviderName } from "../providers/collections.js";
-import { applyEarlyCallbacks, findOrphanCallback } from "./callbacks.js";
+import { applyEarlyCallbacks, findOrphanCallback, readOrphanCallback } from "./callbacks.js";
 import { paymentsCollection } from "./records.js";
 import { isTerminal } from "./status.js";
 import { applyProviderStatus, appendEvent, transition } from "./transitions.js";
@@ -80,12 +80,22 @@ export async function reconcileStuckPayments(
       });
     }
     const old = now - payment.createdAt.toMillis() >= expireAfterMs;
+    const orphanRef = payment.providerReference === null ? await findOrphanCallback(deps.db, payment) : undefined;
     const result = await deps.db.runTransaction(async (tx) => {
       const current = (await tx.get(doc.ref)).data();
+      const orphan = orphanRef ? await readOrphanCallback(tx, orphanRef) : undefined;
       if (!current || isTerminal(current.status)) return "unchanged";
-      const orphan = current.providerReference === null ? await findOrphanCallback(deps.db, tx, current) : undefined;
-      if (orphan) {
-        applyEarlyCallbacks(deps.db, tx, doc.ref, current, [orphan], {});
+      if (orphan && current.providerReference === null) {
+        applyEarlyCallbacks(
+          deps.db,
+          tx,
+          doc.ref,
+          current,
+          current.provider,
+          orphan.status.providerReference,
+          [orphan],
+          {},
+        );
         return "changed";
       }
       if (status && status.outcome !== "pending") {
