@@ -55,13 +55,17 @@ export function providerRefDoc(db: Firestore, provider: ProviderName, providerRe
   return db.collection("providerRefs").doc(`${provider}_${hashed(providerReference)}`);
 }
 
-type EarlyCallback = { ref: DocumentReference; status: CollectionStatus; raw: unknown };
+interface EarlyCallback {
+  readonly ref: DocumentReference;
+  readonly status: CollectionStatus;
+  readonly raw: unknown;
+}
 
 function toEarly(doc: DocumentSnapshot): EarlyCallback | undefined {
   if (!doc.exists || doc.get("matched") !== false) return undefined;
   return {
     ref: doc.ref,
-    status: storedStatusSchema.parse(doc.get("status")) as CollectionStatus,
+    status: storedStatusSchema.parse(doc.get("status")),
     raw: doc.get("raw") as unknown,
   };
 }
