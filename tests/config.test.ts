@@ -5,7 +5,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 import { REGION } from "../functions/src/core/region.ts";
+import { DARAJA, IOTEC } from "../sandbox/src/settings.ts";
 import { EMULATOR_PROJECT, ROOT } from "../tools/emulators/environment.ts";
+import { emulatorParams, emulatorSecrets } from "./support/providers.ts";
 
 function json(file: string): unknown {
   return JSON.parse(readFileSync(path.join(ROOT, file), "utf8"));
@@ -42,5 +44,33 @@ describe("project configuration", () => {
         expect((listen as { host?: unknown }).host, name).toBe("127.0.0.1");
       }
     }
+  });
+
+  it("points the emulator's functions at the simulators, with the simulators' own credentials", () => {
+    expect(emulatorParams.MPESA_BASE_URL).toBe(`http://127.0.0.1:${DARAJA.port}`);
+    expect(emulatorParams.IOTEC_BASE_URL).toBe(`http://127.0.0.1:${IOTEC.port}`);
+    expect(emulatorParams.IOTEC_TOKEN_URL).toBe(`http://127.0.0.1:${IOTEC.port}/connect/token`);
+    expect(emulatorParams.MPESA_SHORTCODE).toBe(DARAJA.shortcode);
+    expect(emulatorParams.IOTEC_WALLET_ID).toBe(IOTEC.walletId);
+    expect(emulatorSecrets).toMatchObject({
+      MPESA_CONSUMER_KEY: DARAJA.consumerKey,
+      MPESA_CONSUMER_SECRET: DARAJA.consumerSecret,
+      MPESA_PASSKEY: DARAJA.passkey,
+      IOTEC_CLIENT_ID: IOTEC.clientId,
+      IOTEC_CLIENT_SECRET: IOTEC.clientSecret,
+      IOTEC_CALLBACK_SECRET: IOTEC.callbackSecret,
+    });
+  });
+
+  it("sends the simulators' callbacks to the emulated callback functions", () => {
+    const functions = firebase.emulators.functions as { host: string; port: number };
+    const base = `http://${functions.host}:${functions.port}/${EMULATOR_PROJECT}/${REGION}`;
+    expect(emulatorParams.MPESA_CALLBACK_URL).toBe(`${base}/mpesaCallback`);
+    expect(IOTEC.callbackUrl).toBe(`${base}/iotecCallback`);
+  });
+
+  it("keeps real secrets out of the committed emulator files", () => {
+    for (const value of Object.values(emulatorSecrets))
+      expect(value === "disabled" || value.startsWith("sim-")).toBe(true);
   });
 });

@@ -51,7 +51,12 @@ export function startService(name: string, command: string, args: readonly strin
   return { name, child, ready, exited };
 }
 
-/** Runs a command with the terminal attached and resolves with its exit code. */
+/**
+ * Runs a command with the terminal attached and resolves with its exit code. SIGTERM and SIGHUP
+ * are passed on and the child is waited for, so that firebase-tools can stop its emulators and
+ * function workers instead of leaving them orphaned. (Ctrl-C reaches the child directly: the
+ * terminal signals the whole process group.)
+ */
 export function run(
   command: string,
   args: readonly string[],
@@ -59,12 +64,25 @@ export function run(
 ): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: "inherit" });
+    const forward = (signal: NodeJS.Signals): void => {
+      child.kill(signal);
+    };
+    const ignore = (): void => undefined;
+    process.on("SIGTERM", forward);
+    process.on("SIGHUP", forward);
+    process.on("SIGINT", ignore);
+    const done = (code: number): void => {
+      process.off("SIGTERM", forward);
+      process.off("SIGHUP", forward);
+      process.off("SIGINT", ignore);
+      resolve(code);
+    };
     child.on("error", (error) => {
       process.stderr.write(`${command} could not start: ${error.message}\n`);
-      resolve(1);
+      done(1);
     });
     child.on("exit", (code) => {
-      resolve(code ?? 1);
+      done(code ?? 1);
     });
   });
 }
