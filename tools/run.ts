@@ -75,7 +75,9 @@ const TEST_SANDBOX_ENV = { SANDBOX_CALLBACK_DELAY_MS: "300", SANDBOX_TIMEOUT_HOL
 async function execWithSandbox(prepared: EmulatorEnvironment, script: string): Promise<number> {
   const sandbox = startSandbox({ ...process.env, ...TEST_SANDBOX_ENV });
   try {
-    await sandbox.ready;
+    await sandbox.ready.catch(() => {
+      throw new LaunchError("The provider simulators could not start: see the [sandbox] line above.");
+    });
     return await run(node, [...firebaseArgs(prepared, "emulators:exec"), "--only", EXEC_EMULATORS, script], {
       env: prepared.env,
       cwd: ROOT,

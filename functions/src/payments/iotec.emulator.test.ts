@@ -118,16 +118,34 @@ describe("ioTec collections", () => {
     expect((await requestsFor("iotec", { phone })).filter((r) => r.path === "collect")).toHaveLength(1);
   });
 
-  it("10 concurrent deliveries of one callback make one transition", async () => {
-    const view = await pay(iotecPhone("011177778"));
+  it("10 concurrent deliveries of one callback make one transition and one email", async () => {
+    // ioTec completes the collection but its own callback is lost; then it arrives ten times at once.
+    const phone = ugandanPhone();
+    await addFault("iotec", { fault: "drop-callback", phone });
+    const view = await pay(phone);
     const reference = (await paymentDoc(view.paymentId))?.providerReference as string;
-    // The simulator still says Pending: each delivery re-fetches and finds nothing final.
+    await new Promise((resolve) => setTimeout(resolve, 800));
     const hint = { id: reference, status: "Success", amount: 5_000, currency: "UGX" };
     const responses = await Promise.all(Array.from({ length: 10 }, () => deliver(hint)));
     expect(responses.map((response) => response.status)).toEqual(Array(10).fill(200));
-    expect((await paymentDoc(view.paymentId))?.status).toBe("processing");
+    expect((await paymentDoc(view.paymentId))?.status).toBe("succeeded");
+    expect((await paymentEvents(view.paymentId)).filter((event) => event.to === "succeeded")).toHaveLength(1);
     const recorded = await adminDb().collection("providerEvents").where("paymentId", "==", view.paymentId).get();
     expect(recorded.size).toBe(1);
+    await eventually(
+      () => mailFor(view.paymentId),
+      (m) => m.length >= 1,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await mailFor(view.paymentId)).map((mail) => mail.kind)).toEqual(["receipt"]);
+  });
+
+  it("a callback whose re-fetched status is still pending changes nothing", async () => {
+    const view = await pay(iotecPhone("011177778"));
+    const reference = (await paymentDoc(view.paymentId))?.providerReference as string;
+    const response = await deliver({ id: reference, status: "Success", amount: 5_000, currency: "UGX" });
+    expect(response.status).toBe(200);
+    expect((await paymentDoc(view.paymentId))?.status).toBe("processing");
   });
 
   it("the simulator's duplicate delivery changes the payment once and sends one receipt", async () => {

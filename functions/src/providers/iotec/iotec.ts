@@ -1,10 +1,9 @@
 // ioTec Pay collections (MTN and Airtel in Uganda): collect, status, and callbacks that are only
 // trusted after re-fetching the status from ioTec. Wire facts: PROVIDERS.md.
-import { timingSafeEqual } from "node:crypto";
-
 import axios, { type AxiosInstance } from "axios";
 
 import { describeIssues } from "../../core/errors.js";
+import { constantTimeEqual } from "../../core/secure-compare.js";
 import { localForm } from "../../payments/phone.js";
 import type {
   CallbackRequest,
@@ -22,6 +21,7 @@ import {
   ProviderInvalidRequestError,
   tokenFailure,
 } from "../errors.js";
+import { TokenCache, type FetchedToken } from "../token-cache.js";
 import { errorSchema, tokenReplySchema, transactionSchema, type IotecTransaction } from "./wire.js";
 
 export interface IotecConfig {
@@ -38,7 +38,6 @@ export interface IotecConfig {
 }
 
 export const IOTEC_CALLBACK_HEADER = "x-malipo-callback-secret";
-const TOKEN_REFRESH_MARGIN_MS = 60_000;
 const OUR_SIDE = "We could not start the mobile money payment because of a problem on our side. No money was taken.";
 
 /** SentToVendor means the prompt reached MTN or Airtel: still not success. */
@@ -80,12 +79,6 @@ export function toStatus(tx: IotecTransaction): CollectionStatus {
   };
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
 export class IotecCollections implements CollectionProvider {
   readonly name = "iotec" as const;
   readonly currency = "UGX" as const;
@@ -95,26 +88,17 @@ export class IotecCollections implements CollectionProvider {
   readonly #config: IotecConfig;
   readonly #http: AxiosInstance;
   readonly #now: () => Date;
-  #token: { value: string; expiresAt: number } | undefined;
-  #tokenRequest: Promise<string> | undefined;
+  readonly #token: TokenCache;
 
   constructor(config: IotecConfig, http?: AxiosInstance) {
     this.#config = config;
     this.#now = config.now ?? (() => new Date());
     this.#http = http ?? axios.create({ baseURL: config.baseUrl, timeout: config.timeoutMs });
+    this.#token = new TokenCache(() => this.#fetchToken(), this.#now);
   }
 
-  /** Tokens live five minutes: cached, refreshed a minute early, one fetch shared by concurrent calls. */
-  async #accessToken(): Promise<string> {
-    if (this.#token && this.#token.expiresAt - TOKEN_REFRESH_MARGIN_MS > this.#now().getTime())
-      return this.#token.value;
-    this.#tokenRequest ??= this.#fetchToken().finally(() => {
-      this.#tokenRequest = undefined;
-    });
-    return this.#tokenRequest;
-  }
-
-  async #fetchToken(): Promise<string> {
+  /** Tokens live five minutes; the cache refreshes them a minute early. */
+  async #fetchToken(): Promise<FetchedToken> {
     const form = new URLSearchParams({
       client_id: this.#config.clientId,
       client_secret: this.#config.clientSecret,
@@ -125,8 +109,7 @@ export class IotecCollections implements CollectionProvider {
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
       });
       const reply = tokenReplySchema.parse(response.data);
-      this.#token = { value: reply.access_token, expiresAt: this.#now().getTime() + reply.expires_in * 1000 };
-      return reply.access_token;
+      return { value: reply.access_token, expiresInSeconds: reply.expires_in };
     } catch (error) {
       throw tokenFailure("iotec", error);
     }
@@ -135,7 +118,7 @@ export class IotecCollections implements CollectionProvider {
   /** An authorised request; on 401 the cached token is dropped and the call tried once more. */
   async #request(method: "GET" | "POST", path: string, body?: unknown): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
-      const token = await this.#accessToken();
+      const token = await this.#token.get();
       try {
         const response = await this.#http.request({
           method,
@@ -146,7 +129,7 @@ export class IotecCollections implements CollectionProvider {
         return response.data;
       } catch (error) {
         if (axios.isAxiosError(error) && error.response?.status === 401 && attempt === 0) {
-          this.#token = undefined;
+          this.#token.invalidate();
           continue;
         }
         const body = axios.isAxiosError(error) ? errorSchema.safeParse(error.response?.data) : undefined;
@@ -217,7 +200,7 @@ export class IotecCollections implements CollectionProvider {
   async readCallback(request: CallbackRequest): Promise<CollectionCallback> {
     const header = request.headers[this.#config.callbackHeader ?? IOTEC_CALLBACK_HEADER];
     const presented = Array.isArray(header) ? header[0] : header;
-    if (!presented || !safeEqual(presented, this.#config.callbackSecret)) {
+    if (!presented || !constantTimeEqual(presented, this.#config.callbackSecret)) {
       throw new ProviderAuthError("iotec callback: wrong or missing header secret", "");
     }
     const hint = transactionSchema.pick({ id: true }).safeParse(request.body);

@@ -1,10 +1,9 @@
 // M-Pesa Daraja collections: STK Push, STK query and the STK callback.
 // Wire facts: PROVIDERS.md. The base URL comes from configuration so tests use the simulator.
-import { timingSafeEqual } from "node:crypto";
-
 import axios, { type AxiosInstance } from "axios";
 
 import { describeIssues } from "../../core/errors.js";
+import { constantTimeEqual } from "../../core/secure-compare.js";
 import { fromWholeMajor, toWholeMajor } from "../../payments/money.js";
 import { internationalDigits } from "../../payments/phone.js";
 import type {
@@ -23,6 +22,7 @@ import {
   ProviderRateLimitedError,
   tokenFailure,
 } from "../errors.js";
+import { TokenCache, type FetchedToken } from "../token-cache.js";
 import { describeResultCode } from "./result-codes.js";
 import {
   gatewayErrorSchema,
@@ -52,7 +52,6 @@ export interface DarajaConfig {
   readonly now?: () => Date;
 }
 
-const TOKEN_REFRESH_MARGIN_MS = 60_000;
 const STILL_PROCESSING = "500.001.1001";
 const OUR_SIDE = "We could not start the M-Pesa payment because of a problem on our side. No money was taken.";
 const TRY_LATER = "M-Pesa is busy right now. Please try again in a minute.";
@@ -83,12 +82,6 @@ function fitText(text: string, max: number): string {
   return (cleaned || "Malipo").slice(0, max);
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
 export class DarajaCollections implements CollectionProvider {
   readonly name = "mpesa" as const;
   readonly currency = "KES" as const;
@@ -98,34 +91,23 @@ export class DarajaCollections implements CollectionProvider {
   readonly #config: DarajaConfig;
   readonly #http: AxiosInstance;
   readonly #now: () => Date;
-  #token: { value: string; expiresAt: number } | undefined;
-  #tokenRequest: Promise<string> | undefined;
+  readonly #token: TokenCache;
 
   constructor(config: DarajaConfig, http?: AxiosInstance) {
     this.#config = config;
     this.#now = config.now ?? (() => new Date());
     this.#http = http ?? axios.create({ baseURL: config.baseUrl, timeout: config.timeoutMs });
+    this.#token = new TokenCache(() => this.#fetchToken(), this.#now);
   }
 
-  /** One cached token per process, refreshed a minute before expiry; concurrent callers share a fetch. */
-  async #accessToken(): Promise<string> {
-    if (this.#token && this.#token.expiresAt - TOKEN_REFRESH_MARGIN_MS > this.#now().getTime())
-      return this.#token.value;
-    this.#tokenRequest ??= this.#fetchToken().finally(() => {
-      this.#tokenRequest = undefined;
-    });
-    return this.#tokenRequest;
-  }
-
-  async #fetchToken(): Promise<string> {
+  async #fetchToken(): Promise<FetchedToken> {
     try {
       const response = await this.#http.get("/oauth/v1/generate", {
         params: { grant_type: "client_credentials" },
         auth: { username: this.#config.consumerKey, password: this.#config.consumerSecret },
       });
       const reply = tokenReplySchema.parse(response.data);
-      this.#token = { value: reply.access_token, expiresAt: this.#now().getTime() + reply.expires_in * 1000 };
-      return reply.access_token;
+      return { value: reply.access_token, expiresInSeconds: reply.expires_in };
     } catch (error) {
       throw tokenFailure("mpesa", error);
     }
@@ -134,7 +116,7 @@ export class DarajaCollections implements CollectionProvider {
   /** POSTs with a bearer token; on "invalid token" drops the cached one and tries once more. */
   async #post(path: string, body: unknown): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
-      const token = await this.#accessToken();
+      const token = await this.#token.get();
       try {
         const response = await this.#http.post(path, body, {
           headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
@@ -143,7 +125,7 @@ export class DarajaCollections implements CollectionProvider {
       } catch (error) {
         const gateway = axios.isAxiosError(error) ? gatewayErrorSchema.safeParse(error.response?.data) : undefined;
         if (gateway?.success && gateway.data.errorCode === "404.001.03" && attempt === 0) {
-          this.#token = undefined;
+          this.#token.invalidate();
           continue;
         }
         throw this.#gatewayError(error, gateway?.success ? gateway.data : undefined);
@@ -258,7 +240,7 @@ export class DarajaCollections implements CollectionProvider {
   readCallback(request: CallbackRequest): Promise<CollectionCallback> {
     // Daraja callbacks are unsigned: the secret path segment is what authenticates them.
     const secret = request.path.replace(/^\/+/, "").split("/")[0] ?? "";
-    if (!safeEqual(secret, this.#config.callbackSecret)) {
+    if (!constantTimeEqual(secret, this.#config.callbackSecret)) {
       return Promise.reject(new ProviderAuthError("mpesa callback: wrong path secret", ""));
     }
     const parsed = stkCallbackSchema.safeParse(request.body);

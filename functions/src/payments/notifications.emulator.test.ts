@@ -1,0 +1,83 @@
+// CORRECTNESS.md property 5: a trigger delivered twice (same event id) or for two events of the
+// same transition has one effect. The handler runs here directly, against the Firestore emulator.
+import { Timestamp } from "firebase-admin/firestore";
+import { describe, expect, it } from "vitest";
+
+import { adminDb, eventually } from "../../../tests/support/firestore.js";
+import { onPaymentStatusChange } from "./notifications.js";
+import type { PaymentRecord } from "./records.js";
+
+function payment(overrides: Partial<PaymentRecord>): PaymentRecord {
+  const now = Timestamp.now();
+  return {
+    uid: "u1",
+    purpose: "entry",
+    provider: "mpesa",
+    amount: 100_00,
+    currency: "KES",
+    phone: "+254712345678",
+    email: "dancer@example.com",
+    name: "Njeri",
+    reference: null,
+    status: "processing",
+    providerReference: "ws_CO_x",
+    receipt: null,
+    failureCode: null,
+    customerMessage: "",
+    idempotencyKey: "k",
+    verified: false,
+    initiatedAt: now,
+    createdAt: now,
+    updatedAt: now,
+    settledAt: null,
+    ...overrides,
+  };
+}
+
+async function mailsOf(paymentId: string) {
+  // The sendMail trigger also records delivery on these; only their number and kinds matter here.
+  return (await adminDb().collection("mail").where("paymentId", "==", paymentId).get()).docs.map(
+    (doc) => doc.get("kind") as string,
+  );
+}
+
+describe("payment notifications", () => {
+  it("one receipt and one code however often the success is delivered", async () => {
+    const id = `notify-${Date.now()}-a`;
+    const before = payment({});
+    const after = payment({ status: "succeeded", receipt: "SAB12", settledAt: Timestamp.now() });
+    await Promise.all([
+      onPaymentStatusChange(adminDb(), id, before, after, "event-1"),
+      onPaymentStatusChange(adminDb(), id, before, after, "event-1"),
+      onPaymentStatusChange(adminDb(), id, before, after, "event-2"),
+    ]);
+    await onPaymentStatusChange(adminDb(), id, before, after, "event-1");
+    expect((await mailsOf(id)).sort()).toEqual(["receipt", "verification-code"]);
+    const code = await adminDb().collection("paymentCodes").doc(id).get();
+    expect(code.get("attempts")).toBe(0);
+  });
+
+  it("one failure notice for a failed payment, none when the status did not change", async () => {
+    const id = `notify-${Date.now()}-b`;
+    const failed = payment({ status: "failed", customerMessage: "Your M-Pesa balance is not enough." });
+    await Promise.all([1, 2, 3].map((n) => onPaymentStatusChange(adminDb(), id, payment({}), failed, `e${n}`)));
+    await onPaymentStatusChange(adminDb(), id, failed, failed, "e4");
+    const kinds = await eventually(
+      () => mailsOf(id),
+      (k) => k.length >= 1,
+    );
+    expect(kinds).toEqual(["failure-notice"]);
+  });
+
+  it("nothing for a payment without an email address", async () => {
+    const id = `notify-${Date.now()}-c`;
+    await onPaymentStatusChange(
+      adminDb(),
+      id,
+      payment({ email: null }),
+      payment({ email: null, status: "succeeded" }),
+      "e1",
+    );
+    expect(await mailsOf(id)).toEqual([]);
+  });
+});
