@@ -1,20 +1,21 @@
-// The deployed reconcilePayments schedule, triggered the way the emulator delivers schedules: a
-// message on its Pub/Sub topic.
+// The deployed reconcilePayments schedule. In production Cloud Scheduler POSTs to the function.
+// firebase-tools' emulator registers v2 schedules with an "http" signature that its Pub/Sub bridge
+// cannot dispatch ("Unsupported trigger signature: http"), so the test POSTs to the trigger path
+// that bridge would have used, as Cloud Scheduler does.
 import { Timestamp } from "firebase-admin/firestore";
 import { describe, expect, it } from "vitest";
 
 import { call, idempotencyKey, kenyanPhone, signUpAnonymous } from "../../../tests/support/client.js";
 import { emulatorOrigin, PROJECT_ID } from "../../../tests/support/emulators.js";
 import { adminDb, paymentEvents, waitForStatus } from "../../../tests/support/firestore.js";
+import { REGION } from "../core/region.js";
 
-async function scheduleTopic(): Promise<string> {
-  const response = await fetch(`${await emulatorOrigin("pubsub")}/v1/projects/${PROJECT_ID}/topics`);
-  const { topics } = (await response.json()) as { topics?: { name: string }[] };
-  const topic = topics
-    ?.map((t) => t.name)
-    .find((name) => name.includes("firebase-schedule") && name.includes("reconcilePayments"));
-  if (!topic) throw new Error(`no schedule topic for reconcilePayments among ${JSON.stringify(topics)}`);
-  return topic;
+async function runSchedule(name: string): Promise<Response> {
+  return fetch(`${await emulatorOrigin("functions")}/functions/projects/${PROJECT_ID}/triggers/${REGION}-${name}-0`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: "{}",
+  });
 }
 
 describe("reconcilePayments (scheduled)", () => {
@@ -39,13 +40,7 @@ describe("reconcilePayments (scheduled)", () => {
       .doc(paymentId)
       .update({ createdAt: Timestamp.fromMillis(Date.now() - 31 * 60_000) });
 
-    const topic = await scheduleTopic();
-    const publish = await fetch(`${await emulatorOrigin("pubsub")}/v1/${topic}:publish`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ messages: [{ data: Buffer.from("{}").toString("base64") }] }),
-    });
-    expect(publish.status).toBe(200);
+    expect((await runSchedule("reconcilePayments")).status).toBe(200);
 
     const payment = await waitForStatus(paymentId, "expired", 25_000);
     expect(payment).toMatchObject({ status: "expired", failureCode: "mpesa:no-final-status" });
