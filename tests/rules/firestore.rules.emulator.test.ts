@@ -1,8 +1,9 @@
 /* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
    RulesTestContext.firestore() is typed as the compat Firestore; the modular functions accept it
    (the documented usage of @firebase/rules-unit-testing v5), which this rule cannot see. */
-// Security rules, evaluated by the Firestore emulator: who may do what, per collection.
-import { readFileSync } from "node:fs";
+// Security rules, evaluated by the Firestore emulator. The table below is the access model: what
+// each role may do per collection; everything not listed is denied, and every cell is tested.
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 import {
@@ -24,32 +25,108 @@ import {
   updateDoc,
   where,
 } from "firebase/firestore";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { ROOT } from "../../tools/emulators/environment.ts";
 import { PROJECT_ID } from "../support/emulators.ts";
 
-const OWNER = `alice-${Date.now()}`;
-const OTHER = "bob";
-// Documents are seeded per run so parallel test files never share them.
+// Unique per run: parallel test files never share these documents.
 const run = `rules-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+const OWNER = `alice-${run}`;
+const OTHER = `bob-${run}`;
+const ADMIN = `admin-${run}`;
+
+type Role = "unauthenticated" | "owner" | "other user" | "admin";
+type Operation = "get" | "list (constrained to the owner)" | "list (unconstrained)" | "create" | "update" | "delete";
+
+interface Row {
+  /** A seeded document of the collection. */
+  readonly path: string;
+  readonly data: Record<string, unknown>;
+  /** A harmless update for this collection (a field clients may change, where there is one). */
+  readonly update: Record<string, unknown>;
+  readonly allowed: Partial<Record<Role, readonly Operation[]>>;
+}
+
+const READ: readonly Operation[] = ["get", "list (constrained to the owner)", "list (unconstrained)"];
+
+const table: Record<string, Row> = {
+  payments: {
+    path: `payments/${run}`,
+    data: { uid: OWNER, amount: 10_000, currency: "KES", status: "pending" },
+    update: { status: "succeeded" },
+    allowed: { owner: ["get", "list (constrained to the owner)"], admin: READ },
+  },
+  "payments/events": {
+    path: `payments/${run}/events/e1`,
+    data: { type: "created", to: "pending" },
+    update: { type: "edited" },
+    // Events have no uid: the owner reads the whole trail of their own payment.
+    allowed: { owner: READ, admin: READ },
+  },
+  users: {
+    path: `users/${OWNER}`,
+    data: { displayName: "Alice" },
+    update: { displayName: "Alice W." },
+    allowed: { owner: ["get", "update"], admin: READ },
+  },
+  alerts: {
+    path: `alerts/${run}`,
+    data: { uid: OWNER, type: "payment-conflict" },
+    update: { resolved: true },
+    allowed: { admin: READ },
+  },
+  providerEvents: {
+    path: `providerEvents/${run}`,
+    data: { uid: OWNER, matched: false },
+    update: { matched: true },
+    allowed: { admin: READ },
+  },
+  mail: {
+    path: `mail/${run}`,
+    data: { uid: OWNER, to: "a@example.com" },
+    update: { to: "x@example.com" },
+    allowed: { admin: READ },
+  },
+  paymentCodes: {
+    path: `paymentCodes/${run}`,
+    data: { uid: OWNER, hash: "h", attempts: 0 },
+    update: { attempts: 0 },
+    allowed: {},
+  },
+  idempotencyKeys: {
+    path: `idempotencyKeys/${run}`,
+    data: { uid: OWNER, paymentId: run },
+    update: { paymentId: "x" },
+    allowed: {},
+  },
+  paymentGuards: {
+    path: `paymentGuards/${run}`,
+    data: { uid: OWNER, paymentId: run },
+    update: { paymentId: "x" },
+    allowed: {},
+  },
+  providerRefs: {
+    path: `providerRefs/${run}`,
+    data: { uid: OWNER, paymentId: run },
+    update: { paymentId: "x" },
+    allowed: {},
+  },
+  rateLimits: { path: `rateLimits/${run}`, data: { uid: OWNER, count: 1 }, update: { count: 0 }, allowed: {} },
+  system: { path: `system/${run}`, data: { uid: OWNER, checkedAt: 1 }, update: { checkedAt: 2 }, allowed: {} },
+};
 
 let env: RulesTestEnvironment;
 
 beforeAll(async () => {
-  // Every denial is also logged by the SDK; the assertions below are what matter.
+  // Every denial is also logged by the SDK; the assertions are what matter.
   setLogLevel("silent");
   env = await initializeTestEnvironment({
     projectId: PROJECT_ID,
     firestore: { rules: readFileSync(path.join(ROOT, "firestore.rules"), "utf8") },
   });
   await env.withSecurityRulesDisabled(async (context) => {
-    const firestore = context.firestore();
-    await setDoc(doc(firestore, `users/${OWNER}`), { uid: OWNER, displayName: "Alice" });
-    await setDoc(doc(firestore, `payments/${run}`), { uid: OWNER, amount: 10_000, currency: "KES", status: "pending" });
-    await setDoc(doc(firestore, `payments/${run}/events/e1`), { uid: OWNER, type: "created" });
-    await setDoc(doc(firestore, `mail/${run}`), { uid: OWNER, to: "a@example.com" });
-    await setDoc(doc(firestore, `paymentCodes/${run}`), { uid: OWNER, hash: "x" });
+    for (const row of Object.values(table)) await setDoc(doc(context.firestore(), row.path), row.data);
   });
 });
 
@@ -57,47 +134,91 @@ afterAll(async () => {
   await env.cleanup();
 });
 
-type Who = "unauthenticated" | "owner" | "other user";
-const clients: Record<Who, () => RulesTestContext> = {
+const clients: Record<Role, () => RulesTestContext> = {
   unauthenticated: () => env.unauthenticatedContext(),
   owner: () => env.authenticatedContext(OWNER),
   "other user": () => env.authenticatedContext(OTHER),
+  admin: () => env.authenticatedContext(ADMIN, { admin: true }),
 };
 
-type Operation = "get" | "list (constrained to the owner)" | "list (unconstrained)" | "create" | "update" | "delete";
-const operations: Record<Operation, (context: RulesTestContext, docPath: string) => Promise<unknown>> = {
-  get: (context, docPath) => getDoc(doc(context.firestore(), docPath)),
-  "list (constrained to the owner)": (context, docPath) =>
-    getDocs(
-      query(collection(context.firestore(), docPath.slice(0, docPath.lastIndexOf("/"))), where("uid", "==", OWNER)),
-    ),
-  "list (unconstrained)": (context, docPath) =>
-    getDocs(collection(context.firestore(), docPath.slice(0, docPath.lastIndexOf("/")))),
-  create: (context, docPath) => setDoc(doc(context.firestore(), `${docPath}-new`), { uid: OWNER, amount: 1 }),
-  update: (context, docPath) => updateDoc(doc(context.firestore(), docPath), { status: "succeeded" }),
-  delete: (context, docPath) => deleteDoc(doc(context.firestore(), docPath)),
+function parentOf(docPath: string): string {
+  return docPath.slice(0, docPath.lastIndexOf("/"));
+}
+
+const operations: Record<Operation, (context: RulesTestContext, row: Row) => Promise<unknown>> = {
+  get: (context, row) => getDoc(doc(context.firestore(), row.path)),
+  "list (constrained to the owner)": (context, row) =>
+    getDocs(query(collection(context.firestore(), parentOf(row.path)), where("uid", "==", OWNER))),
+  "list (unconstrained)": (context, row) => getDocs(collection(context.firestore(), parentOf(row.path))),
+  create: (context, row) => setDoc(doc(context.firestore(), `${row.path}-new`), row.data),
+  update: (context, row) => updateDoc(doc(context.firestore(), row.path), row.update),
+  delete: (context, row) => deleteDoc(doc(context.firestore(), row.path)),
 };
 
-// The table reads as the access model: what each role may do; everything else is denied.
-const allowed: Record<string, Partial<Record<Who, Operation[]>>> = {
-  [`payments/${run}`]: { owner: ["get", "list (constrained to the owner)"] },
-  [`payments/${run}/events/e1`]: {},
-  [`users/${OWNER}`]: {},
-  [`mail/${run}`]: {},
-  [`paymentCodes/${run}`]: {},
-  "system/health": {},
-};
-
-describe("firestore.rules", () => {
-  for (const [docPath, grants] of Object.entries(allowed)) {
-    for (const who of Object.keys(clients) as Who[]) {
-      for (const [operation, attempt] of Object.entries(operations) as [Operation, (typeof operations)[Operation]][]) {
-        const permitted = grants[who]?.includes(operation) ?? false;
-        it(`${docPath.split("/").slice(0, -1).join("/") || docPath}: ${who} ${permitted ? "may" : "may not"} ${operation}`, async () => {
-          if (permitted) await assertSucceeds(attempt(clients[who](), docPath));
-          else await assertFails(attempt(clients[who](), docPath));
-        });
+describe("firestore.rules access matrix", () => {
+  for (const [name, row] of Object.entries(table)) {
+    describe(name, () => {
+      for (const role of Object.keys(clients) as Role[]) {
+        for (const [operation, attempt] of Object.entries(operations) as [
+          Operation,
+          (typeof operations)[Operation],
+        ][]) {
+          const permitted = row.allowed[role]?.includes(operation) ?? false;
+          it(`${role} ${permitted ? "may" : "may not"} ${operation}`, async () => {
+            if (permitted) await assertSucceeds(attempt(clients[role](), row));
+            else await assertFails(attempt(clients[role](), row));
+          });
+        }
       }
-    }
+    });
   }
+});
+
+describe("firestore.rules field checks", () => {
+  it("a user creates their own profile with only a display name", async () => {
+    const uid = `carol-${run}`;
+    const self = env.authenticatedContext(uid).firestore();
+    await assertFails(setDoc(doc(self, `users/${uid}`), { displayName: "Carol", admin: true }));
+    await assertFails(setDoc(doc(self, `users/${uid}`), { displayName: "" }));
+    await assertSucceeds(setDoc(doc(self, `users/${uid}`), { displayName: "Carol" }));
+  });
+
+  it.each([
+    ["a number", { displayName: 42 }],
+    ["too long", { displayName: "x".repeat(101) }],
+    ["admin", { admin: true }],
+    ["points", { points: 1_000 }],
+    ["balance", { balance: 1_000_000 }],
+    ["uid", { uid: OTHER }],
+  ])("a user may not set %s on their profile", async (_name, change) => {
+    await assertFails(updateDoc(doc(clients.owner().firestore(), `users/${OWNER}`), change));
+  });
+
+  it.each([["status"], ["amount"], ["verified"], ["uid"], ["receipt"], ["customerMessage"]])(
+    "the payer may not change %s on their payment",
+    async (field) => {
+      await assertFails(updateDoc(doc(clients.owner().firestore(), `payments/${run}`), { [field]: "x" }));
+    },
+  );
+});
+
+describe("firestore.rules coverage", () => {
+  it("has a row for every collection the functions use", () => {
+    const used = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) {
+          const source = readFileSync(full, "utf8");
+          for (const match of source.matchAll(/collection\("([A-Za-z]+)"\)/g)) used.add(match[1]!);
+          for (const match of source.matchAll(/doc\("([A-Za-z]+)\//g)) used.add(match[1]!);
+        }
+      }
+    };
+    walk(path.join(ROOT, "functions", "src"));
+    const rows = new Set(Object.keys(table).map((name) => name.split("/").at(-1)!));
+    expect([...used].filter((name) => !rows.has(name))).toEqual([]);
+    expect(used.size).toBeGreaterThan(5);
+  });
 });
