@@ -25,6 +25,17 @@ let output = "";
 /** Settles when npm and everything holding its output (launcher, emulators, watchers) is gone. */
 let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 let browser: Browser | undefined;
+/** Console messages about Content-Security-Policy violations, from every page opened. */
+const cspViolations: string[] = [];
+
+async function newPage(): Promise<Page> {
+  browser ??= await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  return page;
+}
 
 function waitForOutput(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
@@ -104,8 +115,7 @@ describe("npm start", () => {
   });
 
   it("serves a page that signs in anonymously and shows ok from health", async () => {
-    browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    const page = await newPage();
     await page.goto(pageUrl);
     const status = page.locator('#health-status[data-state="ok"]');
     await status.waitFor({ timeout: 30_000 });
@@ -131,8 +141,7 @@ describe("npm start", () => {
   }
 
   it("pays with a success number, shows succeeded, takes the emailed code and shows verified", async () => {
-    browser ??= await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    const page = await newPage();
     const paymentId = await payOnPage(page, kenyanPhone("0000"));
     await page.locator('#payment-status[data-status="succeeded"]').waitFor({ timeout: 30_000 });
     const mails = await eventually(
@@ -149,8 +158,7 @@ describe("npm start", () => {
   });
 
   it("pays with a number that cancels and shows the cancel message", async () => {
-    browser ??= await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    const page = await newPage();
     await payOnPage(page, kenyanPhone("1032"));
     await page.locator('#payment-status[data-status="cancelled"]').waitFor({ timeout: 30_000 });
     expect(await page.locator("#payment-message").textContent()).toBe(
@@ -161,8 +169,7 @@ describe("npm start", () => {
   });
 
   it("explains a bad number on the form without charging", async () => {
-    browser ??= await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    const page = await newPage();
     await page.goto(pageUrl);
     await page.locator("#pay:not([disabled])").waitFor({ timeout: 30_000 });
     await page.fill("#name", "Test");
@@ -172,6 +179,10 @@ describe("npm start", () => {
     await page.locator("#form-error").waitFor({ state: "visible", timeout: 15_000 });
     expect(await page.locator("#form-error").textContent()).toContain("phone");
     expect(await page.locator("#payment").isHidden()).toBe(true);
+  });
+
+  it("ran every page without a Content-Security-Policy violation", () => {
+    expect(cspViolations).toEqual([]);
   });
 
   it("stops cleanly on Ctrl-C and frees its ports", async () => {
