@@ -60,7 +60,7 @@ describe("fuzzing", () => {
       const url = `${await functionUrl(name, REGION)}${suffix}`;
       const method = fc.constantFrom("POST", "PUT", "GET", "DELETE");
       const body = fc.oneof(
-        nasty.map((value) => JSON.stringify(value) ?? "null"),
+        nasty.map((value) => (JSON.stringify(value) as string | undefined) ?? "null"),
         fc.string({ maxLength: 500 }),
       );
       await fc.assert(
