@@ -4,12 +4,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
+import { REGION } from "../functions/src/core/region.ts";
 import { IOTEC } from "../sandbox/src/settings.ts";
 import { call, randomIp, signUpAnonymous } from "./support/client.ts";
 import { functionUrl } from "./support/emulators.ts";
 import { emulatorSecrets } from "./support/providers.ts";
 
-const REGION = "africa-south1";
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 
 const nasty = fc.oneof(

@@ -18,6 +18,7 @@ import {
   ROOT,
   type EmulatorEnvironment,
 } from "./emulators/environment.ts";
+import { REGION } from "../functions/src/core/region.ts";
 import { run, shellQuote, startService, Supervisor, type Service } from "./emulators/processes.ts";
 
 /** The file a package declares as its command `name` (its package.json `bin`). */
@@ -121,7 +122,7 @@ function printUrls(prepared: EmulatorEnvironment): void {
     "Malipo is running. Press Ctrl-C to stop.",
     `  Page          ${url("hosting")}/`,
     `  Emulator UI   ${prepared.ui.enabled ? url("ui") : `off (${prepared.ui.reason})`}`,
-    `  Functions     ${url("functions")}/${EMULATOR_PROJECT}/africa-south1/<name>`,
+    `  Functions     ${url("functions")}/${EMULATOR_PROJECT}/${REGION}/<name>`,
     `  Firestore     ${url("firestore")}`,
     `  Auth          ${url("auth")}`,
     `  Pub/Sub       ${url("pubsub")}`,

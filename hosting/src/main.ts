@@ -1,14 +1,9 @@
 // The join page: signs the visitor in anonymously (every record needs an owner uid), runs the
 // payment flow, and shows the platform's health in the footer.
+import { element } from "./dom";
 import { connect, signIn } from "./firebase";
 import { readHealth } from "./health";
 import { startCheckout } from "./pay";
-
-function element(id: string): HTMLElement {
-  const found = document.getElementById(id);
-  if (!found) throw new Error(`the page is missing #${id}`);
-  return found;
-}
 
 function showProblem(message: string): void {
   const problem = element("problem");

@@ -12,15 +12,8 @@ import {
   type Country,
   type PaymentStatus,
 } from "./checkout";
+import { element } from "./dom";
 import type { Client } from "./firebase";
-
-function element(id: string): HTMLElement;
-function element<T extends HTMLElement>(id: string, type: new () => T): T;
-function element(id: string, type: new () => HTMLElement = HTMLElement): HTMLElement {
-  const found = document.getElementById(id);
-  if (!(found instanceof type)) throw new Error(`the page is missing #${id} (${type.name})`);
-  return found;
-}
 
 function show(id: string, text?: string): void {
   const target = element(id);

@@ -2,9 +2,10 @@
 // callable protocol over HTTP (POST {data}, answer {result} or {error}).
 import { randomInt, randomUUID } from "node:crypto";
 
+import { REGION } from "../../functions/src/core/region.ts";
 import { emulatorOrigin, functionUrl } from "./emulators.ts";
 
-export const REGION = "africa-south1";
+export { REGION };
 
 export interface TestUser {
   readonly uid: string;

@@ -1,12 +1,14 @@
 // Where the running emulators listen, as the Emulator Hub reports them. `firebase emulators:exec`
 // exports FIREBASE_EMULATOR_HUB (and the per-emulator *_EMULATOR_HOST variables) to the tests.
+import { EMULATOR_PROJECT } from "../../tools/emulators/environment.ts";
+
 export interface EmulatorInfo {
   readonly name: string;
   readonly host: string;
   readonly port: number;
 }
 
-export const PROJECT_ID = "demo-malipo";
+export const PROJECT_ID = EMULATOR_PROJECT;
 
 let cached: Promise<Record<string, EmulatorInfo>> | undefined;
 

@@ -1,11 +1,10 @@
 // verifyPaymentCode: the payer of a paid entry confirms their email with the 6-digit code.
 // At most CODE_MAX_ATTEMPTS tries; a wrong try is counted (committed) before the error is thrown.
-import { timingSafeEqual } from "node:crypto";
-
 import { FieldValue, type Firestore, type Timestamp } from "firebase-admin/firestore";
 
 import type { Caller } from "../core/callable.js";
 import { AppError } from "../core/errors.js";
+import { constantTimeEqual } from "../core/secure-compare.js";
 import { CODE_MAX_ATTEMPTS, hashCode } from "./notifications.js";
 import { paymentsCollection } from "./records.js";
 import type { VerifyPaymentCodeInput } from "./schemas.js";
@@ -53,9 +52,8 @@ export async function verifyPaymentCode(
         error: new AppError("deadline-exceeded", "This code has expired. Contact us to verify this entry."),
       };
     }
-    const expected = Buffer.from(codeSnap.get("hash") as string, "hex");
-    const given = Buffer.from(hashCode(input.code, codeSnap.get("salt") as string), "hex");
-    if (!timingSafeEqual(expected, given)) {
+    const given = hashCode(input.code, codeSnap.get("salt") as string);
+    if (!constantTimeEqual(codeSnap.get("hash") as string, given)) {
       tx.update(codeRef, { attempts: FieldValue.increment(1) });
       appendEvent(tx, paymentRef, { type: "code-rejected", data: { attempt: attempts + 1 } });
       return { kind: "wrong", attemptsLeft: CODE_MAX_ATTEMPTS - attempts - 1 };
