@@ -111,7 +111,7 @@ async function exec(command: readonly string[]): Promise<number> {
   return execWithSandbox(prepared, shellQuote(command));
 }
 
-function printUrls(prepared: EmulatorEnvironment): void {
+function printUrls(prepared: EmulatorEnvironment, admin: string): void {
   const emulators = emulatorConfig();
   const url = (name: string): string => {
     const listen = emulators[name];
@@ -126,6 +126,7 @@ function printUrls(prepared: EmulatorEnvironment): void {
     `  Firestore     ${url("firestore")}`,
     `  Auth          ${url("auth")}`,
     `  Pub/Sub       ${url("pubsub")}`,
+    `  ${admin}`,
     "",
   ];
   console.log(lines.join("\n"));
@@ -178,7 +179,9 @@ async function start(): Promise<number> {
       }),
     );
     await supervisor.unlessExit(emulators.ready);
-    printUrls(prepared);
+    // Loaded only here: the Admin SDK is not needed to test or exec.
+    const { seedLocalAdmin } = await import("./seed.ts");
+    printUrls(prepared, await seedLocalAdmin());
     const { service, code } = await supervisor.firstExit();
     throw new Error(`${service.name} stopped (exit ${code})`);
   } catch (error) {

@@ -3,6 +3,7 @@
 import { element } from "./dom";
 import { connect, signIn } from "./firebase";
 import { readHealth } from "./health";
+import { startOperatorSignIn } from "./operator";
 import { startCheckout } from "./pay";
 
 function showProblem(message: string): void {
@@ -33,6 +34,7 @@ async function startSession(): Promise<void> {
     const user = await signIn(client);
     element("session").textContent = `anonymous visitor ${user.uid}`;
     startCheckout(client);
+    startOperatorSignIn(client);
   } catch (error) {
     showProblem(`We could not start a secure session: ${error instanceof Error ? error.message : String(error)}`);
   }

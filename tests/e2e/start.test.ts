@@ -181,6 +181,22 @@ describe("npm start", () => {
     expect(await page.locator("#payment").isHidden()).toBe(true);
   });
 
+  it("signs in as the seeded admin that npm start printed", async () => {
+    const [, email, password] = /Admin\s+(\S+@\S+) \/ (\S+)/.exec(output) ?? [];
+    expect(email).toBeDefined();
+    const page = await newPage();
+    await page.goto(pageUrl);
+    await page.locator("#session", { hasText: "anonymous visitor" }).waitFor({ timeout: 30_000 });
+    await page.click("#operator summary");
+    await page.fill("#operator-password", "wrong password");
+    await page.fill("#operator-email", email!);
+    await page.click("#operator-sign-in");
+    await page.locator("#operator-error", { hasText: "Wrong email or password." }).waitFor({ timeout: 15_000 });
+    await page.fill("#operator-password", password!);
+    await page.click("#operator-sign-in");
+    await page.locator("#session", { hasText: `operator ${email!} (admin)` }).waitFor({ timeout: 15_000 });
+  });
+
   it("ran every page without a Content-Security-Policy violation", () => {
     expect(cspViolations).toEqual([]);
   });

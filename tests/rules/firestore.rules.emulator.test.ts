@@ -88,6 +88,12 @@ const table: Record<string, Row> = {
     update: { to: "x@example.com" },
     allowed: { admin: READ },
   },
+  adminAudit: {
+    path: `adminAudit/${run}`,
+    data: { uid: OWNER, action: "grant" },
+    update: { action: "revoke" },
+    allowed: { admin: READ },
+  },
   paymentCodes: {
     path: `paymentCodes/${run}`,
     data: { uid: OWNER, hash: "h", attempts: 0 },
@@ -203,7 +209,7 @@ describe("firestore.rules field checks", () => {
 });
 
 describe("firestore.rules coverage", () => {
-  it("has a row for every collection the functions use", () => {
+  it("has a row for every collection the functions and tools use", () => {
     const used = new Set<string>();
     const walk = (dir: string): void => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -217,6 +223,7 @@ describe("firestore.rules coverage", () => {
       }
     };
     walk(path.join(ROOT, "functions", "src"));
+    walk(path.join(ROOT, "tools"));
     const rows = new Set(Object.keys(table).map((name) => name.split("/").at(-1)!));
     expect([...used].filter((name) => !rows.has(name))).toEqual([]);
     expect(used.size).toBeGreaterThan(5);

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+
+import { parseAdminArgs, USAGE } from "./admin.ts";
+
+describe("npm run admin arguments", () => {
+  it("reads grant and revoke, with an optional real project", () => {
+    expect(parseAdminArgs(["grant", "Ops@Example.com"])).toEqual({
+      action: "grant",
+      email: "ops@example.com",
+      project: undefined,
+    });
+    expect(parseAdminArgs(["revoke", "ops@example.com", "--project", "malipo-prod"])).toEqual({
+      action: "revoke",
+      email: "ops@example.com",
+      project: "malipo-prod",
+    });
+    expect(parseAdminArgs(["--project", "malipo-prod", "grant", "ops@example.com"]).project).toBe("malipo-prod");
+  });
+
+  it.each([
+    [[], USAGE],
+    [["promote", "ops@example.com"], USAGE],
+    [["grant"], "is not an email address"],
+    [["grant", "not-an-email"], '"not-an-email" is not an email address'],
+    [["grant", "ops@example.com", "--project"], "--project needs a project id"],
+    [["grant", "ops@example.com", "extra"], "unexpected arguments: extra"],
+  ])("refuses %j with a sentence saying what to fix", (argv, message) => {
+    expect(() => parseAdminArgs(argv)).toThrow(message);
+  });
+});

@@ -1,0 +1,144 @@
+// Operator roles: the `admin` custom claim that firestore.rules' isAdmin() reads.
+//
+//   npm run admin -- grant <email>                    against the running emulators (npm start)
+//   npm run admin -- revoke <email>
+//   npm run admin -- grant <email> --project <id>     against a real project, with Application
+//                                                     Default Credentials (gcloud auth
+//                                                     application-default login)
+//
+// Every change is recorded in adminAudit/{id}: who ran it, on which account, when.
+import { readFileSync } from "node:fs";
+import { userInfo } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { deleteApp, initializeApp, type App } from "firebase-admin/app";
+import { getAuth, type Auth } from "firebase-admin/auth";
+import { FieldValue, getFirestore } from "firebase-admin/firestore";
+
+import { EMULATOR_PROJECT, LaunchError, ROOT } from "./emulators/environment.ts";
+
+export const USAGE = "usage: npm run admin -- grant|revoke <email> [--project <project-id>]";
+
+export interface AdminCommand {
+  readonly action: "grant" | "revoke";
+  readonly email: string;
+  /** A real project; absent means the local emulators. */
+  readonly project?: string | undefined;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function parseAdminArgs(argv: readonly string[]): AdminCommand {
+  const args = [...argv];
+  let project: string | undefined;
+  const flag = args.indexOf("--project");
+  if (flag !== -1) {
+    project = args[flag + 1];
+    if (!project || project.startsWith("-")) throw new LaunchError(`--project needs a project id. ${USAGE}`);
+    args.splice(flag, 2);
+  }
+  const [action, email, ...extra] = args;
+  if (action !== "grant" && action !== "revoke") throw new LaunchError(USAGE);
+  if (!email || !EMAIL.test(email)) throw new LaunchError(`"${email ?? ""}" is not an email address. ${USAGE}`);
+  if (extra.length > 0) throw new LaunchError(`unexpected arguments: ${extra.join(" ")}. ${USAGE}`);
+  return { action, email: email.toLowerCase(), project };
+}
+
+interface Listen {
+  readonly host: string;
+  readonly port: number;
+}
+
+function emulatorHosts(): { auth: string; firestore: string } {
+  const config = JSON.parse(readFileSync(path.join(ROOT, "firebase.json"), "utf8")) as {
+    emulators: { auth: Listen; firestore: Listen };
+  };
+  const { auth, firestore } = config.emulators;
+  return { auth: `${auth.host}:${auth.port}`, firestore: `${firestore.host}:${firestore.port}` };
+}
+
+/** The Admin SDK pointed at the emulators (checked to be running) or at a real project. */
+export async function adminApp(project: string | undefined): Promise<{ app: App; target: string }> {
+  if (project) {
+    delete process.env.FIREBASE_AUTH_EMULATOR_HOST;
+    delete process.env.FIRESTORE_EMULATOR_HOST;
+    return { app: initializeApp({ projectId: project }, `admin-${project}`), target: `project ${project}` };
+  }
+  const hosts = emulatorHosts();
+  process.env.FIREBASE_AUTH_EMULATOR_HOST ??= hosts.auth;
+  process.env.FIRESTORE_EMULATOR_HOST ??= hosts.firestore;
+  const auth = process.env.FIREBASE_AUTH_EMULATOR_HOST;
+  const running = await fetch(`http://${auth}/`).then(
+    (response) => response.ok,
+    () => false,
+  );
+  if (!running) {
+    throw new LaunchError(
+      `The Auth emulator is not running at ${auth}: start it with \`npm start\`, or pass --project <id> for a real project.`,
+    );
+  }
+  return {
+    app: initializeApp({ projectId: EMULATOR_PROJECT }, `admin-${EMULATOR_PROJECT}`),
+    target: `the emulators (${EMULATOR_PROJECT})`,
+  };
+}
+
+async function userByEmail(auth: Auth, email: string, target: string) {
+  try {
+    return await auth.getUserByEmail(email);
+  } catch (error) {
+    if ((error as { code?: string }).code === "auth/user-not-found") {
+      throw new LaunchError(`No user with email ${email} in ${target}: they must sign up (or be created) first.`);
+    }
+    throw error;
+  }
+}
+
+/** Sets or clears the claim, keeping the user's other claims. Returns the line to print. */
+export async function changeRole(app: App, target: string, command: AdminCommand): Promise<string> {
+  const auth = getAuth(app);
+  const user = await userByEmail(auth, command.email, target);
+  const claims: Record<string, unknown> = { ...user.customClaims };
+  const wasAdmin = claims.admin === true;
+  if (command.action === "grant") claims.admin = true;
+  else delete claims.admin;
+  await auth.setCustomUserClaims(user.uid, claims);
+  // A revoked admin's refresh tokens stop working; their current ID token lapses within the hour.
+  if (command.action === "revoke" && wasAdmin) await auth.revokeRefreshTokens(user.uid);
+  await getFirestore(app)
+    .collection("adminAudit")
+    .add({
+      action: command.action,
+      uid: user.uid,
+      email: command.email,
+      changed: wasAdmin !== (command.action === "grant"),
+      by: `${userInfo().username} (npm run admin)`,
+      at: FieldValue.serverTimestamp(),
+    });
+  if (command.action === "grant") {
+    return wasAdmin
+      ? `${command.email} (${user.uid}) was already an admin in ${target}.`
+      : `${command.email} (${user.uid}) is now an admin in ${target}. They get admin access when they next sign in.`;
+  }
+  return wasAdmin
+    ? `${command.email} (${user.uid}) is no longer an admin in ${target}; their sessions were revoked.`
+    : `${command.email} (${user.uid}) was not an admin in ${target}; nothing changed.`;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const command = parseAdminArgs(argv);
+  const { app, target } = await adminApp(command.project);
+  try {
+    console.log(await changeRole(app, target, command));
+  } finally {
+    await deleteApp(app);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(error instanceof LaunchError ? error.message : error);
+    process.exit(1);
+  });
+}
