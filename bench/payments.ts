@@ -13,45 +13,17 @@ import { performance } from "node:perf_hooks";
 import type { Timestamp } from "firebase-admin/firestore";
 
 import { call, idempotencyKey, randomIp, signUpAnonymous, type TestUser } from "../tests/support/client.ts";
+import { pool, range } from "../tests/support/pool.ts";
 import { adminDb } from "../tests/support/firestore.ts";
 import { reconcileStuckPayments } from "../functions/src/payments/reconcile.ts";
 import { simulatorProvider } from "../tests/support/providers.ts";
 import { requestsFor } from "../tests/support/sandbox.ts";
+import { summary } from "./stats.ts";
 
 const TOTAL = Number(process.env.BENCH_PAYMENTS ?? 1000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 100);
 const SETTLE_TIMEOUT_MS = 120_000;
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
-function summary(name: string, values: number[]): string {
-  const sorted = [...values].sort((a, b) => a - b);
-  const f = (v: number) => `${v.toFixed(0)} ms`.padStart(9);
-  return `${name.padEnd(28)} p50 ${f(percentile(sorted, 50))}  p95 ${f(percentile(sorted, 95))}  p99 ${f(percentile(sorted, 99))}  max ${f(sorted.at(-1) ?? Number.NaN)}`;
-}
-
-/** Runs `task` over `items` with at most `concurrency` in flight; results keep the items' order. */
-async function pool<I, T>(
-  items: readonly I[],
-  concurrency: number,
-  task: (item: I, index: number) => Promise<T>,
-): Promise<T[]> {
-  const results: T[] = new Array<T>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let index = next++; index < items.length; index = next++)
-        results[index] = await task(items[index] as I, index);
-    }),
-  );
-  return results;
-}
-
-const range = (count: number): number[] => Array.from({ length: count }, (_, i) => i);
 
 // One anonymous user per payment (the per-user limit is 5 a minute), each client with its own IP.
 const runId = Date.now().toString(36);

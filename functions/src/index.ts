@@ -5,9 +5,11 @@ import { onDocumentCreated, onDocumentWritten } from "firebase-functions/v2/fire
 import { onCall, onRequest } from "firebase-functions/v2/https";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 
-import { handleCallable } from "./core/callable.js";
+import { handleCallable, type EdgePolicy } from "./core/callable.js";
 import { IOTEC_SECRETS, MPESA_SECRETS, params, secrets } from "./core/config.js";
 import { db } from "./core/firebase.js";
+import { browserEndpoint } from "./core/http.js";
+import { deleteExpiredRateLimits } from "./core/rate-limit.js";
 import { REGION } from "./core/region.js";
 import { codeVersion } from "./core/version.js";
 import { deliverMail } from "./mail/send.js";
@@ -17,20 +19,32 @@ import { createPayment as createPaymentHandler } from "./payments/create-payment
 import { onPaymentStatusChange } from "./payments/notifications.js";
 import { reconcileStuckPayments } from "./payments/reconcile.js";
 import { paymentSchema } from "./payments/records.js";
-import { createPaymentInput, verifyPaymentCodeInput } from "./payments/schemas.js";
+import { getPaymentStatus as getPaymentStatusHandler } from "./payments/get-status.js";
+import { createPaymentInput, getPaymentStatusInput, verifyPaymentCodeInput } from "./payments/schemas.js";
 import { verifyPaymentCode as verifyPaymentCodeHandler } from "./payments/verify-code.js";
 import { collectionProvider, PROVIDER_SECRETS } from "./providers/registry.js";
 
 setGlobalOptions({ region: REGION });
 
+const edge: EdgePolicy = {
+  allowedOrigins: () => params.allowedOrigins.value(),
+  enforceAppCheck: () => params.enforceAppCheck.value(),
+};
+// Preflight answers in production; the emulator allows every origin here, so handleCallable
+// refuses other origins itself.
+const callableCors = params.allowedOrigins;
+
 export const health = onRequest(
   { cors: false, memory: "256MiB", maxInstances: 5 },
-  createHealthHandler({ probe: () => probeFirestore(db()), version: codeVersion }),
+  browserEndpoint(
+    { route: "health", methods: ["GET", "HEAD"], db, allowedOrigins: edge.allowedOrigins, now: Date.now },
+    createHealthHandler({ probe: () => probeFirestore(db()), version: codeVersion }),
+  ),
 );
 
 export const createPayment = onCall(
-  { secrets: PROVIDER_SECRETS, timeoutSeconds: 60 },
-  handleCallable("createPayment", createPaymentInput, (input, caller) =>
+  { secrets: PROVIDER_SECRETS, timeoutSeconds: 60, cors: callableCors },
+  handleCallable("createPayment", createPaymentInput, edge, (input, caller) =>
     createPaymentHandler(input, caller, {
       db: db(),
       provider: collectionProvider,
@@ -41,9 +55,16 @@ export const createPayment = onCall(
 );
 
 export const verifyPaymentCode = onCall(
-  {},
-  handleCallable("verifyPaymentCode", verifyPaymentCodeInput, (input, caller) =>
+  { cors: callableCors },
+  handleCallable("verifyPaymentCode", verifyPaymentCodeInput, edge, (input, caller) =>
     verifyPaymentCodeHandler(input, caller, { db: db(), now: Date.now }),
+  ),
+);
+
+export const getPaymentStatus = onCall(
+  { cors: callableCors },
+  handleCallable("getPaymentStatus", getPaymentStatusInput, edge, (input, caller) =>
+    getPaymentStatusHandler(input, caller, { db: db(), now: Date.now }),
   ),
 );
 
@@ -56,6 +77,7 @@ export const mpesaCallback = onRequest(
     acknowledge: (res) => {
       res.status(200).json({ ResultCode: 0, ResultDesc: "Accepted" });
     },
+    now: Date.now,
   }),
 );
 
@@ -67,6 +89,7 @@ export const iotecCallback = onRequest(
     acknowledge: (res) => {
       res.status(200).json({ received: true });
     },
+    now: Date.now,
   }),
 );
 
@@ -101,3 +124,10 @@ export const reconcilePayments = onSchedule(
     await reconcileStuckPayments({ db: db(), provider: collectionProvider, now: Date.now });
   },
 );
+
+// Rate-limit buckets whose window has ended; the TTL policy on expiresAt does the same in
+// production, within a day, and this keeps the collection small in between (and in the emulator).
+export const cleanupRateLimits = onSchedule({ schedule: "every 60 minutes", timeoutSeconds: 300 }, async () => {
+  const deleted = await deleteExpiredRateLimits(db(), Date.now());
+  logger.info("expired rate-limit buckets deleted", { deleted });
+});

@@ -6,3 +6,11 @@ declare const __MALIPO_EMULATORS__: {
 };
 /** The region the functions run in (functions/src/core/region.ts). */
 declare const __MALIPO_REGION__: string;
+
+interface ImportMetaEnv {
+  /** reCAPTCHA Enterprise site key registered for App Check (hosting/.env.production.local). */
+  readonly VITE_APP_CHECK_SITE_KEY?: string;
+}
+interface ImportMeta {
+  readonly env: ImportMetaEnv;
+}

@@ -5,6 +5,8 @@ import { connectAuthEmulator, getAuth, signInAnonymously, type Auth, type User }
 import { connectFirestoreEmulator, getFirestore, type Firestore } from "firebase/firestore";
 import { connectFunctionsEmulator, getFunctions, type Functions } from "firebase/functions";
 
+import { startAppCheck } from "./app-check";
+
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 export interface Client {
@@ -22,10 +24,12 @@ async function firebaseOptions(): Promise<FirebaseOptions> {
 
 export async function connect(): Promise<Client> {
   const app = initializeApp(await firebaseOptions());
+  const local = LOCAL_HOSTS.has(location.hostname);
+  startAppCheck(app, local);
   const auth = getAuth(app);
   const db = getFirestore(app);
   const functions = getFunctions(app, __MALIPO_REGION__);
-  if (LOCAL_HOSTS.has(location.hostname)) {
+  if (local) {
     const emulators = __MALIPO_EMULATORS__;
     connectAuthEmulator(auth, emulators.auth, { disableWarnings: true });
     connectFirestoreEmulator(db, emulators.firestore.host, emulators.firestore.port);

@@ -3,7 +3,8 @@
 import { randomInt, randomUUID } from "node:crypto";
 
 import { REGION } from "../../functions/src/core/region.ts";
-import { emulatorOrigin, functionUrl } from "./emulators.ts";
+import { EMULATOR_APP_ID, emulatorAppCheckToken } from "../../hosting/src/app-check-token.ts";
+import { emulatorOrigin, functionUrl, PROJECT_ID } from "./emulators.ts";
 
 export { REGION };
 
@@ -39,10 +40,15 @@ export type CallResult<T> =
 export async function call<T = unknown>(
   name: string,
   data: unknown,
-  options: { user?: TestUser; ip?: string } = {},
+  options: { user?: TestUser; ip?: string; appCheck?: boolean; origin?: string } = {},
 ): Promise<CallResult<T>> {
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   if (options.user) headers.Authorization = `Bearer ${options.user.idToken}`;
+  // The app attests itself the way the page does on this machine, unless a test says otherwise.
+  if (options.appCheck ?? true) {
+    headers["X-Firebase-AppCheck"] = emulatorAppCheckToken(EMULATOR_APP_ID, PROJECT_ID, Date.now()).token;
+  }
+  if (options.origin) headers.Origin = options.origin;
   // Each simulated client gets its own address, as behind Cloud Functions' front end.
   headers["X-Forwarded-For"] = options.ip ?? randomIp();
   const response = await fetch(await functionUrl(name, REGION), {

@@ -1,5 +1,6 @@
 // Where the running emulators listen, as the Emulator Hub reports them. `firebase emulators:exec`
 // exports FIREBASE_EMULATOR_HUB (and the per-emulator *_EMULATOR_HOST variables) to the tests.
+import { REGION } from "../../functions/src/core/region.ts";
 import { EMULATOR_PROJECT } from "../../tools/emulators/environment.ts";
 
 export interface EmulatorInfo {
@@ -31,4 +32,17 @@ export async function emulatorOrigin(name: string): Promise<string> {
 /** The URL of an HTTPS function in the Functions emulator. */
 export async function functionUrl(name: string, region: string): Promise<string> {
   return `${await emulatorOrigin("functions")}/${PROJECT_ID}/${region}/${name}`;
+}
+
+/**
+ * Runs a scheduled function once, as Cloud Scheduler does, by POSTing to its trigger path.
+ * firebase-tools' emulator registers v2 schedules with an "http" signature that its Pub/Sub bridge
+ * cannot dispatch ("Unsupported trigger signature: http"), and never fires them by itself.
+ */
+export async function runSchedule(name: string): Promise<Response> {
+  return fetch(`${await emulatorOrigin("functions")}/functions/projects/${PROJECT_ID}/triggers/${REGION}-${name}-0`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: "{}",
+  });
 }

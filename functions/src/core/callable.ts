@@ -5,6 +5,10 @@ import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import type { z } from "zod";
 
 import { AppError, describeIssues } from "./errors.js";
+import { originAllowed, originOf, refusedOriginMessage } from "./origins.js";
+
+/** gRPC status Firestore reports when a transaction was aborted by contention. */
+const ABORTED = 10;
 
 export interface Caller {
   readonly uid: string;
@@ -24,6 +28,14 @@ export function callerIp(request: {
 export function toHttpsError(error: unknown, context: Record<string, unknown>): HttpsError {
   if (error instanceof HttpsError) return error;
   if (error instanceof AppError) return new HttpsError(error.code, error.message, error.details);
+  if ((error as { code?: unknown }).code === ABORTED) {
+    // A transaction that kept losing to concurrent ones: nothing was written, trying again is safe.
+    logger.warn("transaction contention in callable", { ...context, error: String(error) });
+    return new HttpsError(
+      "unavailable",
+      "We are handling many requests for this right now. Please try again in a few seconds.",
+    );
+  }
   logger.error("unexpected error in callable", {
     ...context,
     error: error instanceof Error ? error.stack : String(error),
@@ -31,12 +43,33 @@ export function toHttpsError(error: unknown, context: Record<string, unknown>): 
   return new HttpsError("internal", "Something went wrong on our side. Please try again in a moment.");
 }
 
+/** What every callable checks before its input, read at call time from the parameters. */
+export interface EdgePolicy {
+  /** Pages allowed to call (ALLOWED_ORIGINS). */
+  readonly allowedOrigins: () => readonly string[];
+  /** Whether calls must carry a valid App Check token (ENFORCE_APP_CHECK). */
+  readonly enforceAppCheck: () => boolean;
+}
+
 export function handleCallable<Schema extends z.ZodType, Result>(
   name: string,
   schema: Schema,
+  policy: EdgePolicy,
   handler: (input: z.infer<Schema>, caller: Caller) => Promise<Result>,
 ): (request: CallableRequest<unknown>) => Promise<Result> {
   return async (request) => {
+    const origin = originOf(request.rawRequest.headers);
+    if (!originAllowed(origin, policy.allowedOrigins())) {
+      throw new HttpsError("permission-denied", refusedOriginMessage(origin ?? ""));
+    }
+    // The SDK verifies a token when one is sent (request.app); enforcing here rather than with
+    // the SDK's enforceAppCheck option gives the caller a sentence instead of "Unauthenticated".
+    if (policy.enforceAppCheck() && !request.app?.appId) {
+      throw new HttpsError(
+        "unauthenticated",
+        "This app could not be verified (App Check). Reload the page; if this keeps happening, update the app.",
+      );
+    }
     const uid = request.auth?.uid;
     if (!uid) throw new HttpsError("unauthenticated", "Sign in first: this call needs a signed-in user.");
     if (typeof request.data !== "object" || request.data === null || Array.isArray(request.data)) {

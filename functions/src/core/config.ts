@@ -1,7 +1,7 @@
 // Every parameter and secret the functions read. Values come from .env.<project> (parameters) and
 // Secret Manager or .secret.local in the emulator (secrets); they are read with .value() inside
 // handlers, never at import time.
-import { defineBoolean, defineInt, defineSecret, defineString } from "firebase-functions/params";
+import { defineBoolean, defineInt, defineList, defineSecret, defineString } from "firebase-functions/params";
 
 export const params = {
   mpesaBaseUrl: defineString("MPESA_BASE_URL", { default: "https://api.safaricom.co.ke" }),
@@ -17,6 +17,13 @@ export const params = {
   providerTimeoutMs: defineInt("PROVIDER_TIMEOUT_MS", { default: 15_000 }),
   allowSandboxPayers: defineBoolean("ALLOW_SANDBOX_PAYERS", { default: false }),
   mailFrom: defineString("MAIL_FROM", { default: "Malipo <receipts@malipo.africa>" }),
+  allowedOrigins: defineList("ALLOWED_ORIGINS", {
+    description: 'Pages that may call the API from a browser, as a JSON list: ["https://pay.example.com"]',
+  }),
+  enforceAppCheck: defineBoolean("ENFORCE_APP_CHECK", {
+    default: true,
+    description: "Refuse callable requests without a valid App Check token (set false only while staging App Check)",
+  }),
 };
 
 export const secrets = {

@@ -1,62 +1,205 @@
-// Rate limits kept in Firestore (rateLimits/{bucket}), counted inside the caller's transaction so
-// that N concurrent attempts admit exactly `limit` of them. Each window starts at the first
-// attempt after the previous one ended (not at calendar boundaries, where a burst straddling the
-// boundary would get twice the limit).
+// Abuse limits, one mechanism for callables and HTTPS endpoints. Buckets live in Firestore
+// (rateLimits/{bucket}) and are counted inside a transaction, so N concurrent attempts admit
+// exactly `limit` of them. A window starts at the first attempt after the previous one ended (not
+// at calendar boundaries, where a burst straddling the boundary would get twice the limit).
+//
+// Which limits apply to which route is decided here and nowhere else: ROUTES names each route's
+// classes, LIMIT_CLASSES says what a class allows. Every route also counts against the general
+// per-IP limit, which is shared by all routes.
 import { createHash } from "node:crypto";
 
-import { Timestamp, type Firestore, type Transaction } from "firebase-admin/firestore";
+import {
+  Timestamp,
+  type DocumentData,
+  type DocumentReference,
+  type DocumentSnapshot,
+  type Firestore,
+  type Transaction,
+} from "firebase-admin/firestore";
 
 import { AppError } from "./errors.js";
 
+const MINUTE = 60_000;
+
+interface LimitRule {
+  /** Whose attempts are counted: the signed-in user's or the client address's. */
+  readonly per: "uid" | "ip";
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+export const LIMIT_CLASSES = {
+  /** Starting a payment from the public page. */
+  paymentCreation: [
+    { per: "uid", limit: 5, windowMs: MINUTE },
+    { per: "ip", limit: 5, windowMs: 15 * MINUTE },
+  ],
+  /** Verification codes and anything else that guesses at a secret. */
+  sensitive: [{ per: "uid", limit: 5, windowMs: 15 * MINUTE }],
+  /** Status checks, carts and other operations a page repeats. */
+  frequent: [{ per: "uid", limit: 30, windowMs: MINUTE }],
+  /** Every API request from one address, all routes together. */
+  general: [{ per: "ip", limit: 100, windowMs: 15 * MINUTE }],
+} as const satisfies Record<string, readonly LimitRule[]>;
+
+export type LimitClass = keyof typeof LIMIT_CLASSES;
+
+export const ROUTES = {
+  createPayment: { classes: ["paymentCreation"], attempts: "payment attempts" },
+  verifyPaymentCode: { classes: ["sensitive"], attempts: "verification attempts" },
+  getPaymentStatus: { classes: ["frequent"], attempts: "status checks" },
+  health: { classes: [], attempts: "requests" },
+  // Provider callbacks are never limited (a refused callback can be a lost payment); only those
+  // that fail authentication count, so guessing a callback secret is slowed down.
+  rejectedCallback: { classes: [], attempts: "unauthenticated callbacks" },
+} as const satisfies Record<string, { classes: readonly Exclude<LimitClass, "general">[]; attempts: string }>;
+
+export type Route = keyof typeof ROUTES;
+
+export interface Requester {
+  readonly uid?: string | undefined;
+  readonly ip: string;
+}
+
 export interface RateLimit {
-  /** What is limited and for whom, e.g. "createPayment:uid:abc". */
+  /** What is limited and for whom, e.g. "createPayment:paymentCreation:uid:abc". */
   readonly key: string;
   readonly limit: number;
   readonly windowMs: number;
+}
+
+/** The buckets one attempt at `route` by `requester` counts against. */
+export function limitsFor(route: Route, requester: Requester): RateLimit[] {
+  const named = ROUTES[route].classes.map((name) => ({ name, rules: LIMIT_CLASSES[name] }));
+  return [{ name: "general" as const, rules: LIMIT_CLASSES.general }, ...named].flatMap(({ name, rules }) =>
+    rules.flatMap((rule: LimitRule) => {
+      const subject = rule.per === "uid" ? requester.uid : requester.ip;
+      if (subject === undefined) return [];
+      // The general limit is shared by every route; the others are per route.
+      const scope = name === "general" ? name : `${route}:${name}`;
+      return [{ key: `${scope}:${rule.per}:${subject}`, limit: rule.limit, windowMs: rule.windowMs }];
+    }),
+  );
 }
 
 function bucketId(limit: RateLimit): string {
   return createHash("sha256").update(`${limit.key}|${limit.windowMs}`).digest("hex").slice(0, 40);
 }
 
+interface Bucket {
+  readonly limit: RateLimit;
+  readonly ref: DocumentReference;
+}
+
+function bucketsFor(db: Firestore, route: Route, requester: Requester): Bucket[] {
+  return limitsFor(route, requester).map((limit) => ({ limit, ref: db.collection("rateLimits").doc(bucketId(limit)) }));
+}
+
 /**
- * Counts one attempt against every limit, or throws resource-exhausted (with retryAfterSeconds)
- * when any is used up. Reads come before writes, as transactions require.
+ * The bucket's state after one more attempt, or resource-exhausted (details: retryAfterSeconds)
+ * when its window is used up.
+ */
+function countAttempt(route: Route, bucket: Bucket, snapshot: DocumentSnapshot, now: number): DocumentData {
+  const { limit } = bucket;
+  const started = (snapshot.get("windowStart") as Timestamp | undefined)?.toMillis();
+  const open = started !== undefined && now < started + limit.windowMs;
+  const count = open ? ((snapshot.get("count") as number | undefined) ?? 0) : 0;
+  const windowStart = open ? started : now;
+  if (count >= limit.limit) {
+    const retryAfterSeconds = Math.max(1, Math.ceil((windowStart + limit.windowMs - now) / 1000));
+    throw new AppError(
+      "resource-exhausted",
+      `Too many ${ROUTES[route].attempts}. Please wait ${describeWait(retryAfterSeconds)} and try again.`,
+      { retryAfterSeconds },
+    );
+  }
+  return {
+    key: limit.key,
+    windowStart: Timestamp.fromMillis(windowStart),
+    count: count + 1,
+    // The TTL policy (firestore.indexes.json) and cleanupRateLimits delete buckets after this.
+    expiresAt: Timestamp.fromMillis(windowStart + limit.windowMs),
+  };
+}
+
+/**
+ * Counts one attempt inside the caller's transaction, for handlers whose decision to count
+ * depends on what they read (createPayment does not count repeats of a key). Throws as
+ * countAttempt does, so a refused attempt commits nothing. Reads come before writes, as
+ * transactions require, so call it before the transaction's own writes.
  */
 export async function consumeRateLimits(
   db: Firestore,
   tx: Transaction,
-  limits: readonly RateLimit[],
+  route: Route,
+  requester: Requester,
   now: number,
-  what: string,
 ): Promise<void> {
-  const buckets = limits.map((limit) => ({ limit, ref: db.collection("rateLimits").doc(bucketId(limit)) }));
-  const snapshots = await Promise.all(buckets.map((bucket) => tx.get(bucket.ref)));
-  const next = buckets.map(({ limit, ref }, index) => {
-    const snapshot = snapshots[index];
-    const started = (snapshot?.get("windowStart") as Timestamp | undefined)?.toMillis();
-    const open = started !== undefined && now < started + limit.windowMs;
-    const count = open ? ((snapshot?.get("count") as number | undefined) ?? 0) : 0;
-    const windowStart = open ? started : now;
-    if (count >= limit.limit) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((windowStart + limit.windowMs - now) / 1000));
-      throw new AppError(
-        "resource-exhausted",
-        `Too many ${what}. Please wait ${retryAfterSeconds} seconds and try again.`,
-        {
-          retryAfterSeconds,
-        },
-      );
+  const read = await Promise.all(
+    bucketsFor(db, route, requester).map(async (bucket) => ({ bucket, snapshot: await tx.get(bucket.ref) })),
+  );
+  const next = read.map(({ bucket, snapshot }) => ({ bucket, data: countAttempt(route, bucket, snapshot, now) }));
+  for (const { bucket, data } of next) tx.set(bucket.ref, data);
+}
+
+const CONTENTION_ATTEMPTS = 30;
+
+/** Firestore refused a precondition (someone else counted first) or aborted under contention. */
+function lostRace(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 6 || code === 9 || code === 10;
+}
+
+/**
+ * Counts one attempt without a transaction: read the buckets, then write them in one batch whose
+ * preconditions (unchanged since read, or still absent) make it compare-and-set. Whoever loses a
+ * race re-reads and tries again; nobody holds a lock, so a burst on one bucket cannot deadlock,
+ * and exactly `limit` attempts are admitted. All buckets or none are written.
+ */
+export async function enforceRateLimits(db: Firestore, route: Route, requester: Requester, now: number): Promise<void> {
+  const buckets = bucketsFor(db, route, requester);
+  for (let attempt = 1; ; attempt++) {
+    const read = await Promise.all(buckets.map(async (bucket) => ({ bucket, snapshot: await bucket.ref.get() })));
+    const batch = db.batch();
+    for (const { bucket, snapshot } of read) {
+      const data = countAttempt(route, bucket, snapshot, now);
+      if (snapshot.updateTime) batch.update(bucket.ref, data, { lastUpdateTime: snapshot.updateTime });
+      else batch.create(bucket.ref, data);
     }
-    return { limit, ref, windowStart, count: count + 1 };
-  });
-  for (const bucket of next) {
-    tx.set(bucket.ref, {
-      key: bucket.limit.key,
-      windowStart: Timestamp.fromMillis(bucket.windowStart),
-      count: bucket.count,
-      // A TTL policy on expiresAt deletes idle buckets in production.
-      expiresAt: Timestamp.fromMillis(bucket.windowStart + bucket.limit.windowMs * 2),
-    });
+    try {
+      await batch.commit();
+      return;
+    } catch (error) {
+      if (!lostRace(error)) throw error;
+      if (attempt >= CONTENTION_ATTEMPTS) {
+        throw new AppError(
+          "unavailable",
+          "We are handling too many requests at once. Please try again in a few seconds.",
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * Math.min(attempt, 5)));
+    }
+  }
+}
+
+function describeWait(seconds: number): string {
+  if (seconds < 120) return `${seconds} seconds`;
+  return `${Math.ceil(seconds / 60)} minutes`;
+}
+
+/** Deletes buckets whose window has ended. Returns how many it deleted. */
+export async function deleteExpiredRateLimits(db: Firestore, now: number): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const expired = await db
+      .collection("rateLimits")
+      .where("expiresAt", "<=", Timestamp.fromMillis(now))
+      .limit(400)
+      .get();
+    if (expired.empty) return deleted;
+    const batch = db.batch();
+    for (const doc of expired.docs) batch.delete(doc.ref);
+    await batch.commit();
+    deleted += expired.size;
   }
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 
-import { createHealthHandler, type HealthResponse } from "./health.js";
+import type { HttpAnswer } from "../core/http.js";
+import { createHealthHandler } from "./health.js";
 
-class RecordingResponse implements HealthResponse {
+class RecordingResponse implements HttpAnswer {
   code = 0;
   headers: Record<string, string> = {};
   body: unknown;

@@ -4,6 +4,8 @@
 import { logger } from "firebase-functions";
 import { FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
 
+import type { HttpAnswer } from "../core/http.js";
+
 export const HEALTH_DOCUMENT = "system/health";
 
 export interface HealthReport {
@@ -45,14 +47,9 @@ export async function checkHealth(probe: () => Promise<void>, version: string): 
 export interface HealthRequest {
   readonly method: string;
 }
-export interface HealthResponse {
-  status(code: number): this;
-  set(field: string, value: string): this;
-  json(body: unknown): void;
-}
 
 export function createHealthHandler(deps: { probe: () => Promise<void>; version: () => string }) {
-  return async (req: HealthRequest, res: HealthResponse): Promise<void> => {
+  return async (req: HealthRequest, res: HttpAnswer): Promise<void> => {
     res.set("Cache-Control", "no-store");
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.set("Allow", "GET, HEAD").status(405).json({ error: "Use GET to read the health status." });

@@ -20,6 +20,7 @@ import type {
   CollectionStatus,
   ProviderName,
 } from "../providers/collections.js";
+import { admitRequest, type HttpAnswer } from "../core/http.js";
 import { ProviderAuthError, ProviderInvalidRequestError } from "../providers/errors.js";
 import { paymentsCollection, type PaymentRecord } from "./records.js";
 import { applyProviderStatus } from "./transitions.js";
@@ -206,7 +207,8 @@ export interface CallbackHandlerDeps {
   readonly db: () => Firestore;
   readonly provider: () => CollectionProvider;
   /** Answers the provider the way it expects once the callback is safely recorded. */
-  readonly acknowledge: (res: CallbackResponse) => void;
+  readonly acknowledge: (res: HttpAnswer) => void;
+  readonly now: () => number;
 }
 
 export interface CallbackRequestLike {
@@ -214,14 +216,11 @@ export interface CallbackRequestLike {
   readonly path: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: unknown;
-}
-export interface CallbackResponse {
-  status(code: number): this;
-  json(body: unknown): void;
+  readonly ip?: string | undefined;
 }
 
 export function createCallbackHandler(deps: CallbackHandlerDeps) {
-  return async (req: CallbackRequestLike, res: CallbackResponse): Promise<void> => {
+  return async (req: CallbackRequestLike, res: HttpAnswer): Promise<void> => {
     const provider = deps.provider();
     if (req.method !== "POST") {
       res.status(405).json({ error: "Callbacks are POSTed." });
@@ -233,7 +232,10 @@ export function createCallbackHandler(deps: CallbackHandlerDeps) {
     } catch (error) {
       if (error instanceof ProviderAuthError) {
         logger.warn("callback refused: not authenticated", { provider: provider.name });
-        res.status(403).json({ error: "Not authorised." });
+        // Guessing a callback secret is slowed down: 429 once the address's limit is used up.
+        if (await admitRequest(deps.db(), "rejectedCallback", req, res, deps.now())) {
+          res.status(403).json({ error: "Not authorised." });
+        }
       } else if (error instanceof ProviderInvalidRequestError) {
         logger.warn("callback refused: invalid body", { provider: provider.name, error: error.message });
         res.status(400).json({ error: "The callback body is not valid." });

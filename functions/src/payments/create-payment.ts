@@ -26,7 +26,6 @@ export interface PaymentDeps {
 }
 
 export const DUPLICATE_WINDOW_MS = 5 * 60_000;
-export const CREATE_LIMITS = { perUserPerMinute: 5, perIpPerMinute: 5 };
 const COUNTRY_FOR_CURRENCY: Readonly<Record<CreatePaymentInput["currency"], PayerCountry>> = { KES: "KE", UGX: "UG" };
 const PROVIDER_FOR_COUNTRY: Readonly<Record<PayerCountry, ProviderName>> = { KE: "mpesa", UG: "iotec" };
 const PROVIDER_LABEL: Readonly<Record<ProviderName, string>> = { mpesa: "M-Pesa", iotec: "MTN/Airtel mobile money" };
@@ -120,16 +119,8 @@ export async function createPayment(
         return { kind: "existing", paymentId: open.id };
       }
     }
-    await consumeRateLimits(
-      db,
-      tx,
-      [
-        { key: `createPayment:uid:${caller.uid}`, limit: CREATE_LIMITS.perUserPerMinute, windowMs: 60_000 },
-        { key: `createPayment:ip:${caller.ip}`, limit: CREATE_LIMITS.perIpPerMinute, windowMs: 60_000 },
-      ],
-      now,
-      "payment attempts",
-    );
+    // Counted only for new payments: repeats of a key and duplicates above are not new attempts.
+    await consumeRateLimits(db, tx, "createPayment", caller, now);
     const ref = paymentsCollection(db).doc();
     const at = Timestamp.fromMillis(now);
     const payment: PaymentRecord = {

@@ -6,17 +6,8 @@ import { Timestamp } from "firebase-admin/firestore";
 import { describe, expect, it } from "vitest";
 
 import { call, idempotencyKey, kenyanPhone, signUpAnonymous } from "../../../tests/support/client.js";
-import { emulatorOrigin, PROJECT_ID } from "../../../tests/support/emulators.js";
+import { runSchedule } from "../../../tests/support/emulators.js";
 import { adminDb, paymentEvents, waitForStatus } from "../../../tests/support/firestore.js";
-import { REGION } from "../core/region.js";
-
-async function runSchedule(name: string): Promise<Response> {
-  return fetch(`${await emulatorOrigin("functions")}/functions/projects/${PROJECT_ID}/triggers/${REGION}-${name}-0`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: "{}",
-  });
-}
 
 describe("reconcilePayments (scheduled)", () => {
   it("expires a payment the provider still has not finished after 30 minutes", async () => {

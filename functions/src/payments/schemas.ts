@@ -49,14 +49,19 @@ export const createPaymentInput = z
   });
 export type CreatePaymentInput = z.infer<typeof createPaymentInput>;
 
+const paymentId = z
+  .string({ error: "must be the payment id returned by createPayment" })
+  .regex(/^[A-Za-z0-9]{10,40}$/, "must be the payment id returned by createPayment");
+
 export const verifyPaymentCodeInput = z
   .object({
-    paymentId: z
-      .string({ error: "must be the payment id returned by createPayment" })
-      .regex(/^[A-Za-z0-9]{10,40}$/, "must be the payment id returned by createPayment"),
+    paymentId,
     code: z
       .string({ error: "must be the 6-digit code from the email" })
       .regex(/^\d{6}$/, "must be the 6-digit code from the email"),
   })
   .strict();
 export type VerifyPaymentCodeInput = z.infer<typeof verifyPaymentCodeInput>;
+
+export const getPaymentStatusInput = z.object({ paymentId }).strict();
+export type GetPaymentStatusInput = z.infer<typeof getPaymentStatusInput>;

@@ -4,6 +4,7 @@ import { FieldValue, type Firestore, type Timestamp } from "firebase-admin/fires
 
 import type { Caller } from "../core/callable.js";
 import { AppError } from "../core/errors.js";
+import { enforceRateLimits } from "../core/rate-limit.js";
 import { constantTimeEqual } from "../core/secure-compare.js";
 import { CODE_MAX_ATTEMPTS, hashCode } from "./notifications.js";
 import { paymentsCollection } from "./records.js";
@@ -23,6 +24,8 @@ export async function verifyPaymentCode(
   const { db } = deps;
   const paymentRef = paymentsCollection(db).doc(input.paymentId);
   const codeRef = db.collection("paymentCodes").doc(input.paymentId);
+  // Every attempt counts, right or wrong and for any payment id: codes are guessable secrets.
+  await enforceRateLimits(db, "verifyPaymentCode", caller, deps.now());
   const outcome = await db.runTransaction(async (tx): Promise<Outcome> => {
     const [paymentSnap, codeSnap] = await Promise.all([tx.get(paymentRef), tx.get(codeRef)]);
     const payment = paymentSnap.data();

@@ -1,0 +1,234 @@
+// The edge every request passes: abuse limits per class (each exceeded concurrently, exactly the
+// limit admitted), App Check on callables, allowed origins, and the cleanup of old limit buckets.
+// createPayment's own limits are proven with its money properties in functions/src/payments.
+import { Timestamp } from "firebase-admin/firestore";
+import { describe, expect, it } from "vitest";
+
+import { REGION } from "../functions/src/core/region.ts";
+import { LIMIT_CLASSES } from "../functions/src/core/rate-limit.ts";
+import { call, idempotencyKey, kenyanPhone, randomIp, signUpAnonymous, type CallResult } from "./support/client.ts";
+import { functionUrl, runSchedule } from "./support/emulators.ts";
+import { adminDb } from "./support/firestore.ts";
+import { pool, range } from "./support/pool.ts";
+import { emulatorParams, emulatorSecrets } from "./support/providers.ts";
+
+const ALLOWED_ORIGIN = (JSON.parse(emulatorParams.ALLOWED_ORIGINS ?? "[]") as string[])[0] ?? "";
+const FOREIGN_ORIGIN = "https://evil.example";
+
+function refusedForLimit(result: CallResult<unknown>): boolean {
+  return !result.ok && result.code === "resource-exhausted";
+}
+
+function expectRetryAfter(result: CallResult<unknown>, windowMs: number): void {
+  if (result.ok) throw new Error("expected a refusal");
+  const { retryAfterSeconds } = result.details as { retryAfterSeconds: number };
+  expect(retryAfterSeconds).toBeGreaterThan(0);
+  expect(retryAfterSeconds).toBeLessThanOrEqual(windowMs / 1000);
+}
+
+async function health(ip: string, init: { method?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  const response = await fetch(await functionUrl("health", REGION), {
+    ...init,
+    headers: { "X-Forwarded-For": ip, ...init.headers },
+  });
+  await response.arrayBuffer();
+  return response;
+}
+
+describe("rate limits", () => {
+  it("sensitive: exactly 5 verification attempts per user in 15 minutes, however concurrent", async () => {
+    const user = await signUpAnonymous();
+    const [rule] = LIMIT_CLASSES.sensitive;
+    const results = await Promise.all(
+      Array.from({ length: rule.limit + 3 }, (_, i) =>
+        call("verifyPaymentCode", { paymentId: `missing${String(i).padStart(8, "0")}`, code: "123456" }, { user }),
+      ),
+    );
+    expect(results.filter((result) => !result.ok && result.code === "not-found")).toHaveLength(rule.limit);
+    const refused = results.filter(refusedForLimit);
+    expect(refused).toHaveLength(3);
+    for (const result of refused) {
+      expect(result).toMatchObject({ message: expect.stringContaining("Too many verification attempts") });
+      expectRetryAfter(result, rule.windowMs);
+    }
+    // Per user: someone else is not affected.
+    const other = await signUpAnonymous();
+    expect(
+      await call("verifyPaymentCode", { paymentId: "missing00000000", code: "123456" }, { user: other }),
+    ).toMatchObject({
+      code: "not-found",
+    });
+  });
+
+  it("frequent: exactly 30 status checks per user a minute, however concurrent", async () => {
+    const user = await signUpAnonymous();
+    const created = await call<{ paymentId: string }>(
+      "createPayment",
+      { idempotencyKey: idempotencyKey(), purpose: "order", amount: 150_00, currency: "KES", phone: kenyanPhone() },
+      { user },
+    );
+    if (!created.ok) throw new Error(created.message);
+    const [rule] = LIMIT_CLASSES.frequent;
+    const results = await pool(range(rule.limit + 5), 12, () =>
+      call<{ paymentId: string; amount: number }>(
+        "getPaymentStatus",
+        { paymentId: created.result.paymentId },
+        { user },
+      ),
+    );
+    const answered = results.filter((result) => result.ok);
+    expect(answered).toHaveLength(rule.limit);
+    expect(answered[0]?.result).toMatchObject({ paymentId: created.result.paymentId, amount: 150_00, currency: "KES" });
+    const refused = results.filter(refusedForLimit);
+    expect(refused).toHaveLength(5);
+    for (const result of refused) expectRetryAfter(result, rule.windowMs);
+  });
+
+  it("general: exactly 100 requests per address in 15 minutes across routes, then 429 with Retry-After", async () => {
+    const ip = randomIp();
+    const [rule] = LIMIT_CLASSES.general;
+    const responses = await pool(range(rule.limit + 5), 15, () => health(ip));
+    expect(responses.filter((response) => response.status === 200)).toHaveLength(rule.limit);
+    const refused = responses.filter((response) => response.status === 429);
+    expect(refused).toHaveLength(5);
+    for (const response of refused) {
+      const retryAfter = Number(response.headers.get("retry-after"));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(rule.windowMs / 1000);
+    }
+    // The same address is refused on every route; another address is not.
+    const user = await signUpAnonymous();
+    expect(await call("getPaymentStatus", { paymentId: "missing00000000" }, { user, ip })).toMatchObject({
+      code: "resource-exhausted",
+    });
+    expect((await health(randomIp())).status).toBe(200);
+
+    // Provider callbacks from that address: a wrong secret is refused with 429 (guessing is
+    // limited), but an authenticated callback is still accepted: a refused callback can be a lost
+    // payment.
+    const mpesa = await functionUrl("mpesaCallback", REGION);
+    const post = (url: string) =>
+      fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Forwarded-For": ip },
+        body: JSON.stringify({
+          Body: {
+            stkCallback: {
+              MerchantRequestID: "edge-test",
+              CheckoutRequestID: `ws_CO_edge_${idempotencyKey()}`,
+              ResultCode: 1032,
+              ResultDesc: "Request cancelled by user",
+            },
+          },
+        }),
+      });
+    const guessed = await post(`${mpesa}/wrong-secret`);
+    expect(guessed.status).toBe(429);
+    expect(Number(guessed.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await post(`${mpesa}/${emulatorSecrets.MPESA_CALLBACK_SECRET ?? ""}`)).status).toBe(200);
+  });
+
+  it("a refused attempt changes nothing: the bucket's count stays at the limit", async () => {
+    const user = await signUpAnonymous();
+    const [rule] = LIMIT_CLASSES.sensitive;
+    for (let i = 0; i < rule.limit + 2; i++) {
+      await call("verifyPaymentCode", { paymentId: "missing00000000", code: "123456" }, { user });
+    }
+    const buckets = await adminDb()
+      .collection("rateLimits")
+      .where("key", "==", `verifyPaymentCode:sensitive:uid:${user.uid}`)
+      .get();
+    expect(buckets.docs.map((doc) => doc.get("count") as number)).toEqual([rule.limit]);
+  });
+
+  it("the cleanup schedule deletes buckets whose window has ended and keeps the rest", async () => {
+    const db = adminDb();
+    const expired = db.collection("rateLimits").doc(`cleanup-expired-${idempotencyKey()}`);
+    const live = db.collection("rateLimits").doc(`cleanup-live-${idempotencyKey()}`);
+    await expired.set({
+      key: "test",
+      count: 3,
+      windowStart: Timestamp.now(),
+      expiresAt: Timestamp.fromMillis(Date.now() - 1),
+    });
+    await live.set({
+      key: "test",
+      count: 3,
+      windowStart: Timestamp.now(),
+      expiresAt: Timestamp.fromMillis(Date.now() + 60_000),
+    });
+    expect((await runSchedule("cleanupRateLimits")).status).toBe(200);
+    expect((await expired.get()).exists).toBe(false);
+    expect((await live.get()).exists).toBe(true);
+  });
+});
+
+describe("App Check", () => {
+  it("refuses a callable without an App Check token, with a sentence, writing nothing", async () => {
+    const user = await signUpAnonymous();
+    const phone = kenyanPhone();
+    const result = await call(
+      "createPayment",
+      { idempotencyKey: idempotencyKey(), purpose: "order", amount: 100_00, currency: "KES", phone },
+      { user, appCheck: false },
+    );
+    expect(result).toMatchObject({ ok: false, code: "unauthenticated", message: expect.stringContaining("App Check") });
+    expect((await adminDb().collection("payments").where("uid", "==", user.uid).get()).size).toBe(0);
+  });
+
+  it("refuses a token that is not an App Check token", async () => {
+    const user = await signUpAnonymous();
+    const response = await fetch(await functionUrl("getPaymentStatus", REGION), {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        Authorization: `Bearer ${user.idToken}`,
+        "X-Firebase-AppCheck": "not-a-token",
+      },
+      body: JSON.stringify({ data: { paymentId: "missing00000000" } }),
+    });
+    expect(response.status).toBe(401);
+    expect(await response.text()).toContain("App Check");
+  });
+});
+
+describe("allowed origins", () => {
+  it("callables answer the configured page and refuse other origins", async () => {
+    const user = await signUpAnonymous();
+    const data = { paymentId: "missing00000000" };
+    expect(await call("getPaymentStatus", data, { user, origin: ALLOWED_ORIGIN })).toMatchObject({ code: "not-found" });
+    expect(await call("getPaymentStatus", data, { user, origin: FOREIGN_ORIGIN })).toMatchObject({
+      code: "permission-denied",
+      message: expect.stringContaining("not allowed"),
+    });
+    expect(await call("getPaymentStatus", data, { user, origin: "null" })).toMatchObject({ code: "permission-denied" });
+  });
+
+  it("health sends CORS headers to the configured page only, before counting anything", async () => {
+    const allowed = await health(randomIp(), { headers: { Origin: ALLOWED_ORIGIN } });
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe(ALLOWED_ORIGIN);
+    expect(allowed.headers.get("vary")).toContain("Origin");
+
+    const preflight = await health(randomIp(), { method: "OPTIONS", headers: { Origin: ALLOWED_ORIGIN } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-methods")).toBe("GET, HEAD");
+
+    for (const method of ["GET", "OPTIONS"]) {
+      const foreign = await health(randomIp(), { method, headers: { Origin: FOREIGN_ORIGIN } });
+      expect(foreign.status, method).toBe(403);
+      expect(foreign.headers.get("access-control-allow-origin"), method).toBeNull();
+    }
+  });
+
+  it("provider callbacks are not CORS endpoints", async () => {
+    for (const name of ["mpesaCallback", "iotecCallback"]) {
+      const response = await fetch(await functionUrl(name, REGION), {
+        method: "OPTIONS",
+        headers: { Origin: ALLOWED_ORIGIN, "Access-Control-Request-Method": "POST", "X-Forwarded-For": randomIp() },
+      });
+      await response.arrayBuffer();
+      expect(response.headers.get("access-control-allow-origin"), name).toBeNull();
+    }
+  });
+});
