@@ -7,16 +7,14 @@
 //                                                     application-default login)
 //
 // Every change is recorded in adminAudit/{id}: who ran it, on which account, when.
-import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { deleteApp, initializeApp, type App } from "firebase-admin/app";
 import { getAuth, type Auth } from "firebase-admin/auth";
 import { FieldValue, getFirestore } from "firebase-admin/firestore";
 
-import { EMULATOR_PROJECT, LaunchError, ROOT } from "./emulators/environment.ts";
+import { EMULATOR_PROJECT, emulatorListens, LaunchError } from "./emulators/environment.ts";
 
 export const USAGE = "usage: npm run admin -- grant|revoke <email> [--project <project-id>]";
 
@@ -45,16 +43,9 @@ export function parseAdminArgs(argv: readonly string[]): AdminCommand {
   return { action, email: email.toLowerCase(), project };
 }
 
-interface Listen {
-  readonly host: string;
-  readonly port: number;
-}
-
 function emulatorHosts(): { auth: string; firestore: string } {
-  const config = JSON.parse(readFileSync(path.join(ROOT, "firebase.json"), "utf8")) as {
-    emulators: { auth: Listen; firestore: Listen };
-  };
-  const { auth, firestore } = config.emulators;
+  const { auth, firestore } = emulatorListens();
+  if (!auth || !firestore) throw new LaunchError("firebase.json configures no Auth or Firestore emulator.");
   return { auth: `${auth.host}:${auth.port}`, firestore: `${firestore.host}:${firestore.port}` };
 }
 

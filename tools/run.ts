@@ -13,6 +13,7 @@ import path from "node:path";
 
 import {
   EMULATOR_PROJECT,
+  emulatorListens,
   LaunchError,
   prepareEmulatorEnvironment,
   ROOT,
@@ -39,18 +40,6 @@ const bin = {
 const node = process.execPath;
 const SANDBOX_MAIN = path.join(ROOT, "sandbox", "src", "main.ts");
 const EXEC_EMULATORS = "auth,firestore,functions,pubsub,hosting";
-
-interface Listen {
-  readonly host: string;
-  readonly port: number;
-}
-
-function emulatorConfig(): Record<string, Listen | undefined> {
-  const config = JSON.parse(readFileSync(path.join(ROOT, "firebase.json"), "utf8")) as {
-    emulators?: Record<string, Listen | undefined>;
-  };
-  return config.emulators ?? {};
-}
 
 function announce(prepared: EmulatorEnvironment): void {
   for (const note of prepared.notes) console.log(`[malipo] ${note}`);
@@ -112,7 +101,7 @@ async function exec(command: readonly string[]): Promise<number> {
 }
 
 function printUrls(prepared: EmulatorEnvironment, admin: string): void {
-  const emulators = emulatorConfig();
+  const emulators = emulatorListens();
   const url = (name: string): string => {
     const listen = emulators[name];
     return listen ? `http://${listen.host}:${listen.port}` : "(not configured)";

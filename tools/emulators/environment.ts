@@ -44,6 +44,19 @@ export function checkNodeMajor(current: string = process.versions.node): void {
   }
 }
 
+export interface Listen {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Where each emulator listens, as firebase.json configures it (the one source of the ports). */
+export function emulatorListens(): Record<string, Listen | undefined> {
+  const config = JSON.parse(readFileSync(path.join(ROOT, "firebase.json"), "utf8")) as {
+    emulators?: Record<string, Listen | undefined>;
+  };
+  return config.emulators ?? {};
+}
+
 /** firebase.json with the Emulator UI turned off, written beside it so relative paths still hold. */
 function configWithoutUi(): string {
   const config = JSON.parse(readFileSync(path.join(ROOT, "firebase.json"), "utf8")) as {
