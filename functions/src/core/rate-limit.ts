@@ -106,7 +106,10 @@ function countAttempt(route: Route, bucket: Bucket, snapshot: DocumentSnapshot, 
   const count = open ? ((snapshot.get("count") as number | undefined) ?? 0) : 0;
   const windowStart = open ? started : now;
   if (count >= limit.limit) {
-    const retryAfterSeconds = Math.max(1, Math.ceil((windowStart + limit.windowMs - now) / 1000));
+    // `now` was read when this request arrived, which can be a moment before a concurrent
+    // request opened the window: never promise a wait longer than the window itself.
+    const remainingMs = windowStart + limit.windowMs - Math.max(now, windowStart);
+    const retryAfterSeconds = Math.max(1, Math.ceil(remainingMs / 1000));
     throw new AppError(
       "resource-exhausted",
       `Too many ${ROUTES[route].attempts}. Please wait ${describeWait(retryAfterSeconds)} and try again.`,
