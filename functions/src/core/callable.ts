@@ -4,11 +4,8 @@ import { logger } from "firebase-functions";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import type { z } from "zod";
 
-import { AppError, describeIssues } from "./errors.js";
+import { AppError, describeIssues, FIRESTORE_STATUS, firestoreStatus } from "./errors.js";
 import { originAllowed, originOf, refusedOriginMessage } from "./origins.js";
-
-/** gRPC status Firestore reports when a transaction was aborted by contention. */
-const ABORTED = 10;
 
 export interface Caller {
   readonly uid: string;
@@ -28,7 +25,7 @@ export function callerIp(request: {
 export function toHttpsError(error: unknown, context: Record<string, unknown>): HttpsError {
   if (error instanceof HttpsError) return error;
   if (error instanceof AppError) return new HttpsError(error.code, error.message, error.details);
-  if ((error as { code?: unknown }).code === ABORTED) {
+  if (firestoreStatus(error) === FIRESTORE_STATUS.ABORTED) {
     // A transaction that kept losing to concurrent ones: nothing was written, trying again is safe.
     logger.warn("transaction contention in callable", { ...context, error: String(error) });
     return new HttpsError(

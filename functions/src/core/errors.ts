@@ -27,6 +27,13 @@ export class AppError extends Error {
   }
 }
 
+/** The gRPC status codes Firestore reports that callers act on. */
+export const FIRESTORE_STATUS = { ALREADY_EXISTS: 6, FAILED_PRECONDITION: 9, ABORTED: 10 } as const;
+
+export function firestoreStatus(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}
+
 /** Readable `field: problem` sentences from a zod error, without echoing the rejected values. */
 export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
   return issues

@@ -25,7 +25,7 @@ export interface HttpResponse extends HttpAnswer {
 }
 
 /** Sends a refused rate limit as 429 with Retry-After. */
-export function sendRateLimited(res: HttpAnswer, error: AppError): void {
+function sendRateLimited(res: HttpAnswer, error: AppError): void {
   const retryAfter = error.details?.retryAfterSeconds;
   if (typeof retryAfter === "number") res.set("Retry-After", String(retryAfter));
   res.status(429).json({ error: error.message });

@@ -17,7 +17,7 @@ import {
   type Transaction,
 } from "firebase-admin/firestore";
 
-import { AppError } from "./errors.js";
+import { AppError, FIRESTORE_STATUS, firestoreStatus } from "./errors.js";
 
 const MINUTE = 60_000;
 
@@ -149,8 +149,12 @@ const CONTENTION_ATTEMPTS = 30;
 
 /** Firestore refused a precondition (someone else counted first) or aborted under contention. */
 function lostRace(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return code === 6 || code === 9 || code === 10;
+  const code = firestoreStatus(error);
+  return (
+    code === FIRESTORE_STATUS.ALREADY_EXISTS ||
+    code === FIRESTORE_STATUS.FAILED_PRECONDITION ||
+    code === FIRESTORE_STATUS.ABORTED
+  );
 }
 
 /**

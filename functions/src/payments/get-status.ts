@@ -4,9 +4,8 @@
 import type { Firestore } from "firebase-admin/firestore";
 
 import type { Caller } from "../core/callable.js";
-import { AppError } from "../core/errors.js";
 import { enforceRateLimits } from "../core/rate-limit.js";
-import { paymentsCollection, type PaymentRecord } from "./records.js";
+import { noSuchPayment, paymentsCollection, type PaymentRecord } from "./records.js";
 import type { GetPaymentStatusInput } from "./schemas.js";
 
 export interface PaymentStatusView {
@@ -32,7 +31,7 @@ export async function getPaymentStatus(
   const ref = paymentsCollection(db).doc(input.paymentId);
   await enforceRateLimits(db, "getPaymentStatus", caller, deps.now());
   const payment = (await ref.get()).data();
-  if (payment?.uid !== caller.uid) throw new AppError("not-found", "paymentId: there is no such payment for you.");
+  if (payment?.uid !== caller.uid) throw noSuchPayment();
   return {
     paymentId: ref.id,
     status: payment.status,

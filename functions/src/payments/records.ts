@@ -7,6 +7,7 @@ import {
 } from "firebase-admin/firestore";
 import { z } from "zod";
 
+import { AppError } from "../core/errors.js";
 import { CURRENCIES, type Currency } from "./money.js";
 import { PAYMENT_STATUSES } from "./status.js";
 
@@ -45,6 +46,11 @@ export const paymentConverter: FirestoreDataConverter<PaymentRecord> = {
   toFirestore: (payment) => payment,
   fromFirestore: (snapshot: QueryDocumentSnapshot) => paymentSchema.parse(snapshot.data()),
 };
+
+/** The answer for a payment id that does not exist or is not the caller's: the same, on purpose. */
+export function noSuchPayment(): AppError {
+  return new AppError("not-found", "paymentId: there is no such payment for you.");
+}
 
 export function paymentsCollection(db: Firestore) {
   return db.collection("payments").withConverter(paymentConverter);

@@ -7,7 +7,7 @@ import { AppError } from "../core/errors.js";
 import { enforceRateLimits } from "../core/rate-limit.js";
 import { constantTimeEqual } from "../core/secure-compare.js";
 import { CODE_MAX_ATTEMPTS, hashCode } from "./notifications.js";
-import { paymentsCollection } from "./records.js";
+import { noSuchPayment, paymentsCollection } from "./records.js";
 import type { VerifyPaymentCodeInput } from "./schemas.js";
 import { appendEvent } from "./transitions.js";
 
@@ -30,7 +30,7 @@ export async function verifyPaymentCode(
     const [paymentSnap, codeSnap] = await Promise.all([tx.get(paymentRef), tx.get(codeRef)]);
     const payment = paymentSnap.data();
     if (payment?.uid !== caller.uid) {
-      return { kind: "error", error: new AppError("not-found", "paymentId: there is no such payment for you.") };
+      return { kind: "error", error: noSuchPayment() };
     }
     if (payment.verified) return { kind: "verified" };
     if (payment.purpose !== "entry" || payment.status !== "succeeded" || !codeSnap.exists) {
