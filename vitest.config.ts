@@ -19,8 +19,10 @@ export default defineConfig({
           name: "emulator",
           include: ["**/*.emulator.test.ts"],
           exclude: ["**/node_modules/**"],
-          testTimeout: 30_000,
-          hookTimeout: 30_000,
+          // A guard against hangs, not a speed limit: CI may be a loaded 2-core machine, and
+          // the tests wait for conditions rather than for time.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -1,7 +1,8 @@
 // Abuse limits, one mechanism for callables and HTTPS endpoints. Buckets live in Firestore
-// (rateLimits/{bucket}) and are counted inside a transaction, so N concurrent attempts admit
-// exactly `limit` of them. A window starts at the first attempt after the previous one ended (not
-// at calendar boundaries, where a burst straddling the boundary would get twice the limit).
+// (rateLimits/{bucket}) and are counted by compare-and-set, so N concurrent attempts admit
+// exactly `limit` of them without anyone holding a lock. A window starts at the first attempt
+// after the previous one ended (not at calendar boundaries, where a burst straddling the boundary
+// would get twice the limit).
 //
 // Which limits apply to which route is decided here and nowhere else: ROUTES names each route's
 // classes, LIMIT_CLASSES says what a class allows. Every route also counts against the general
@@ -14,7 +15,6 @@ import {
   type DocumentReference,
   type DocumentSnapshot,
   type Firestore,
-  type Transaction,
 } from "firebase-admin/firestore";
 
 import { AppError, FIRESTORE_STATUS, firestoreStatus } from "./errors.js";
@@ -89,22 +89,38 @@ function bucketId(limit: RateLimit): string {
 interface Bucket {
   readonly limit: RateLimit;
   readonly ref: DocumentReference;
+  /** Counts distinct attempts (the route's own classes), or every request (the general class). */
+  readonly distinct: boolean;
 }
 
 function bucketsFor(db: Firestore, route: Route, requester: Requester): Bucket[] {
-  return limitsFor(route, requester).map((limit) => ({ limit, ref: db.collection("rateLimits").doc(bucketId(limit)) }));
+  return limitsFor(route, requester).map((limit) => ({
+    limit,
+    ref: db.collection("rateLimits").doc(bucketId(limit)),
+    distinct: !limit.key.startsWith("general:"),
+  }));
 }
 
 /**
- * The bucket's state after one more attempt, or resource-exhausted (details: retryAfterSeconds)
- * when its window is used up.
+ * The bucket's state after one more attempt, `undefined` when the attempt is already counted in it
+ * (the same payment attempt racing itself), or resource-exhausted (details: retryAfterSeconds) when
+ * its window is used up.
  */
-function countAttempt(route: Route, bucket: Bucket, snapshot: DocumentSnapshot, now: number): DocumentData {
+function countAttempt(
+  route: Route,
+  bucket: Bucket,
+  snapshot: DocumentSnapshot,
+  now: number,
+  attemptKey: string | undefined,
+): DocumentData | undefined {
   const { limit } = bucket;
   const started = (snapshot.get("windowStart") as Timestamp | undefined)?.toMillis();
   const open = started !== undefined && now < started + limit.windowMs;
   const count = open ? ((snapshot.get("count") as number | undefined) ?? 0) : 0;
+  const attempts = open ? ((snapshot.get("attempts") as string[] | undefined) ?? []) : [];
   const windowStart = open ? started : now;
+  const distinct = bucket.distinct && attemptKey !== undefined;
+  if (distinct && attempts.includes(attemptKey)) return undefined;
   if (count >= limit.limit) {
     // `now` was read when this request arrived, which can be a moment before a concurrent
     // request opened the window: never promise a wait longer than the window itself.
@@ -120,32 +136,14 @@ function countAttempt(route: Route, bucket: Bucket, snapshot: DocumentSnapshot, 
     key: limit.key,
     windowStart: Timestamp.fromMillis(windowStart),
     count: count + 1,
+    ...(distinct ? { attempts: [...attempts, attemptKey] } : {}),
     // The TTL policy (firestore.indexes.json) and cleanupRateLimits delete buckets after this.
     expiresAt: Timestamp.fromMillis(windowStart + limit.windowMs),
   };
 }
 
-/**
- * Counts one attempt inside the caller's transaction, for handlers whose decision to count
- * depends on what they read (createPayment does not count repeats of a key). Throws as
- * countAttempt does, so a refused attempt commits nothing. Reads come before writes, as
- * transactions require, so call it before the transaction's own writes.
- */
-export async function consumeRateLimits(
-  db: Firestore,
-  tx: Transaction,
-  route: Route,
-  requester: Requester,
-  now: number,
-): Promise<void> {
-  const read = await Promise.all(
-    bucketsFor(db, route, requester).map(async (bucket) => ({ bucket, snapshot: await tx.get(bucket.ref) })),
-  );
-  const next = read.map(({ bucket, snapshot }) => ({ bucket, data: countAttempt(route, bucket, snapshot, now) }));
-  for (const { bucket, data } of next) tx.set(bucket.ref, data);
-}
-
-const CONTENTION_ATTEMPTS = 30;
+/** Lost races in a row, with no bucket changing in between, before the caller is asked to retry. */
+const STALLED_ATTEMPTS = 10;
 
 /** Firestore refused a precondition (someone else counted first) or aborted under contention. */
 function lostRace(error: unknown): boolean {
@@ -157,19 +155,54 @@ function lostRace(error: unknown): boolean {
   );
 }
 
+/** How each bucket stood when read: its update time, or "absent". */
+function versions(snapshots: readonly DocumentSnapshot[]): string {
+  return snapshots.map((snapshot) => snapshot.updateTime?.toMillis() ?? "absent").join(",");
+}
+
+export interface AttemptOptions {
+  /**
+   * Counts attempts, not requests, for the route's own classes: an attempt already counted in the
+   * window (the same payment key arriving twice at once) is not counted again. The general limit
+   * counts every request regardless.
+   */
+  readonly attemptKey?: string;
+}
+
 /**
- * Counts one attempt without a transaction: read the buckets, then write them in one batch whose
- * preconditions (unchanged since read, or still absent) make it compare-and-set. Whoever loses a
- * race re-reads and tries again; nobody holds a lock, so a burst on one bucket cannot deadlock,
- * and exactly `limit` attempts are admitted. All buckets or none are written.
+ * Counts one attempt: read the buckets, then write them in one batch whose preconditions
+ * (unchanged since read, or still absent) make it compare-and-set. Whoever loses a race re-reads
+ * and tries again; nobody holds a lock, so a burst on one bucket cannot deadlock, and exactly
+ * `limit` attempts are admitted. All buckets or none are written, so a refused attempt changes
+ * nothing. A lost race means someone else's attempt was counted, and a window admits only `limit`
+ * of those, so the loop ends; only races lost while no bucket changed (aborts) are bounded
+ * separately, with `unavailable` (nothing written, trying again is safe).
  */
-export async function enforceRateLimits(db: Firestore, route: Route, requester: Requester, now: number): Promise<void> {
+export async function enforceRateLimits(
+  db: Firestore,
+  route: Route,
+  requester: Requester,
+  now: number,
+  options: AttemptOptions = {},
+): Promise<void> {
   const buckets = bucketsFor(db, route, requester);
+  let stalled = 0;
+  let previous: string | undefined;
   for (let attempt = 1; ; attempt++) {
     const read = await Promise.all(buckets.map(async (bucket) => ({ bucket, snapshot: await bucket.ref.get() })));
+    const version = versions(read.map(({ snapshot }) => snapshot));
+    stalled = version === previous ? stalled + 1 : 0;
+    previous = version;
+    if (stalled >= STALLED_ATTEMPTS) {
+      throw new AppError(
+        "unavailable",
+        "We are handling too many requests at once. Please try again in a few seconds.",
+      );
+    }
     const batch = db.batch();
     for (const { bucket, snapshot } of read) {
-      const data = countAttempt(route, bucket, snapshot, now);
+      const data = countAttempt(route, bucket, snapshot, now, options.attemptKey);
+      if (data === undefined) continue;
       if (snapshot.updateTime) batch.update(bucket.ref, data, { lastUpdateTime: snapshot.updateTime });
       else batch.create(bucket.ref, data);
     }
@@ -178,12 +211,6 @@ export async function enforceRateLimits(db: Firestore, route: Route, requester: 
       return;
     } catch (error) {
       if (!lostRace(error)) throw error;
-      if (attempt >= CONTENTION_ATTEMPTS) {
-        throw new AppError(
-          "unavailable",
-          "We are handling too many requests at once. Please try again in a few seconds.",
-        );
-      }
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * Math.min(attempt, 5)));
     }
   }

@@ -8,7 +8,7 @@ import { logger } from "firebase-functions";
 
 import type { Caller } from "../core/callable.js";
 import { AppError } from "../core/errors.js";
-import { consumeRateLimits } from "../core/rate-limit.js";
+import { enforceRateLimits } from "../core/rate-limit.js";
 import type { CollectionProvider, InitiateCollectionResult, ProviderName } from "../providers/collections.js";
 import { classifyHttpFailure, ProviderError, ProviderUnavailableError } from "../providers/errors.js";
 import { applyEarlyCallbacks, findEarlyCallbacks } from "./callbacks.js";
@@ -61,10 +61,9 @@ function checkProvider(input: CreatePaymentInput, provider: CollectionProvider, 
 
 type Decision =
   | { readonly kind: "created"; readonly payment: PaymentRecord; readonly ref: DocumentReference<PaymentRecord> }
-  | {
-      readonly kind: "existing";
-      readonly paymentId: string;
-    };
+  | { readonly kind: "existing"; readonly paymentId: string }
+  /** A new payment, not yet counted against the limits: count it, then decide again. */
+  | { readonly kind: "count-first" };
 
 export async function createPayment(
   input: CreatePaymentInput,
@@ -92,58 +91,69 @@ export async function createPayment(
     .collection("paymentGuards")
     .doc(sha256(`${caller.uid}|${phone.e164}|${input.amount}|${input.currency}|${input.purpose}`));
 
-  const decision = await db.runTransaction(async (tx): Promise<Decision> => {
-    const now = deps.now();
-    const [key, guard] = await Promise.all([tx.get(keyRef), tx.get(guardRef)]);
-    if (key.exists) {
-      if (key.get("requestHash") !== requestHash) {
-        throw new AppError(
-          "already-exists",
-          "idempotencyKey: this key was already used for a payment with different details. Use a new key for a new payment.",
-        );
+  // Only new payments count against the limits: repeats of a key and duplicates within the window
+  // are not new attempts. Counting is compare-and-set outside the transaction (counting inside it
+  // would make concurrent payments contend on the bucket's lock), so the transaction asks for it
+  // when it finds a new payment, and a payment is only ever created after it was counted.
+  const decide = (counted: boolean): Promise<Decision> =>
+    db.runTransaction(async (tx): Promise<Decision> => {
+      const now = deps.now();
+      const [key, guard] = await Promise.all([tx.get(keyRef), tx.get(guardRef)]);
+      if (key.exists) {
+        if (key.get("requestHash") !== requestHash) {
+          throw new AppError(
+            "already-exists",
+            "idempotencyKey: this key was already used for a payment with different details. Use a new key for a new payment.",
+          );
+        }
+        return { kind: "existing", paymentId: key.get("paymentId") as string };
       }
-      return { kind: "existing", paymentId: key.get("paymentId") as string };
-    }
-    const guardUntil = guard.get("until") as Timestamp | undefined;
-    if (guardUntil && guardUntil.toMillis() > now) {
-      const open = await tx.get(paymentsCollection(db).doc(guard.get("paymentId") as string));
-      const status = open.data()?.status;
-      if (status === "pending" || status === "processing") {
-        // Same payer, amount and purpose within the window: the open payment, not a second charge.
-        tx.create(keyRef, {
-          uid: caller.uid,
-          paymentId: open.id,
-          requestHash,
-          createdAt: FieldValue.serverTimestamp(),
-        });
-        return { kind: "existing", paymentId: open.id };
+      const guardUntil = guard.get("until") as Timestamp | undefined;
+      if (guardUntil && guardUntil.toMillis() > now) {
+        const open = await tx.get(paymentsCollection(db).doc(guard.get("paymentId") as string));
+        const status = open.data()?.status;
+        if (status === "pending" || status === "processing") {
+          // Same payer, amount and purpose within the window: the open payment, not a second charge.
+          tx.create(keyRef, {
+            uid: caller.uid,
+            paymentId: open.id,
+            requestHash,
+            createdAt: FieldValue.serverTimestamp(),
+          });
+          return { kind: "existing", paymentId: open.id };
+        }
       }
-    }
-    // Counted only for new payments: repeats of a key and duplicates above are not new attempts.
-    await consumeRateLimits(db, tx, "createPayment", caller, now);
-    const ref = paymentsCollection(db).doc();
-    const at = Timestamp.fromMillis(now);
-    const payment: PaymentRecord = {
-      uid: caller.uid,
-      ...request,
-      status: "pending",
-      providerReference: null,
-      receipt: null,
-      failureCode: null,
-      customerMessage: `Starting your ${PROVIDER_LABEL[provider.name]} payment…`,
-      idempotencyKey: input.idempotencyKey,
-      verified: false,
-      initiatedAt: null,
-      createdAt: at,
-      updatedAt: at,
-      settledAt: null,
-    };
-    tx.create(ref, payment);
-    tx.create(keyRef, { uid: caller.uid, paymentId: ref.id, requestHash, createdAt: at });
-    tx.set(guardRef, { paymentId: ref.id, until: Timestamp.fromMillis(now + DUPLICATE_WINDOW_MS) });
-    appendEvent(tx, ref, { type: "created", to: "pending", data: { ...request, ip: caller.ip } });
-    return { kind: "created", payment, ref };
-  });
+      if (!counted) return { kind: "count-first" };
+      const ref = paymentsCollection(db).doc();
+      const at = Timestamp.fromMillis(now);
+      const payment: PaymentRecord = {
+        uid: caller.uid,
+        ...request,
+        status: "pending",
+        providerReference: null,
+        receipt: null,
+        failureCode: null,
+        customerMessage: `Starting your ${PROVIDER_LABEL[provider.name]} payment…`,
+        idempotencyKey: input.idempotencyKey,
+        verified: false,
+        initiatedAt: null,
+        createdAt: at,
+        updatedAt: at,
+        settledAt: null,
+      };
+      tx.create(ref, payment);
+      tx.create(keyRef, { uid: caller.uid, paymentId: ref.id, requestHash, createdAt: at });
+      tx.set(guardRef, { paymentId: ref.id, until: Timestamp.fromMillis(now + DUPLICATE_WINDOW_MS) });
+      appendEvent(tx, ref, { type: "created", to: "pending", data: { ...request, ip: caller.ip } });
+      return { kind: "created", payment, ref };
+    });
+
+  let decision = await decide(false);
+  if (decision.kind === "count-first") {
+    await enforceRateLimits(db, "createPayment", caller, deps.now(), { attemptKey: keyRef.id });
+    decision = await decide(true);
+  }
+  if (decision.kind === "count-first") throw new Error("createPayment: a counted payment was not created");
 
   if (decision.kind === "existing") return waitForInitiation(db, decision.paymentId, caller.uid);
   return initiate(deps, provider, decision.ref, decision.payment);
