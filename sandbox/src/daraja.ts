@@ -103,12 +103,19 @@ export function createDarajaSimulator(options: DarajaSimulatorOptions): { server
     if (resultCode === undefined) return;
     await sleep(delayMs);
     tx.resultCode = resultCode;
-    if (state.take("drop-callback", tx.phone)) return;
+    const step = { phone: tx.phone, reference: tx.checkoutRequestId };
+    state.record({ path: "settled", ...step });
+    if (state.take("drop-callback", tx.phone)) {
+      state.record({ path: "callback-dropped", ...step });
+      return;
+    }
     const amount = state.take("wrong-amount", tx.phone) ? tx.amount + 1 : tx.amount;
     const body = callbackBody(tx, resultCode, amount);
     const copies = state.take("duplicate-callback", tx.phone) ? 2 : 1;
-    state.record({ path: "callback-sent", phone: tx.phone, reference: tx.checkoutRequestId });
-    for (let i = 0; i < copies; i++) await postCallback(tx.callbackUrl, body);
+    state.record({ path: "callback-sent", ...step });
+    for (let i = 0; i < copies; i++) {
+      state.record({ path: "callback-answered", ...step, status: await postCallback(tx.callbackUrl, body) });
+    }
   }
 
   function authorised(request: IncomingMessage): boolean {

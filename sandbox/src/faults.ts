@@ -13,11 +13,18 @@ export interface FaultRule {
   remaining?: number;
 }
 
+/**
+ * What a simulator received or did. Besides the API paths it records its own steps, so tests can
+ * wait for them instead of for time: "settled" (the payment reached its final status),
+ * "callback-dropped" (a drop-callback fault swallowed it) and "callback-answered" (a callback was
+ * delivered and answered with `status`, 0 when the delivery failed).
+ */
 export interface RecordedRequest {
   readonly at: string;
   readonly path: string;
   readonly phone?: string;
   readonly reference?: string;
+  readonly status?: number;
 }
 
 export class SimulatorState {

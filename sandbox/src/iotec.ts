@@ -73,10 +73,17 @@ export function createIotecSimulator(options: IotecSimulatorOptions): { server: 
   const collections = new Map<string, Collection>();
 
   async function notify(collection: Collection): Promise<void> {
-    if (state.take("drop-callback", collection.payer)) return;
+    const step = { phone: collection.payer, reference: collection.id };
+    if (state.take("drop-callback", collection.payer)) {
+      state.record({ path: "callback-dropped", ...step });
+      return;
+    }
     const copies = state.take("duplicate-callback", collection.payer) ? 2 : 1;
     for (let i = 0; i < copies; i++) {
-      await postCallback(options.callbackUrl, view(collection), { [options.callbackHeader]: options.callbackSecret });
+      const status = await postCallback(options.callbackUrl, view(collection), {
+        [options.callbackHeader]: options.callbackSecret,
+      });
+      state.record({ path: "callback-answered", ...step, status });
     }
   }
 
@@ -87,7 +94,10 @@ export function createIotecSimulator(options: IotecSimulatorOptions): { server: 
       collection.status = step;
       collection.statusMessage = step === "Failed" ? "Transaction failed: insufficient funds" : step;
       collection.statusCode = step === "Success" ? "200" : step === "Failed" ? "400" : "202";
-      if (step === "Success" || step === "Failed") collection.processedAt = new Date().toISOString();
+      if (step === "Success" || step === "Failed") {
+        collection.processedAt = new Date().toISOString();
+        state.record({ path: "settled", phone: collection.payer, reference: collection.id });
+      }
       if (step === "Success") {
         collection.vendorTransactionId = `MP${randomBytes(5).toString("hex").toUpperCase()}`;
         if (wrongAmount) collection.amount += 1;

@@ -3,23 +3,12 @@ import { getApps, initializeApp } from "firebase-admin/app";
 import { getFirestore, type Firestore } from "firebase-admin/firestore";
 
 import { PROJECT_ID } from "./emulators.ts";
+import { eventually } from "./eventually.ts";
+
+export { eventually };
 
 export function adminDb(): Firestore {
   return getFirestore(getApps()[0] ?? initializeApp({ projectId: PROJECT_ID }));
-}
-
-/** Polls `read` until `done` holds or the time runs out, then returns the last value. */
-export async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 export async function paymentDoc(paymentId: string): Promise<Record<string, unknown> | undefined> {
@@ -33,7 +22,7 @@ export async function paymentStatus(paymentId: string): Promise<unknown> {
 export async function waitForStatus(
   paymentId: string,
   status: string,
-  timeoutMs = 15_000,
+  timeoutMs?: number,
 ): Promise<Record<string, unknown> | undefined> {
   return eventually(
     () => paymentDoc(paymentId),

@@ -7,6 +7,7 @@ import { createDarajaSimulator, type DarajaSimulatorOptions } from "../../sandbo
 import type { SimulatorState } from "../../sandbox/src/faults.ts";
 import { createIotecSimulator, type IotecSimulatorOptions } from "../../sandbox/src/iotec.ts";
 import { DARAJA, IOTEC } from "../../sandbox/src/settings.ts";
+import { eventually } from "./eventually.ts";
 
 export interface LocalSimulator {
   readonly baseUrl: string;
@@ -59,4 +60,15 @@ export async function addLocalFault(
     body: JSON.stringify({ rules: [rule] }),
   });
   if (!response.ok) throw new Error(await response.text());
+}
+
+/** Waits until the simulator has finished the payment it knows by `reference` (its "settled" step). */
+export async function settled(sim: LocalSimulator, reference: string): Promise<void> {
+  await eventually(
+    () =>
+      Promise.resolve(
+        sim.state.requests.some((request) => request.path === "settled" && request.reference === reference),
+      ),
+    Boolean,
+  );
 }

@@ -1,15 +1,12 @@
 // Drives the provider simulators' fault switches and reads what they received.
+import type { RecordedRequest } from "../../sandbox/src/faults.ts";
 import { DARAJA, IOTEC, SANDBOX_HOST } from "../../sandbox/src/settings.ts";
+import { eventually } from "./eventually.ts";
 
 const origins = { daraja: `http://${SANDBOX_HOST}:${DARAJA.port}`, iotec: `http://${SANDBOX_HOST}:${IOTEC.port}` };
 export type Simulator = keyof typeof origins;
 
-export interface SimulatorRequest {
-  readonly at: string;
-  readonly path: string;
-  readonly phone?: string;
-  readonly reference?: string;
-}
+export type SimulatorRequest = RecordedRequest;
 
 export async function addFault(
   simulator: Simulator,
@@ -30,6 +27,23 @@ export async function requestsFor(
   const query = new URLSearchParams(filter);
   const response = await fetch(`${origins[simulator]}/__sim/requests?${query.toString()}`);
   return ((await response.json()) as { requests: SimulatorRequest[] }).requests;
+}
+
+/**
+ * Waits until the simulator has recorded `path` (a request or one of its own steps, such as
+ * "settled" or "callback-answered") `count` times for this payer or reference.
+ */
+export async function waitForSimulator(
+  simulator: Simulator,
+  path: string,
+  filter: { phone?: string; reference?: string },
+  count = 1,
+): Promise<SimulatorRequest[]> {
+  const matching = await eventually(
+    async () => (await requestsFor(simulator, filter)).filter((request) => request.path === path),
+    (found) => found.length >= count,
+  );
+  return matching;
 }
 
 export function simulatorOrigin(simulator: Simulator): string {

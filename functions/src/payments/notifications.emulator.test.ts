@@ -69,6 +69,18 @@ describe("payment notifications", () => {
     expect(kinds).toEqual(["failure-notice"]);
   });
 
+  it("nothing for a conflict: the money is in question, so no receipt and no failure notice", async () => {
+    const id = `notify-${Date.now()}-d`;
+    await onPaymentStatusChange(
+      adminDb(),
+      id,
+      payment({}),
+      payment({ status: "conflict", failureCode: "mismatch:amount" }),
+      "e1",
+    );
+    expect(await mailsOf(id)).toEqual([]);
+  });
+
   it("nothing for a payment without an email address", async () => {
     const id = `notify-${Date.now()}-c`;
     await onPaymentStatusChange(

@@ -33,7 +33,7 @@ describe("reconcilePayments (scheduled)", () => {
 
     expect((await runSchedule("reconcilePayments")).status).toBe(200);
 
-    const payment = await waitForStatus(paymentId, "expired", 25_000);
+    const payment = await waitForStatus(paymentId, "expired");
     expect(payment).toMatchObject({ status: "expired", failureCode: "mpesa:no-final-status" });
     expect((await paymentEvents(paymentId)).map((event) => event.type)).toContain("expired");
   });

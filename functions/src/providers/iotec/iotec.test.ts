@@ -1,7 +1,7 @@
 // The ioTec adapter against a private simulator on an ephemeral port.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { addLocalFault, localIotec, type LocalSimulator } from "../../../../tests/support/local-simulators.js";
+import { addLocalFault, localIotec, settled, type LocalSimulator } from "../../../../tests/support/local-simulators.js";
 import { IOTEC } from "../../../../sandbox/src/settings.js";
 import { ProviderAuthError, ProviderUnavailableError } from "../errors.js";
 import { IotecCollections, toStatus, type IotecConfig } from "./iotec.js";
@@ -103,8 +103,8 @@ describe("ioTec collect", () => {
 describe("ioTec status and callbacks", () => {
   it("finds a collection by externalId when its id is unknown", async () => {
     const client = adapter();
-    await client.initiate(input("+256772123456", "ext-42"));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { providerReference } = await client.initiate(input("+256772123456", "ext-42"));
+    await settled(sim, providerReference);
     expect(await client.queryStatus({ paymentId: "ext-42" })).toMatchObject({ outcome: "succeeded" });
     expect(await client.queryStatus({ paymentId: "never-sent" })).toMatchObject({
       outcome: "pending",

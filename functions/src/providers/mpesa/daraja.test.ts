@@ -1,7 +1,12 @@
 // The Daraja adapter against a private simulator on an ephemeral port: real HTTP, real wire format.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { addLocalFault, localDaraja, type LocalSimulator } from "../../../../tests/support/local-simulators.js";
+import {
+  addLocalFault,
+  localDaraja,
+  settled,
+  type LocalSimulator,
+} from "../../../../tests/support/local-simulators.js";
 import { DARAJA } from "../../../../sandbox/src/settings.js";
 import {
   ProviderAuthError,
@@ -163,7 +168,7 @@ describe("Daraja STK query", () => {
   it("maps the string ResultCode of a finished prompt", async () => {
     const client = adapter();
     const { providerReference } = await client.initiate(input("+254712341032"));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await settled(sim, providerReference);
     expect(await client.queryStatus({ paymentId: "p", providerReference })).toMatchObject({
       outcome: "cancelled",
       failureCode: "mpesa:1032",
