@@ -68,29 +68,14 @@ export const getPaymentStatus = onCall(
   ),
 );
 
-// Daraja needs HTTP 200 with ResultCode 0, or it keeps retrying.
 export const mpesaCallback = onRequest(
   { secrets: MPESA_SECRETS, cors: false },
-  createCallbackHandler({
-    db,
-    provider: () => collectionProvider("mpesa"),
-    acknowledge: (res) => {
-      res.status(200).json({ ResultCode: 0, ResultDesc: "Accepted" });
-    },
-    now: Date.now,
-  }),
+  createCallbackHandler({ db, provider: () => collectionProvider("mpesa"), now: Date.now }),
 );
 
 export const iotecCallback = onRequest(
   { secrets: IOTEC_SECRETS, cors: false },
-  createCallbackHandler({
-    db,
-    provider: () => collectionProvider("iotec"),
-    acknowledge: (res) => {
-      res.status(200).json({ received: true });
-    },
-    now: Date.now,
-  }),
+  createCallbackHandler({ db, provider: () => collectionProvider("iotec"), now: Date.now }),
 );
 
 export const onPaymentWritten = onDocumentWritten("payments/{paymentId}", async (event) => {

@@ -26,7 +26,19 @@ function required(values: Record<string, string>, name: string): string {
   return value;
 }
 
+const adapters = new Map<ProviderName, CollectionProvider>();
+
+/** The adapter for `name`, one per provider as in a function instance (its token is reused). */
 export function simulatorProvider(name: ProviderName): CollectionProvider {
+  let adapter = adapters.get(name);
+  if (!adapter) {
+    adapter = configuredAdapter(name);
+    adapters.set(name, adapter);
+  }
+  return adapter;
+}
+
+function configuredAdapter(name: ProviderName): CollectionProvider {
   const timeoutMs = Number(required(emulatorParams, "PROVIDER_TIMEOUT_MS"));
   if (name === "mpesa") {
     return new DarajaCollections({

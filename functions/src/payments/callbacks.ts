@@ -206,10 +206,19 @@ export async function readOrphanCallback(tx: Transaction, ref: DocumentReference
 export interface CallbackHandlerDeps {
   readonly db: () => Firestore;
   readonly provider: () => CollectionProvider;
-  /** Answers the provider the way it expects once the callback is safely recorded. */
-  readonly acknowledge: (res: HttpAnswer) => void;
   readonly now: () => number;
 }
+
+/** How each provider wants a safely recorded callback answered. */
+const ACKNOWLEDGE: Readonly<Record<ProviderName, (res: HttpAnswer) => void>> = {
+  // Daraja needs HTTP 200 with ResultCode 0, or it keeps retrying.
+  mpesa: (res) => {
+    res.status(200).json({ ResultCode: 0, ResultDesc: "Accepted" });
+  },
+  iotec: (res) => {
+    res.status(200).json({ received: true });
+  },
+};
 
 export interface CallbackRequestLike {
   readonly method: string;
@@ -254,7 +263,7 @@ export function createCallbackHandler(deps: CallbackHandlerDeps) {
         paymentId,
         outcome: callback.status.outcome,
       });
-      deps.acknowledge(res);
+      ACKNOWLEDGE[provider.name](res);
     } catch (error) {
       logger.error("callback could not be recorded", {
         provider: provider.name,

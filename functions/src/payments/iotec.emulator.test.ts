@@ -13,7 +13,8 @@ import {
   waitForStatus,
 } from "../../../tests/support/firestore.js";
 import { emulatorSecrets, simulatorProvider } from "../../../tests/support/providers.js";
-import { addFault, requestsFor } from "../../../tests/support/sandbox.js";
+import { deliverInProcess } from "../../../tests/support/callbacks.js";
+import { addFault, requestsFor, waitForSimulator } from "../../../tests/support/sandbox.js";
 import { IOTEC } from "../../../sandbox/src/settings.js";
 import { REGION } from "../core/region.js";
 import { reconcileStuckPayments } from "./reconcile.js";
@@ -91,8 +92,8 @@ describe("ioTec collections", () => {
   });
 
   it("keeps a collection that never calls back processing while ioTec says pending", async () => {
+    // This payer's collection never leaves Pending at the simulator.
     const view = await pay(iotecPhone("011177778"));
-    await new Promise((resolve) => setTimeout(resolve, 800));
     expect(await reconcile(view.paymentId)).toMatchObject({ checked: 1, changed: 0, errors: 0 });
     expect((await paymentDoc(view.paymentId))?.status).toBe("processing");
   });
@@ -103,7 +104,7 @@ describe("ioTec collections", () => {
     await addFault("iotec", { fault: "drop-callback", phone });
     const view = await pay(phone);
     expect(view.status).toBe("pending");
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await waitForSimulator("iotec", "callback-dropped", { phone });
     expect(await reconcile(view.paymentId)).toMatchObject({ checked: 1, changed: 1 });
     const payment = await paymentDoc(view.paymentId);
     expect(payment).toMatchObject({ status: "succeeded", providerReference: expect.any(String) });
@@ -118,26 +119,27 @@ describe("ioTec collections", () => {
     expect((await requestsFor("iotec", { phone })).filter((r) => r.path === "collect")).toHaveLength(1);
   });
 
-  it("10 concurrent deliveries of one callback make one transition and one email", async () => {
-    // ioTec completes the collection but its own callback is lost; then it arrives ten times at once.
+  it("20 concurrent deliveries of one callback make one transition and one email", async () => {
+    // ioTec completes the collection but its own callback is lost; then it arrives 20 times at once.
     const phone = ugandanPhone();
     await addFault("iotec", { fault: "drop-callback", phone });
     const view = await pay(phone);
     const reference = (await paymentDoc(view.paymentId))?.providerReference as string;
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    const hint = { id: reference, status: "Success", amount: 5_000, currency: "UGX" };
-    const responses = await Promise.all(Array.from({ length: 10 }, () => deliver(hint)));
-    expect(responses.map((response) => response.status)).toEqual(Array(10).fill(200));
+    await waitForSimulator("iotec", "callback-dropped", { phone });
+    const body = { id: reference, status: "Success", amount: 5_000, currency: "UGX" };
+    const headers = { [IOTEC.callbackHeader]: emulatorSecrets.IOTEC_CALLBACK_SECRET ?? "" };
+    const answers = await Promise.all(Array.from({ length: 20 }, () => deliverInProcess("iotec", { headers, body })));
+    expect(answers).toEqual(Array(20).fill({ status: 200, body: { received: true } }));
     expect((await paymentDoc(view.paymentId))?.status).toBe("succeeded");
     expect((await paymentEvents(view.paymentId)).filter((event) => event.to === "succeeded")).toHaveLength(1);
     const recorded = await adminDb().collection("providerEvents").where("paymentId", "==", view.paymentId).get();
     expect(recorded.size).toBe(1);
-    await eventually(
+    // One transition, so one receipt (the trigger's idempotency: notifications.emulator.test.ts).
+    const mails = await eventually(
       () => mailFor(view.paymentId),
       (m) => m.length >= 1,
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect((await mailFor(view.paymentId)).map((mail) => mail.kind)).toEqual(["receipt"]);
+    expect(mails.map((mail) => mail.kind)).toEqual(["receipt"]);
   });
 
   it("a callback whose re-fetched status is still pending changes nothing", async () => {
@@ -152,10 +154,14 @@ describe("ioTec collections", () => {
     const phone = ugandanPhone();
     await addFault("iotec", { fault: "duplicate-callback", phone });
     const view = await pay(phone);
-    await waitForStatus(view.paymentId, "succeeded");
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await waitForSimulator("iotec", "callback-answered", { phone }, 2);
+    expect((await paymentDoc(view.paymentId))?.status).toBe("succeeded");
     expect((await paymentEvents(view.paymentId)).filter((event) => event.to === "succeeded")).toHaveLength(1);
-    expect(await mailFor(view.paymentId)).toHaveLength(1);
+    const mails = await eventually(
+      () => mailFor(view.paymentId),
+      (m) => m.length >= 1,
+    );
+    expect(mails).toHaveLength(1);
   });
 
   it("a callback that arrives before the collect reply is applied once the reply comes", async () => {
