@@ -1,6 +1,6 @@
 // createPayment: validate, decide (idempotency key, duplicate window, rate limits) and write the
 // pending record in one transaction, then call the provider outside any transaction, then record
-// what it said. Money properties: CORRECTNESS.md 1-3, 16, 17, 19.
+// what it said. Money rules 1-3, 16, 17 and 19 (docs/money-rules.md).
 import { createHash } from "node:crypto";
 
 import { FieldValue, Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";

@@ -1,4 +1,4 @@
-// CORRECTNESS.md property 5: a trigger delivered twice (same event id) or for two events of the
+// Money rule 5 (docs/money-rules.md): a trigger delivered twice (same event id) or for two events of the
 // same transition has one effect. The handler runs here directly, against the Firestore emulator.
 import { Timestamp } from "firebase-admin/firestore";
 import { describe, expect, it } from "vitest";

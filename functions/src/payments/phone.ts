@@ -14,7 +14,7 @@ export interface PayerPhone {
 const SUPPORTED: ReadonlySet<string> = new Set<PayerCountry>(["KE", "UG"]);
 
 /**
- * ioTec's sandbox payer numbers (PROVIDERS.md: 011177777x, 011177799x, 011177778x, 011177779x)
+ * ioTec's sandbox payer numbers (docs/providers.md: 011177777x, 011177799x, 011177778x, 011177779x)
  * are not real Ugandan numbers, so they only pass when sandbox payers are enabled (emulator runs).
  */
 const IOTEC_SANDBOX = /^\+256111777(?:77|99|78|79)\d$/;

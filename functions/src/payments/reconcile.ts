@@ -1,6 +1,6 @@
 // Stuck payments: every few minutes, non-terminal payments older than MIN_AGE are re-queried at
 // their provider (outside any transaction) and the answer applied like a callback; those still
-// unknown after EXPIRE_AFTER become `expired`. Property 17/18 of CORRECTNESS.md.
+// unknown after EXPIRE_AFTER become `expired`. Money rules 17 and 18 (docs/money-rules.md).
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { logger } from "firebase-functions";
 

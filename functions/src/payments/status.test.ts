@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { canTransition, isTerminal, PAYMENT_STATUSES, type PaymentStatus } from "./status.js";
 
-// CORRECTNESS.md property 6: every (from, to) pair, spelled out.
+// Money rule 6 (docs/money-rules.md): every (from, to) pair, spelled out.
 const expected: Record<PaymentStatus, PaymentStatus[]> = {
   pending: ["processing", "succeeded", "failed", "cancelled", "expired", "conflict"],
   processing: ["succeeded", "failed", "cancelled", "expired", "conflict"],

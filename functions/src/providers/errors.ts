@@ -1,5 +1,5 @@
 // Typed provider failures. Whether a failure may be retried is decided here, once
-// (CORRECTNESS.md property 19): only rate limits and unavailability are transient.
+// (money rule 19, docs/money-rules.md): only rate limits and unavailability are transient.
 import { isAxiosError } from "axios";
 
 export type ProviderErrorKind = "declined" | "rate-limited" | "unavailable" | "invalid-request" | "auth";

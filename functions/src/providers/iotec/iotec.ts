@@ -1,5 +1,5 @@
 // ioTec Pay collections (MTN and Airtel in Uganda): collect, status, and callbacks that are only
-// trusted after re-fetching the status from ioTec. Wire facts: PROVIDERS.md.
+// trusted after re-fetching the status from ioTec. Wire facts: docs/providers.md.
 import axios, { type AxiosInstance } from "axios";
 
 import { describeIssues } from "../../core/errors.js";

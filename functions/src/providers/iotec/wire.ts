@@ -1,4 +1,4 @@
-// ioTec Pay's wire formats (PROVIDERS.md, "ioTec Pay"), as zod schemas with ioTec's field names.
+// ioTec Pay's wire formats (docs/providers.md, "ioTec Pay"), as zod schemas with ioTec's field names.
 import { z } from "zod";
 
 export const tokenReplySchema = z.object({

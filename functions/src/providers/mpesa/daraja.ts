@@ -1,5 +1,5 @@
 // M-Pesa Daraja collections: STK Push, STK query and the STK callback.
-// Wire facts: PROVIDERS.md. The base URL comes from configuration so tests use the simulator.
+// Wire facts: docs/providers.md. The base URL comes from configuration so tests use the simulator.
 import axios, { type AxiosInstance } from "axios";
 
 import { describeIssues } from "../../core/errors.js";

@@ -1,5 +1,5 @@
 // Every STK result code Malipo knows, with what it means for the payment and for the payer.
-// Source: PROVIDERS.md (Daraja result codes).
+// Daraja's documented result codes (docs/providers.md), each with a customer message.
 import type { CollectionOutcome } from "../collections.js";
 
 interface ResultMeaning {

@@ -1,4 +1,4 @@
-// Daraja's wire formats (PROVIDERS.md, "Safaricom M-Pesa Daraja"), as zod schemas. Field names
+// Daraja's wire formats (docs/providers.md, "M-Pesa Daraja"), as zod schemas. Field names
 // are Safaricom's own. Parsing is lenient about extra fields and strict about what we rely on.
 import { z } from "zod";
 
