@@ -6,17 +6,38 @@ import type { ProviderName } from "../../functions/src/providers/collections.ts"
 import { adminDb } from "./firestore.ts";
 import { simulatorProvider } from "./providers.ts";
 
+const handlers = {
+  mpesa: createCallbackHandler({ db: adminDb, provider: () => simulatorProvider("mpesa"), now: Date.now }),
+  iotec: createCallbackHandler({ db: adminDb, provider: () => simulatorProvider("iotec"), now: Date.now }),
+} satisfies Record<ProviderName, unknown>;
+
 export interface Answer {
   readonly status: number;
   readonly body: unknown;
 }
 
-/** Delivers one callback as the provider would (path and headers as the function would see them). */
+/**
+ * Delivers one callback as the provider would (path and headers as the function would see them),
+ * again while the answer is a 5xx, as Daraja and ioTec redeliver: a callback whose transaction
+ * lost to concurrent ones is answered 500, having recorded nothing.
+ */
 export async function deliverInProcess(
   provider: ProviderName,
   request: { path?: string; headers?: Record<string, string>; body: unknown },
 ): Promise<Answer> {
-  const handler = createCallbackHandler({ db: adminDb, provider: () => simulatorProvider(provider), now: Date.now });
+  for (let attempt = 1; ; attempt++) {
+    const answer = await deliverOnce(provider, request);
+    if (answer.status < 500 || attempt >= REDELIVERIES) return answer;
+  }
+}
+
+/** How often a provider redelivers before the test sees the 5xx (Daraja and ioTec try for hours). */
+const REDELIVERIES = 20;
+
+async function deliverOnce(
+  provider: ProviderName,
+  request: { path?: string; headers?: Record<string, string>; body: unknown },
+): Promise<Answer> {
   let status = 200;
   let body: unknown;
   const res = {
@@ -31,7 +52,7 @@ export async function deliverInProcess(
       body = value;
     },
   };
-  await handler(
+  await handlers[provider](
     { method: "POST", path: request.path ?? "/", headers: request.headers ?? {}, body: request.body, ip: "127.0.0.1" },
     res,
   );

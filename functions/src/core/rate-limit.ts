@@ -189,7 +189,13 @@ export async function enforceRateLimits(
   let stalled = 0;
   let previous: string | undefined;
   for (let attempt = 1; ; attempt++) {
-    const read = await Promise.all(buckets.map(async (bucket) => ({ bucket, snapshot: await bucket.ref.get() })));
+    // One getAll: every bucket as it stood at one moment.
+    const snapshots = await db.getAll(...buckets.map((bucket) => bucket.ref));
+    const read = buckets.map((bucket, i) => {
+      const snapshot = snapshots[i];
+      if (!snapshot) throw new Error(`rate limit: bucket ${bucket.limit.key} was not read`);
+      return { bucket, snapshot };
+    });
     const version = versions(read.map(({ snapshot }) => snapshot));
     stalled = version === previous ? stalled + 1 : 0;
     previous = version;

@@ -182,14 +182,14 @@ describe("M-Pesa collections", () => {
     expect(await paymentDoc(view.paymentId)).toMatchObject({ status: "expired", failureCode: "mpesa:no-final-status" });
   });
 
-  it("20 concurrent deliveries of one callback make one transition and one email", async () => {
+  it("10 concurrent deliveries of one callback make one transition and one email", async () => {
     const phone = kenyanPhone("9999");
     const { view } = await pay(phone, { amount: 250_00 });
     const reference = (await paymentDoc(view.paymentId))?.providerReference as string;
     const body = stkCallback(reference, 0, 250, phone);
     const path = `/${emulatorSecrets.MPESA_CALLBACK_SECRET ?? ""}`;
-    const answers = await Promise.all(Array.from({ length: 20 }, () => deliverInProcess("mpesa", { path, body })));
-    expect(answers).toEqual(Array(20).fill({ status: 200, body: { ResultCode: 0, ResultDesc: "Accepted" } }));
+    const answers = await Promise.all(Array.from({ length: 10 }, () => deliverInProcess("mpesa", { path, body })));
+    expect(answers).toEqual(Array(10).fill({ status: 200, body: { ResultCode: 0, ResultDesc: "Accepted" } }));
     expect((await paymentDoc(view.paymentId))?.status).toBe("succeeded");
     const transitions = (await paymentEvents(view.paymentId)).filter((event) => event.to === "succeeded");
     expect(transitions).toHaveLength(1);
