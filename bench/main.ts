@@ -1,10 +1,12 @@
-// npm run bench: the rate limiter's added latency, then the payments run.
-//   BENCH_ONLY=rate-limits or BENCH_ONLY=payments runs one of them.
+// npm run bench: the rate limiter's added latency, the ledger's movements, then the payments run.
+//   BENCH_ONLY=rate-limits, BENCH_ONLY=ledger or BENCH_ONLY=payments runs one of them.
+const PARTS = ["rate-limits", "ledger", "payments"] as const;
 const only = process.env.BENCH_ONLY;
-if (only !== undefined && only !== "rate-limits" && only !== "payments") {
-  console.error(`BENCH_ONLY must be "rate-limits" or "payments", not "${only}"`);
+if (only !== undefined && !(PARTS as readonly string[]).includes(only)) {
+  console.error(`BENCH_ONLY must be one of ${PARTS.join(", ")}, not "${only}"`);
   process.exit(1);
 }
-if (only !== "payments") await import("./rate-limits.ts");
-if (only !== "rate-limits") await import("./payments.ts");
+if (only === undefined || only === "rate-limits") await import("./rate-limits.ts");
+if (only === undefined || only === "ledger") await import("./ledger.ts");
+if (only === undefined || only === "payments") await import("./payments.ts");
 process.exit(0);

@@ -94,6 +94,31 @@ const table: Record<string, Row> = {
     update: { action: "revoke" },
     allowed: { admin: READ },
   },
+  ledgerAccounts: {
+    path: `ledgerAccounts/wallet:${OWNER}:KES`,
+    data: { uid: OWNER, kind: "wallet", currency: "KES", debits: 0, credits: 100, pendingDebits: 0, pendingCredits: 0 },
+    update: { credits: 1_000_000 },
+    allowed: { owner: ["get", "list (constrained to the owner)"], admin: READ },
+  },
+  "ledgerAccounts/activity": {
+    path: `ledgerAccounts/wallet:${OWNER}:KES/activity/topup:${run}`,
+    data: { entryId: `topup:${run}`, side: "credit", amount: 100, balanceAfter: 100 },
+    update: { amount: 1_000_000 },
+    // Lines have no uid: the owner reads the whole history of their own account.
+    allowed: { owner: READ, admin: READ },
+  },
+  "ledgerAccounts/shards": {
+    path: `ledgerAccounts/@fees:KES/shards/0`,
+    data: { uid: OWNER, debits: 0, credits: 100 },
+    update: { credits: 0 },
+    allowed: { admin: READ },
+  },
+  journal: {
+    path: `journal/topup:${run}`,
+    data: { uid: OWNER, kind: "topup", status: "posted" },
+    update: { status: "voided" },
+    allowed: { admin: READ },
+  },
   paymentCodes: {
     path: `paymentCodes/${run}`,
     data: { uid: OWNER, hash: "h", attempts: 0 },

@@ -1,0 +1,413 @@
+// The journal: every movement of money is one entry (journal/{id}) whose id is the movement's
+// idempotency key, derived from its source (topup:{paymentId}, reverse:{entryId}, ...). An entry,
+// every account it touches and one activity line per account are written in one atomic commit,
+// so a movement happens entirely or not at all.
+//
+// Concurrency is optimistic: the user accounts are read, the new balances computed and checked,
+// then one batch is committed whose preconditions say "these accounts are unchanged since read"
+// and "this entry does not exist yet". Whoever loses a race reads again. No lock is held (the
+// Firestore emulator breaks lock conflicts between concurrent transactions only by timeout, and a
+// hot wallet would queue on its lock in production too), so 50 concurrent debits of one wallet
+// admit exactly what the balance covers. Platform accounts are not read at all: each movement adds
+// to one random shard with an increment, so they never contend.
+import { createHash, randomInt } from "node:crypto";
+
+import {
+  FieldValue,
+  Timestamp,
+  type DocumentReference,
+  type DocumentSnapshot,
+  type Firestore,
+  type WriteBatch,
+} from "firebase-admin/firestore";
+import { z } from "zod";
+
+import { AppError, FIRESTORE_STATUS, firestoreStatus } from "../core/errors.js";
+import {
+  availableOf,
+  balanceOf,
+  isPlatform,
+  PLATFORM_SHARDS,
+  ZERO,
+  type Account,
+  type Balances,
+  type LedgerCurrency,
+} from "./accounts.js";
+import { applyStage, checkPostings, type Posting, type Side, type Stage } from "./postings.js";
+
+export type EntryStatus = "pending" | "posted" | "voided";
+
+const storedPosting = z.object({
+  accountId: z.string(),
+  kind: z.string(),
+  owner: z.string(),
+  currency: z.string(),
+  side: z.enum(["debit", "credit"]),
+  amount: z.number().int().positive(),
+});
+
+const entrySchema = z.object({
+  kind: z.string(),
+  status: z.enum(["pending", "posted", "voided"]),
+  postings: z.array(storedPosting),
+  requestHash: z.string(),
+  reference: z.string().nullable(),
+  parent: z.string().nullable(),
+  allowNegative: z.boolean(),
+  createdAt: z.instanceof(Timestamp),
+  updatedAt: z.instanceof(Timestamp),
+});
+
+export interface JournalEntry {
+  readonly id: string;
+  readonly kind: string;
+  readonly status: EntryStatus;
+  readonly postings: readonly Posting[];
+  readonly reference: string | null;
+  readonly parent: string | null;
+}
+
+const balancesSchema = z.object({
+  debits: z.number().int(),
+  credits: z.number().int(),
+  pendingDebits: z.number().int(),
+  pendingCredits: z.number().int(),
+});
+
+export interface Movement {
+  /** The idempotency key: the same id again returns the first entry and changes nothing. */
+  readonly id: string;
+  /** What the movement is: "topup", "purchase", "reversal", ... */
+  readonly kind: string;
+  readonly postings: readonly Posting[];
+  /** Place the entry as a hold (pending) to commit or void later, instead of posting it. */
+  readonly hold?: boolean;
+  /** The outside reference, such as the provider's receipt. */
+  readonly reference?: string;
+  /** The entry this one corrects. */
+  readonly parent?: string;
+  /** Let user accounts go below zero (a points clawback); never for spending. */
+  readonly allowNegative?: boolean;
+}
+
+const journal = (db: Firestore) => db.collection("journal");
+const accountRef = (db: Firestore, id: string) => db.collection("ledgerAccounts").doc(id);
+
+function toEntry(id: string, snapshot: DocumentSnapshot): JournalEntry {
+  const data = entrySchema.parse(snapshot.data());
+  return {
+    id,
+    kind: data.kind,
+    status: data.status,
+    reference: data.reference,
+    parent: data.parent,
+    postings: data.postings.map((p) => ({
+      account: {
+        id: p.accountId,
+        kind: p.kind as Account["kind"],
+        owner: p.owner,
+        currency: p.currency as LedgerCurrency,
+      },
+      side: p.side,
+      amount: p.amount,
+    })),
+  };
+}
+
+function hashOf(movement: Movement): string {
+  const canonical = JSON.stringify({
+    kind: movement.kind,
+    hold: movement.hold ?? false,
+    reference: movement.reference ?? null,
+    parent: movement.parent ?? null,
+    allowNegative: movement.allowNegative ?? false,
+    postings: movement.postings.map((p) => [p.account.id, p.side, p.amount]),
+  });
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+/** An optimistic commit lost to a concurrent one: read again and retry. */
+function lostRace(error: unknown): boolean {
+  const code = firestoreStatus(error);
+  return (
+    code === FIRESTORE_STATUS.ALREADY_EXISTS ||
+    code === FIRESTORE_STATUS.FAILED_PRECONDITION ||
+    code === FIRESTORE_STATUS.ABORTED
+  );
+}
+
+const STALLED_ATTEMPTS = 10;
+
+/**
+ * Runs `attempt` until it commits. `attempt` reads, then commits a batch with preconditions and
+ * returns its result; it reports the versions it read, so a race lost while nothing changed (an
+ * abort) is told apart from one lost to progress, which is bounded by the movements themselves.
+ */
+async function optimistically<T>(attempt: () => Promise<{ version: string; commit: () => Promise<T> }>): Promise<T> {
+  let previous: string | undefined;
+  let stalled = 0;
+  for (let round = 1; ; round++) {
+    const { version, commit } = await attempt();
+    stalled = version === previous ? stalled + 1 : 0;
+    previous = version;
+    if (stalled >= STALLED_ATTEMPTS) {
+      throw new AppError("unavailable", "The ledger is busy with this account. Please try again in a few seconds.");
+    }
+    try {
+      return await commit();
+    } catch (error) {
+      if (!lostRace(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(round, 5)));
+    }
+  }
+}
+
+function versionOf(snapshots: readonly DocumentSnapshot[]): string {
+  return snapshots.map((s) => s.updateTime?.toMillis() ?? "absent").join(",");
+}
+
+function balancesIn(snapshot: DocumentSnapshot): Balances {
+  return snapshot.exists ? balancesSchema.parse(snapshot.data()) : ZERO;
+}
+
+function describe(account: Account, amount: number): string {
+  return `${account.currency} ${amount}`;
+}
+
+/**
+ * Adds the effect of `postings` at `stage` to the batch: user accounts compare-and-set from what
+ * was read (refusing to go below zero unless allowed), platform accounts incremented on a shard,
+ * and an activity line for every account.
+ */
+function stageWrites(
+  db: Firestore,
+  batch: WriteBatch,
+  entryId: string,
+  postings: readonly Posting[],
+  stage: Stage,
+  read: ReadonlyMap<string, DocumentSnapshot>,
+  options: { allowNegative: boolean; at: Timestamp },
+): void {
+  for (const { account, side, amount } of postings) {
+    const ref = accountRef(db, account.id);
+    const line = {
+      entryId,
+      stage,
+      side,
+      amount,
+      currency: account.currency,
+      at: options.at,
+    };
+    const activity = ref
+      .collection("activity")
+      .doc(stage === "post" || stage === "hold" ? entryId : `${entryId}:${stage}`);
+    if (isPlatform(account)) {
+      const delta = applyStage(ZERO, side, amount, stage);
+      const shard = ref.collection("shards").doc(String(randomInt(PLATFORM_SHARDS)));
+      batch.set(
+        shard,
+        {
+          debits: FieldValue.increment(delta.debits),
+          credits: FieldValue.increment(delta.credits),
+          pendingDebits: FieldValue.increment(delta.pendingDebits),
+          pendingCredits: FieldValue.increment(delta.pendingCredits),
+        },
+        { merge: true },
+      );
+      batch.create(activity, line);
+      continue;
+    }
+    const snapshot = read.get(account.id);
+    if (!snapshot) throw new Error(`ledger: account ${account.id} was not read before its movement`);
+    const next = applyStage(balancesIn(snapshot), side, amount, stage);
+    if (!options.allowNegative && availableOf(next) < 0) {
+      const available = availableOf(balancesIn(snapshot));
+      throw new AppError(
+        "failed-precondition",
+        `Insufficient funds: ${describe(account, available)} available in ${account.id}, ${describe(account, amount)} needed.`,
+        { account: account.id, available, needed: amount },
+      );
+    }
+    const data = {
+      ...next,
+      owner: account.owner,
+      kind: account.kind,
+      currency: account.currency,
+      updatedAt: options.at,
+    };
+    if (snapshot.updateTime) batch.update(ref, data, { lastUpdateTime: snapshot.updateTime });
+    else batch.create(ref, data);
+    batch.create(activity, { ...line, balanceAfter: balanceOf(next), availableAfter: availableOf(next) });
+  }
+}
+
+/**
+ * The entry and the user accounts it touches, read at one consistent time (one getAll), so a
+ * balance is never judged against an entry read before a concurrent movement committed.
+ */
+async function readForMovement(
+  db: Firestore,
+  entryRef: DocumentReference,
+  postings: readonly Posting[],
+): Promise<{ entry: DocumentSnapshot; read: Map<string, DocumentSnapshot> }> {
+  const users = postings.filter(({ account }) => !isPlatform(account)).map(({ account }) => account.id);
+  const [entry, ...accountSnapshots] = await db.getAll(entryRef, ...users.map((id) => accountRef(db, id)));
+  if (!entry) throw new Error("ledger: getAll returned nothing");
+  return { entry, read: new Map(accountSnapshots.map((snapshot) => [snapshot.id, snapshot])) };
+}
+
+function existingOrConflict(id: string, snapshot: DocumentSnapshot, requestHash: string): JournalEntry {
+  if (entrySchema.parse(snapshot.data()).requestHash !== requestHash) {
+    throw new AppError(
+      "already-exists",
+      `journal entry ${id} already records a different movement; a new movement needs a new id.`,
+    );
+  }
+  return toEntry(id, snapshot);
+}
+
+/** Posts (or holds) one movement exactly once. */
+export async function postEntry(
+  db: Firestore,
+  movement: Movement,
+  now: () => number = Date.now,
+): Promise<JournalEntry> {
+  checkPostings(movement.postings);
+  const requestHash = hashOf(movement);
+  const entryRef = journal(db).doc(movement.id);
+  return optimistically(async () => {
+    const { entry, read } = await readForMovement(db, entryRef, movement.postings);
+    const version = versionOf([entry, ...read.values()]);
+    if (entry.exists) {
+      const existing = existingOrConflict(movement.id, entry, requestHash);
+      return { version, commit: () => Promise.resolve(existing) };
+    }
+    const at = Timestamp.fromMillis(now());
+    const batch = db.batch();
+    const status: EntryStatus = movement.hold ? "pending" : "posted";
+    const allowNegative = movement.allowNegative ?? false;
+    stageWrites(db, batch, movement.id, movement.postings, movement.hold ? "hold" : "post", read, {
+      allowNegative,
+      at,
+    });
+    batch.create(entryRef, {
+      kind: movement.kind,
+      status,
+      postings: movement.postings.map(({ account, side, amount }) => ({
+        accountId: account.id,
+        kind: account.kind,
+        owner: account.owner,
+        currency: account.currency,
+        side,
+        amount,
+      })),
+      requestHash,
+      reference: movement.reference ?? null,
+      parent: movement.parent ?? null,
+      allowNegative,
+      createdAt: at,
+      updatedAt: at,
+    });
+    const created: JournalEntry = {
+      id: movement.id,
+      kind: movement.kind,
+      status,
+      postings: movement.postings,
+      reference: movement.reference ?? null,
+      parent: movement.parent ?? null,
+    };
+    return { version, commit: async () => (await batch.commit(), created) };
+  });
+}
+
+/** Resolves a hold exactly once: commit posts it, void releases it; the other way round is refused. */
+async function resolveHold(
+  db: Firestore,
+  id: string,
+  stage: "commit" | "void",
+  now: () => number,
+): Promise<JournalEntry> {
+  const target: EntryStatus = stage === "commit" ? "posted" : "voided";
+  const entryRef = journal(db).doc(id);
+  return optimistically(async () => {
+    const first = await entryRef.get();
+    if (!first.exists) throw new AppError("not-found", `journal entry ${id}: no such hold.`);
+    const { entry: snapshot, read } = await readForMovement(db, entryRef, toEntry(id, first).postings);
+    const { updateTime } = snapshot;
+    if (!updateTime) throw new AppError("not-found", `journal entry ${id}: no such hold.`);
+    const entry = toEntry(id, snapshot);
+    const version = versionOf([snapshot, ...read.values()]);
+    if (entry.status === target) return { version, commit: () => Promise.resolve(entry) };
+    if (entry.status !== "pending") {
+      throw new AppError(
+        "failed-precondition",
+        `journal entry ${id} is ${entry.status}; a hold that is ${entry.status} cannot be ${stage === "commit" ? "committed" : "voided"}.`,
+      );
+    }
+    const at = Timestamp.fromMillis(now());
+    const batch = db.batch();
+    // Committing or voiding never lowers what is available, so no balance check can refuse it.
+    stageWrites(db, batch, id, entry.postings, stage, read, { allowNegative: true, at });
+    batch.update(entryRef, { status: target, updatedAt: at }, { lastUpdateTime: updateTime });
+    const resolved: JournalEntry = { ...entry, status: target };
+    return { version, commit: async () => (await batch.commit(), resolved) };
+  });
+}
+
+export function commitHold(db: Firestore, id: string, now: () => number = Date.now): Promise<JournalEntry> {
+  return resolveHold(db, id, "commit", now);
+}
+
+export function voidHold(db: Firestore, id: string, now: () => number = Date.now): Promise<JournalEntry> {
+  return resolveHold(db, id, "void", now);
+}
+
+const OPPOSITE: Readonly<Record<Side, Side>> = { debit: "credit", credit: "debit" };
+
+/**
+ * Corrects a posted entry with a new one that mirrors it (reverse:{id}); the original is never
+ * edited. Reversing twice returns the first reversal.
+ */
+export async function reverseEntry(
+  db: Firestore,
+  id: string,
+  options: { allowNegative?: boolean } = {},
+  now: () => number = Date.now,
+): Promise<JournalEntry> {
+  const snapshot = await journal(db).doc(id).get();
+  if (!snapshot.exists) throw new AppError("not-found", `journal entry ${id}: nothing to reverse.`);
+  const entry = toEntry(id, snapshot);
+  if (entry.status !== "posted") {
+    throw new AppError(
+      "failed-precondition",
+      `journal entry ${id} is ${entry.status}: only posted entries are reversed (void a hold).`,
+    );
+  }
+  return postEntry(
+    db,
+    {
+      id: `reverse:${id}`,
+      kind: "reversal",
+      parent: id,
+      postings: entry.postings.map((p) => ({ ...p, side: OPPOSITE[p.side] })),
+      ...(options.allowNegative ? { allowNegative: true } : {}),
+    },
+    now,
+  );
+}
+
+/** An account's balances now: its document for a user account, the sum of its shards for a platform one. */
+export async function readBalances(db: Firestore, account: Account): Promise<Balances> {
+  const ref = accountRef(db, account.id);
+  if (!isPlatform(account)) return balancesIn(await ref.get());
+  const shards = await ref.collection("shards").get();
+  return shards.docs.reduce<Balances>((sum, doc) => {
+    const shard = balancesSchema.partial().parse(doc.data());
+    return {
+      debits: sum.debits + (shard.debits ?? 0),
+      credits: sum.credits + (shard.credits ?? 0),
+      pendingDebits: sum.pendingDebits + (shard.pendingDebits ?? 0),
+      pendingCredits: sum.pendingCredits + (shard.pendingCredits ?? 0),
+    };
+  }, ZERO);
+}
