@@ -16,9 +16,9 @@ import { deliverMail } from "./mail/send.js";
 import { createHealthHandler, probeFirestore } from "./operations/health.js";
 import { createCallbackHandler } from "./payments/callbacks.js";
 import { createPayment as createPaymentHandler } from "./payments/create-payment.js";
-import { onPaymentStatusChange } from "./payments/notifications.js";
 import { reconcileStuckPayments } from "./payments/reconcile.js";
 import { paymentSchema } from "./payments/records.js";
+import { dispatchStatusChange } from "./payments/settlement.js";
 import { getPaymentStatus as getPaymentStatusHandler } from "./payments/get-status.js";
 import { createPaymentInput, getPaymentStatusInput, verifyPaymentCodeInput } from "./payments/schemas.js";
 import { verifyPaymentCode as verifyPaymentCodeHandler } from "./payments/verify-code.js";
@@ -85,10 +85,10 @@ export const onPaymentWritten = onDocumentWritten("payments/{paymentId}", async 
   const parsedAfter = after === undefined ? undefined : paymentSchema.safeParse(after);
   if (parsedBefore?.success === false || parsedAfter?.success === false) {
     // Only functions write payments; a malformed one is a bug to look at, not to retry forever.
-    logger.error("malformed payment document; no notifications sent", { paymentId: event.params.paymentId });
+    logger.error("malformed payment document; nothing dispatched", { paymentId: event.params.paymentId });
     return;
   }
-  await onPaymentStatusChange(db(), event.params.paymentId, parsedBefore?.data, parsedAfter?.data, event.id);
+  await dispatchStatusChange(db(), event.params.paymentId, parsedBefore?.data, parsedAfter?.data, event.id);
 });
 
 export const sendMail = onDocumentCreated(
