@@ -58,3 +58,30 @@ async function deliverOnce(
   );
   return { status, body };
 }
+
+/** A Daraja STK callback body; success (0) carries the amount in whole KES and the payer. */
+export function darajaCallback(checkoutRequestId: string, resultCode: number, amountKes?: number, phone?: string) {
+  return {
+    Body: {
+      stkCallback: {
+        MerchantRequestID: "29115-34620561-1",
+        CheckoutRequestID: checkoutRequestId,
+        ResultCode: resultCode,
+        ResultDesc: "test",
+        ...(resultCode === 0
+          ? {
+              CallbackMetadata: {
+                Item: [
+                  { Name: "Amount", Value: amountKes },
+                  { Name: "MpesaReceiptNumber", Value: "TEST123ABC" },
+                  { Name: "Balance" },
+                  { Name: "TransactionDate", Value: 20261122101010 },
+                  { Name: "PhoneNumber", Value: Number(phone?.slice(1)) },
+                ],
+              },
+            }
+          : {}),
+      },
+    },
+  };
+}

@@ -17,7 +17,8 @@ import {
   type Firestore,
 } from "firebase-admin/firestore";
 
-import { AppError, FIRESTORE_STATUS, firestoreStatus } from "./errors.js";
+import { AppError } from "./errors.js";
+import { commitOptimistically, versionOf } from "./optimistic.js";
 
 const MINUTE = 60_000;
 
@@ -142,24 +143,6 @@ function countAttempt(
   };
 }
 
-/** Lost races in a row, with no bucket changing in between, before the caller is asked to retry. */
-const STALLED_ATTEMPTS = 10;
-
-/** Firestore refused a precondition (someone else counted first) or aborted under contention. */
-function lostRace(error: unknown): boolean {
-  const code = firestoreStatus(error);
-  return (
-    code === FIRESTORE_STATUS.ALREADY_EXISTS ||
-    code === FIRESTORE_STATUS.FAILED_PRECONDITION ||
-    code === FIRESTORE_STATUS.ABORTED
-  );
-}
-
-/** How each bucket stood when read: its update time, or "absent". */
-function versions(snapshots: readonly DocumentSnapshot[]): string {
-  return snapshots.map((snapshot) => snapshot.updateTime?.toMillis() ?? "absent").join(",");
-}
-
 export interface AttemptOptions {
   /**
    * Counts attempts, not requests, for the route's own classes: an attempt already counted in the
@@ -186,40 +169,20 @@ export async function enforceRateLimits(
   options: AttemptOptions = {},
 ): Promise<void> {
   const buckets = bucketsFor(db, route, requester);
-  let stalled = 0;
-  let previous: string | undefined;
-  for (let attempt = 1; ; attempt++) {
+  await commitOptimistically(async () => {
     // One getAll: every bucket as it stood at one moment.
     const snapshots = await db.getAll(...buckets.map((bucket) => bucket.ref));
-    const read = buckets.map((bucket, i) => {
+    const batch = db.batch();
+    buckets.forEach((bucket, i) => {
       const snapshot = snapshots[i];
       if (!snapshot) throw new Error(`rate limit: bucket ${bucket.limit.key} was not read`);
-      return { bucket, snapshot };
-    });
-    const version = versions(read.map(({ snapshot }) => snapshot));
-    stalled = version === previous ? stalled + 1 : 0;
-    previous = version;
-    if (stalled >= STALLED_ATTEMPTS) {
-      throw new AppError(
-        "unavailable",
-        "We are handling too many requests at once. Please try again in a few seconds.",
-      );
-    }
-    const batch = db.batch();
-    for (const { bucket, snapshot } of read) {
       const data = countAttempt(route, bucket, snapshot, now, options.attemptKey);
-      if (data === undefined) continue;
+      if (data === undefined) return;
       if (snapshot.updateTime) batch.update(bucket.ref, data, { lastUpdateTime: snapshot.updateTime });
       else batch.create(bucket.ref, data);
-    }
-    try {
-      await batch.commit();
-      return;
-    } catch (error) {
-      if (!lostRace(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * Math.min(attempt, 5)));
-    }
-  }
+    });
+    return { version: versionOf(snapshots), commit: () => batch.commit() };
+  }, "We are handling too many requests at once. Please try again in a few seconds.");
 }
 
 function describeWait(seconds: number): string {

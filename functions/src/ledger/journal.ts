@@ -22,7 +22,8 @@ import {
 } from "firebase-admin/firestore";
 import { z } from "zod";
 
-import { AppError, FIRESTORE_STATUS, firestoreStatus } from "../core/errors.js";
+import { AppError } from "../core/errors.js";
+import { commitOptimistically, versionOf } from "../core/optimistic.js";
 import {
   availableOf,
   balanceOf,
@@ -90,6 +91,8 @@ export interface Movement {
   readonly allowNegative?: boolean;
 }
 
+const BUSY = "The ledger is busy with this account. Please try again in a few seconds.";
+
 const journal = (db: Firestore) => db.collection("journal");
 const accountRef = (db: Firestore, id: string) => db.collection("ledgerAccounts").doc(id);
 
@@ -124,46 +127,6 @@ function hashOf(movement: Movement): string {
     postings: movement.postings.map((p) => [p.account.id, p.side, p.amount]),
   });
   return createHash("sha256").update(canonical).digest("hex");
-}
-
-/** An optimistic commit lost to a concurrent one: read again and retry. */
-function lostRace(error: unknown): boolean {
-  const code = firestoreStatus(error);
-  return (
-    code === FIRESTORE_STATUS.ALREADY_EXISTS ||
-    code === FIRESTORE_STATUS.FAILED_PRECONDITION ||
-    code === FIRESTORE_STATUS.ABORTED
-  );
-}
-
-const STALLED_ATTEMPTS = 10;
-
-/**
- * Runs `attempt` until it commits. `attempt` reads, then commits a batch with preconditions and
- * returns its result; it reports the versions it read, so a race lost while nothing changed (an
- * abort) is told apart from one lost to progress, which is bounded by the movements themselves.
- */
-async function optimistically<T>(attempt: () => Promise<{ version: string; commit: () => Promise<T> }>): Promise<T> {
-  let previous: string | undefined;
-  let stalled = 0;
-  for (let round = 1; ; round++) {
-    const { version, commit } = await attempt();
-    stalled = version === previous ? stalled + 1 : 0;
-    previous = version;
-    if (stalled >= STALLED_ATTEMPTS) {
-      throw new AppError("unavailable", "The ledger is busy with this account. Please try again in a few seconds.");
-    }
-    try {
-      return await commit();
-    } catch (error) {
-      if (!lostRace(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(round, 5)));
-    }
-  }
-}
-
-function versionOf(snapshots: readonly DocumentSnapshot[]): string {
-  return snapshots.map((s) => s.updateTime?.toMillis() ?? "absent").join(",");
 }
 
 function balancesIn(snapshot: DocumentSnapshot): Balances {
@@ -275,7 +238,7 @@ export async function postEntry(
   checkPostings(movement.postings);
   const requestHash = hashOf(movement);
   const entryRef = journal(db).doc(movement.id);
-  return optimistically(async () => {
+  return commitOptimistically(async () => {
     const { entry, read } = await readForMovement(db, entryRef, movement.postings);
     const version = versionOf([entry, ...read.values()]);
     if (entry.exists) {
@@ -317,7 +280,7 @@ export async function postEntry(
       parent: movement.parent ?? null,
     };
     return { version, commit: async () => (await batch.commit(), created) };
-  });
+  }, BUSY);
 }
 
 /** Resolves a hold exactly once: commit posts it, void releases it; the other way round is refused. */
@@ -329,7 +292,7 @@ async function resolveHold(
 ): Promise<JournalEntry> {
   const target: EntryStatus = stage === "commit" ? "posted" : "voided";
   const entryRef = journal(db).doc(id);
-  return optimistically(async () => {
+  return commitOptimistically(async () => {
     const first = await entryRef.get();
     if (!first.exists) throw new AppError("not-found", `journal entry ${id}: no such hold.`);
     const { entry: snapshot, read } = await readForMovement(db, entryRef, toEntry(id, first).postings);
@@ -351,7 +314,7 @@ async function resolveHold(
     batch.update(entryRef, { status: target, updatedAt: at }, { lastUpdateTime: updateTime });
     const resolved: JournalEntry = { ...entry, status: target };
     return { version, commit: async () => (await batch.commit(), resolved) };
-  });
+  }, BUSY);
 }
 
 export function commitHold(db: Firestore, id: string, now: () => number = Date.now): Promise<JournalEntry> {

@@ -13,7 +13,7 @@ import {
   waitForStatus,
 } from "../../../tests/support/firestore.js";
 import { emulatorSecrets, simulatorProvider } from "../../../tests/support/providers.js";
-import { deliverInProcess } from "../../../tests/support/callbacks.js";
+import { darajaCallback, deliverInProcess } from "../../../tests/support/callbacks.js";
 import { addFault, requestsFor, waitForSimulator } from "../../../tests/support/sandbox.js";
 import { REGION } from "../core/region.js";
 import { MPESA_RESULT_CODES } from "../providers/mpesa/result-codes.js";
@@ -48,32 +48,6 @@ const digits = (phone: string): string => phone.slice(1);
 
 async function callbackUrl(secret = emulatorSecrets.MPESA_CALLBACK_SECRET ?? ""): Promise<string> {
   return `${await functionUrl("mpesaCallback", REGION)}/${secret}`;
-}
-
-function stkCallback(checkoutRequestId: string, resultCode: number, amountKes?: number, phone?: string) {
-  return {
-    Body: {
-      stkCallback: {
-        MerchantRequestID: "29115-34620561-1",
-        CheckoutRequestID: checkoutRequestId,
-        ResultCode: resultCode,
-        ResultDesc: "test",
-        ...(resultCode === 0
-          ? {
-              CallbackMetadata: {
-                Item: [
-                  { Name: "Amount", Value: amountKes },
-                  { Name: "MpesaReceiptNumber", Value: "TEST123ABC" },
-                  { Name: "Balance" },
-                  { Name: "TransactionDate", Value: 20261122101010 },
-                  { Name: "PhoneNumber", Value: Number(phone?.slice(1)) },
-                ],
-              },
-            }
-          : {}),
-      },
-    },
-  };
 }
 
 async function postCallback(body: unknown, secret?: string): Promise<Response> {
@@ -186,7 +160,7 @@ describe("M-Pesa collections", () => {
     const phone = kenyanPhone("9999");
     const { view } = await pay(phone, { amount: 250_00 });
     const reference = (await paymentDoc(view.paymentId))?.providerReference as string;
-    const body = stkCallback(reference, 0, 250, phone);
+    const body = darajaCallback(reference, 0, 250, phone);
     const path = `/${emulatorSecrets.MPESA_CALLBACK_SECRET ?? ""}`;
     const answers = await Promise.all(Array.from({ length: 10 }, () => deliverInProcess("mpesa", { path, body })));
     expect(answers).toEqual(Array(10).fill({ status: 200, body: { ResultCode: 0, ResultDesc: "Accepted" } }));
@@ -208,7 +182,7 @@ describe("M-Pesa collections", () => {
     const phone = kenyanPhone("9999");
     const { view } = await pay(phone, { amount: 260_00 });
     const reference = (await paymentDoc(view.paymentId))?.providerReference as string;
-    const body = stkCallback(reference, 0, 260, phone);
+    const body = darajaCallback(reference, 0, 260, phone);
     for (let i = 0; i < 2; i++) {
       const response = await postCallback(body);
       expect(response.status).toBe(200);
@@ -241,7 +215,7 @@ describe("M-Pesa collections", () => {
     const phone = kenyanPhone("0000");
     const { view } = await pay(phone);
     const payment = await waitForStatus(view.paymentId, "succeeded");
-    const response = await postCallback(stkCallback(payment?.providerReference as string, 1032));
+    const response = await postCallback(darajaCallback(payment?.providerReference as string, 1032));
     expect(response.status).toBe(200);
     expect(await paymentDoc(view.paymentId)).toMatchObject({ status: "succeeded", receipt: payment?.receipt });
     expect((await paymentEvents(view.paymentId)).map((event) => event.type)).toContain("callback-after-final");
@@ -262,7 +236,7 @@ describe("M-Pesa collections", () => {
 
   it("a callback for an unknown reference changes nothing and is kept for reconciliation", async () => {
     const reference = `ws_CO_unknown${Date.now()}`;
-    const response = await postCallback(stkCallback(reference, 0, 10, kenyanPhone("0000")));
+    const response = await postCallback(darajaCallback(reference, 0, 10, kenyanPhone("0000")));
     expect(response.status).toBe(200);
     const stored = await adminDb().collection("providerEvents").where("providerReference", "==", reference).get();
     expect(stored.docs.map((doc) => doc.get("matched") as unknown)).toEqual([false]);
@@ -273,12 +247,12 @@ describe("M-Pesa collections", () => {
     const { view } = await pay(phone, { amount: 300_00 });
     const reference = (await paymentDoc(view.paymentId))?.providerReference as string;
     const before = await paymentEvents(view.paymentId);
-    const wrongSecret = await postCallback(stkCallback(reference, 0, 300, phone), "not-the-secret");
+    const wrongSecret = await postCallback(darajaCallback(reference, 0, 300, phone), "not-the-secret");
     expect(wrongSecret.status).toBe(403);
     const noSecret = await fetch(await functionUrl("mpesaCallback", REGION), {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(stkCallback(reference, 0, 300, phone)),
+      body: JSON.stringify(darajaCallback(reference, 0, 300, phone)),
     });
     expect(noSecret.status).toBe(403);
     const invalid = await postCallback({ Body: { stkCallback: { CheckoutRequestID: reference } } });

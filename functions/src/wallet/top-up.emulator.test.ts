@@ -3,7 +3,7 @@
 // many times at once, or the trigger run twice for one change, still credits once.
 import { describe, expect, it } from "vitest";
 
-import { deliverInProcess } from "../../../tests/support/callbacks.js";
+import { darajaCallback, deliverInProcess } from "../../../tests/support/callbacks.js";
 import { call, idempotencyKey, kenyanPhone, signUpAnonymous } from "../../../tests/support/client.js";
 import { adminDb, eventually, paymentDoc, waitForStatus } from "../../../tests/support/firestore.js";
 import { emulatorSecrets } from "../../../tests/support/providers.js";
@@ -53,24 +53,7 @@ describe("wallet top-up", () => {
     const phone = kenyanPhone("9999");
     const { uid, paymentId } = await topUp(phone, 700_00);
     const reference = (await paymentDoc(paymentId))?.providerReference as string;
-    const body = {
-      Body: {
-        stkCallback: {
-          MerchantRequestID: "29115-34620561-1",
-          CheckoutRequestID: reference,
-          ResultCode: 0,
-          ResultDesc: "The service request is processed successfully.",
-          CallbackMetadata: {
-            Item: [
-              { Name: "Amount", Value: 700 },
-              { Name: "MpesaReceiptNumber", Value: "TOPUP12345" },
-              { Name: "TransactionDate", Value: 20261201101010 },
-              { Name: "PhoneNumber", Value: Number(phone.slice(1)) },
-            ],
-          },
-        },
-      },
-    };
+    const body = darajaCallback(reference, 0, 700, phone);
     const path = `/${emulatorSecrets.MPESA_CALLBACK_SECRET ?? ""}`;
     const answers = await Promise.all(Array.from({ length: 10 }, () => deliverInProcess("mpesa", { path, body })));
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
