@@ -1,5 +1,5 @@
-import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -65,6 +65,28 @@ describe("writePubsubWrapper", () => {
     const wrapper = writePubsubWrapper(findComponents(sdk).pubsubScript!, cache);
     const result = spawnSync(wrapper, ["--host=127.0.0.1", "--port=8085"], { encoding: "utf8" });
     expect(result.stdout).toBe("--host=127.0.0.1|--port=8085|");
+  });
+
+  it("on SIGINT stops the emulator itself, so no process is left holding the port", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "malipo-slow-"));
+    const component = path.join(dir, "slow-emulator");
+    const pidFile = path.join(dir, "pid");
+    // An emulator that ignores SIGINT (as a slow JVM effectively does) and stops on SIGTERM.
+    writeFileSync(
+      component,
+      `#!/bin/sh\ntrap '' INT\ntrap 'exit 0' TERM\necho $$ > '${pidFile}'\nwhile :; do sleep 0.1; done\n`,
+    );
+    chmodSync(component, 0o755);
+    const wrapper = writePubsubWrapper(component, dir);
+    const child = spawn(wrapper, [], { stdio: "ignore" });
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    while (!existsSync(pidFile) || readFileSync(pidFile, "utf8").trim() === "") {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const emulatorPid = Number(readFileSync(pidFile, "utf8"));
+    child.kill("SIGINT");
+    await exited;
+    expect(() => process.kill(emulatorPid, 0)).toThrow();
   });
 });
 

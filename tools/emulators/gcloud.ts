@@ -80,10 +80,34 @@ export function writeFirestoreLauncher(componentJar: string, dir: string): strin
   return writeOnce(target, launcherJar(FIRESTORE_MAIN_CLASS, [classPathUrl]), 0o755);
 }
 
+/**
+ * The Pub/Sub emulator behind a small supervisor. firebase-tools stops it with SIGINT and gives up
+ * after 4 s; a JVM on a busy machine can take longer and would be left holding its port, so the
+ * next run could not start. The wrapper stops it itself: TERM, then KILL after 10 s.
+ */
 export function writePubsubWrapper(componentScript: string, dir: string): string {
   const target = path.join(dir, `pubsub-emulator-${fingerprint(componentScript)}.sh`);
   const quoted = `'${componentScript.replaceAll("'", `'\\''`)}'`;
-  return writeOnce(target, `#!/bin/sh\nexec ${quoted} "$@"\n`, 0o755);
+  const script = [
+    "#!/bin/sh",
+    `${quoted} "$@" &`,
+    "child=$!",
+    "stop() {",
+    '  kill -TERM "$child" 2>/dev/null',
+    "  waited=0",
+    '  while kill -0 "$child" 2>/dev/null; do',
+    '    if [ "$waited" -ge 100 ]; then kill -KILL "$child" 2>/dev/null; break; fi',
+    "    sleep 0.1",
+    "    waited=$((waited + 1))",
+    "  done",
+    // 130, as for an interrupted process: firebase-tools treats any other code as a crash.
+    "  exit 130",
+    "}",
+    "trap stop INT TERM",
+    'wait "$child"',
+    "",
+  ].join("\n");
+  return writeOnce(target, script, 0o755);
 }
 
 export interface EmulatorBinaryOverrides {
