@@ -1,10 +1,19 @@
 // Pure helpers for the join page: which country a number belongs to, what the payer is told,
-// and the amount in minor units. Kept free of the DOM so they are unit-tested.
+// and the amount in minor units. Kept free of the DOM so they are unit-tested. Currencies, statuses
+// and their labels come from the one catalog the functions use too.
+import { CURRENCIES, PAYER_HINTS, STATUS_LABELS, type PaymentStatus } from "../../functions/src/shared/catalog.ts";
+
+export { STATUS_LABELS, type PaymentStatus };
+
 export type Country = "KE" | "UG";
 
-export const COUNTRIES: Readonly<Record<Country, { currency: "KES" | "UGX"; minorPerMajor: number; hint: string }>> = {
-  KE: { currency: "KES", minorPerMajor: 100, hint: "You will get an M-Pesa prompt on this phone." },
-  UG: { currency: "UGX", minorPerMajor: 1, hint: "You will get an MTN or Airtel Money prompt on this phone." },
+function country(currency: keyof typeof PAYER_HINTS) {
+  return { currency, minorPerMajor: 10 ** CURRENCIES[currency].minorDigits, hint: PAYER_HINTS[currency] };
+}
+
+export const COUNTRIES: Readonly<Record<Country, ReturnType<typeof country>>> = {
+  KE: country("KES"),
+  UG: country("UGX"),
 };
 
 /** The country an international number names, if it names one we serve. */
@@ -21,18 +30,6 @@ export function toMinorUnits(amount: string, country: Country): number | undefin
   const major = Number(amount.trim());
   return major > 0 ? major * COUNTRIES[country].minorPerMajor : undefined;
 }
-
-export type PaymentStatus = "pending" | "processing" | "succeeded" | "failed" | "cancelled" | "expired" | "conflict";
-
-export const STATUS_LABELS: Readonly<Record<PaymentStatus, string>> = {
-  pending: "starting",
-  processing: "waiting for you to approve on your phone",
-  succeeded: "succeeded",
-  failed: "failed",
-  cancelled: "cancelled",
-  expired: "expired",
-  conflict: "under review",
-};
 
 export function isFinal(status: PaymentStatus): boolean {
   return status !== "pending" && status !== "processing";

@@ -10,10 +10,9 @@
 // clawback). Platform accounts (clearing, fees, points liability, suspense) may, and are touched by
 // every movement of their kind, so they are sharded: each movement adds to one random shard
 // document, and their balance is the sum of the shards.
-import type { Currency } from "../payments/money.js";
-import type { ProviderName } from "../providers/collections.js";
+import type { Currency, LedgerCurrency, ProviderName } from "../shared/catalog.js";
 
-export type LedgerCurrency = Currency | "PTS";
+export type { LedgerCurrency };
 export type AccountKind = "wallet" | "points" | "clearing" | "fees" | "pointsLiability" | "suspense";
 
 export const PLATFORM = "@platform";

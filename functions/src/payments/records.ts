@@ -8,12 +8,9 @@ import {
 import { z } from "zod";
 
 import { AppError } from "../core/errors.js";
-import { CURRENCIES, type Currency } from "./money.js";
-import { PAYMENT_STATUSES } from "./status.js";
+import { CURRENCY_CODES, PAYMENT_STATUSES, PROVIDERS, PURPOSES, type Purpose } from "../shared/catalog.js";
 
-export const PURPOSES = ["order", "wallet-topup", "entry"] as const;
-export type Purpose = (typeof PURPOSES)[number];
-export const PROVIDERS = ["mpesa", "iotec"] as const;
+export { PROVIDERS, PURPOSES, type Purpose };
 
 const timestamp = z.instanceof(Timestamp);
 
@@ -22,7 +19,7 @@ export const paymentSchema = z.object({
   purpose: z.enum(PURPOSES),
   provider: z.enum(PROVIDERS),
   amount: z.number().int(),
-  currency: z.enum(Object.keys(CURRENCIES) as [Currency, ...Currency[]]),
+  currency: z.enum(CURRENCY_CODES),
   phone: z.string(),
   email: z.string().nullable(),
   name: z.string().nullable(),

@@ -1,6 +1,7 @@
 // Callable inputs, validated at the edge with messages a person can act on.
 import { z } from "zod";
 
+import { COLLECTION_CURRENCIES } from "../shared/catalog.js";
 import { PROVIDERS, PURPOSES } from "./records.js";
 
 const MAX_AMOUNT_MINOR = 1_000_000_000;
@@ -18,7 +19,7 @@ export const createPaymentInput = z
       .int("must be a whole number of minor units (e.g. 10000 for KES 100.00), not a fraction")
       .positive("must be greater than zero")
       .max(MAX_AMOUNT_MINOR, "is larger than any single mobile money payment"),
-    currency: z.enum(["KES", "UGX"], { error: "must be KES (M-Pesa, Kenya) or UGX (MTN/Airtel, Uganda)" }),
+    currency: z.enum(COLLECTION_CURRENCIES, { error: "must be KES (M-Pesa, Kenya) or UGX (MTN/Airtel, Uganda)" }),
     phone: z
       .string({ error: "must be the payer's mobile number as text" })
       .min(7, "is too short for a mobile number")
@@ -49,19 +50,9 @@ export const createPaymentInput = z
   });
 export type CreatePaymentInput = z.infer<typeof createPaymentInput>;
 
-const paymentId = z
+export const paymentId = z
   .string({ error: "must be the payment id returned by createPayment" })
   .regex(/^[A-Za-z0-9]{10,40}$/, "must be the payment id returned by createPayment");
-
-export const verifyPaymentCodeInput = z
-  .object({
-    paymentId,
-    code: z
-      .string({ error: "must be the 6-digit code from the email" })
-      .regex(/^\d{6}$/, "must be the 6-digit code from the email"),
-  })
-  .strict();
-export type VerifyPaymentCodeInput = z.infer<typeof verifyPaymentCodeInput>;
 
 export const getPaymentStatusInput = z.object({ paymentId }).strict();
 export type GetPaymentStatusInput = z.infer<typeof getPaymentStatusInput>;

@@ -8,8 +8,9 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { logger } from "firebase-functions";
 
+import { issueEntryCode } from "../entries/codes.js";
+import { mailPayer } from "../notifications/payment-mail.js";
 import { creditTopUp } from "../wallet/top-up.js";
-import { onPaymentStatusChange } from "./notifications.js";
 import type { PaymentRecord, Purpose } from "./records.js";
 
 export interface StatusChange {
@@ -27,11 +28,8 @@ export interface SettlementHandler {
 }
 
 export const SETTLEMENT_HANDLERS: readonly SettlementHandler[] = [
-  {
-    name: "notifications",
-    purposes: "every",
-    handle: (db, change) => onPaymentStatusChange(db, change.paymentId, change.before, change.after, change.eventId),
-  },
+  { name: "payer-mail", purposes: "every", handle: mailPayer },
+  { name: "entry-code", purposes: ["entry"], handle: (db, change) => issueEntryCode(db, change) },
   { name: "wallet-credit", purposes: ["wallet-topup"], handle: creditTopUp },
 ];
 

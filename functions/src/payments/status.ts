@@ -1,14 +1,7 @@
-// The payment state machine (ARCHITECTURE.md, "Payment lifecycle"). Terminal states never change.
-export const PAYMENT_STATUSES = [
-  "pending",
-  "processing",
-  "succeeded",
-  "failed",
-  "cancelled",
-  "expired",
-  "conflict",
-] as const;
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+// The payment state machine (docs/architecture.md, "A payment's life"). Terminal states never change.
+import { PAYMENT_STATUSES, type PaymentStatus } from "../shared/catalog.js";
+
+export { PAYMENT_STATUSES, type PaymentStatus };
 
 export const TERMINAL_STATUSES: ReadonlySet<PaymentStatus> = new Set([
   "succeeded",

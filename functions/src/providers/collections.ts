@@ -1,9 +1,9 @@
 // The collections capability every mobile-money adapter implements. Inputs and outputs are
 // Malipo's own shapes (integer minor units, E.164 phones, normalised outcomes): provider wire
 // types never leave the adapter.
-import type { Currency } from "../payments/money.js";
+import type { Currency, ProviderName } from "../shared/catalog.js";
 
-export type ProviderName = "mpesa" | "iotec";
+export type { ProviderName };
 
 /** A provider's view of a collection, normalised. `pending` means "not final yet". */
 export type CollectionOutcome = "pending" | "succeeded" | "failed" | "cancelled" | "expired";

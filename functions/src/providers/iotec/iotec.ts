@@ -3,8 +3,8 @@
 import axios, { type AxiosInstance } from "axios";
 
 import { describeIssues } from "../../core/errors.js";
-import { constantTimeEqual } from "../../core/secure-compare.js";
-import { localForm } from "../../payments/phone.js";
+import { constantTimeEqual } from "../../shared/hashing.js";
+import { localForm } from "../../shared/phone.js";
 import type {
   CallbackRequest,
   CollectionCallback,

@@ -3,9 +3,9 @@
 import axios, { type AxiosInstance } from "axios";
 
 import { describeIssues } from "../../core/errors.js";
-import { constantTimeEqual } from "../../core/secure-compare.js";
-import { fromWholeMajor, toWholeMajor } from "../../payments/money.js";
-import { internationalDigits } from "../../payments/phone.js";
+import { constantTimeEqual } from "../../shared/hashing.js";
+import { fromWholeMajor, toWholeMajor } from "../../shared/money.js";
+import { internationalDigits } from "../../shared/phone.js";
 import type {
   CallbackRequest,
   CollectionCallback,

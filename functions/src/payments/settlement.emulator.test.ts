@@ -1,10 +1,11 @@
-// Money rule 5 (docs/money-rules.md): a trigger delivered twice (same event id) or for two events of the
-// same transition has one effect. The handler runs here directly, against the Firestore emulator.
+// Money rule 5 (docs/money-rules.md): settlement dispatch delivered twice (same event id) or for two
+// events of the same transition has one effect per handler. Dispatch runs here directly, against the
+// Firestore emulator; the payer-mail and entry-code handlers answer for the mail.
 import { Timestamp } from "firebase-admin/firestore";
 import { describe, expect, it } from "vitest";
 
 import { adminDb, eventually } from "../../../tests/support/firestore.js";
-import { onPaymentStatusChange } from "./notifications.js";
+import { dispatchStatusChange } from "./settlement.js";
 import type { PaymentRecord } from "./records.js";
 
 function payment(overrides: Partial<PaymentRecord>): PaymentRecord {
@@ -41,17 +42,17 @@ async function mailsOf(paymentId: string) {
   );
 }
 
-describe("payment notifications", () => {
+describe("settlement dispatch: payer mail and entry codes", () => {
   it("one receipt and one code however often the success is delivered", async () => {
     const id = `notify-${Date.now()}-a`;
     const before = payment({});
     const after = payment({ status: "succeeded", receipt: "SAB12", settledAt: Timestamp.now() });
     await Promise.all([
-      onPaymentStatusChange(adminDb(), id, before, after, "event-1"),
-      onPaymentStatusChange(adminDb(), id, before, after, "event-1"),
-      onPaymentStatusChange(adminDb(), id, before, after, "event-2"),
+      dispatchStatusChange(adminDb(), id, before, after, "event-1"),
+      dispatchStatusChange(adminDb(), id, before, after, "event-1"),
+      dispatchStatusChange(adminDb(), id, before, after, "event-2"),
     ]);
-    await onPaymentStatusChange(adminDb(), id, before, after, "event-1");
+    await dispatchStatusChange(adminDb(), id, before, after, "event-1");
     expect((await mailsOf(id)).sort()).toEqual(["receipt", "verification-code"]);
     const code = await adminDb().collection("paymentCodes").doc(id).get();
     expect(code.get("attempts")).toBe(0);
@@ -60,8 +61,8 @@ describe("payment notifications", () => {
   it("one failure notice for a failed payment, none when the status did not change", async () => {
     const id = `notify-${Date.now()}-b`;
     const failed = payment({ status: "failed", customerMessage: "Your M-Pesa balance is not enough." });
-    await Promise.all([1, 2, 3].map((n) => onPaymentStatusChange(adminDb(), id, payment({}), failed, `e${n}`)));
-    await onPaymentStatusChange(adminDb(), id, failed, failed, "e4");
+    await Promise.all([1, 2, 3].map((n) => dispatchStatusChange(adminDb(), id, payment({}), failed, `e${n}`)));
+    await dispatchStatusChange(adminDb(), id, failed, failed, "e4");
     const kinds = await eventually(
       () => mailsOf(id),
       (k) => k.length >= 1,
@@ -71,7 +72,7 @@ describe("payment notifications", () => {
 
   it("nothing for a conflict: the money is in question, so no receipt and no failure notice", async () => {
     const id = `notify-${Date.now()}-d`;
-    await onPaymentStatusChange(
+    await dispatchStatusChange(
       adminDb(),
       id,
       payment({}),
@@ -83,7 +84,7 @@ describe("payment notifications", () => {
 
   it("nothing for a payment without an email address", async () => {
     const id = `notify-${Date.now()}-c`;
-    await onPaymentStatusChange(
+    await dispatchStatusChange(
       adminDb(),
       id,
       payment({ email: null }),

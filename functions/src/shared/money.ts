@@ -1,14 +1,9 @@
 // Amounts are integer minor units of an ISO 4217 currency; providers that want whole units get
 // converted here, and only amounts that convert exactly are accepted.
 import { AppError } from "../core/errors.js";
+import { CURRENCIES, type Currency } from "./catalog.js";
 
-export const CURRENCIES = {
-  KES: { minorDigits: 2 },
-  UGX: { minorDigits: 0 },
-  NGN: { minorDigits: 2 },
-  MWK: { minorDigits: 2 },
-} as const;
-export type Currency = keyof typeof CURRENCIES;
+export { CURRENCIES, type Currency };
 
 export function minorPerMajor(currency: Currency): number {
   return 10 ** CURRENCIES[currency].minorDigits;

@@ -5,11 +5,11 @@ import { FieldValue, type Firestore, type Timestamp } from "firebase-admin/fires
 import type { Caller } from "../core/callable.js";
 import { AppError } from "../core/errors.js";
 import { enforceRateLimits } from "../core/rate-limit.js";
-import { constantTimeEqual } from "../core/secure-compare.js";
-import { CODE_MAX_ATTEMPTS, hashCode } from "./notifications.js";
-import { noSuchPayment, paymentsCollection } from "./records.js";
+import { noSuchPayment, paymentsCollection } from "../payments/records.js";
+import { appendEvent } from "../payments/transitions.js";
+import { constantTimeEqual } from "../shared/hashing.js";
+import { CODE_MAX_ATTEMPTS, hashCode } from "./codes.js";
 import type { VerifyPaymentCodeInput } from "./schemas.js";
-import { appendEvent } from "./transitions.js";
 
 type Outcome =
   | { readonly kind: "verified" }

@@ -1,0 +1,58 @@
+// The mail a payment's settlement sends its payer: a receipt when it succeeds, a notice when it
+// fails, is cancelled or expires. Each is written under a deterministic id inside a transaction
+// that first checks it is not there yet, so a settlement delivered twice has one effect; the
+// sendMail trigger then delivers it.
+import { createHash } from "node:crypto";
+
+import { FieldValue, type Firestore } from "firebase-admin/firestore";
+
+import type { StatusChange } from "../payments/settlement.js";
+import { PROVIDER_LABELS } from "../shared/catalog.js";
+import { formatMoney } from "../shared/money.js";
+import { failureMail, receiptMail, type MailMessage } from "./templates.js";
+
+/** The mail document for one (payment, kind): its id is derived, so it is written at most once. */
+export function mailRef(db: Firestore, paymentId: string, kind: string) {
+  const id = createHash("sha256").update(`${paymentId}|${kind}`).digest("hex").slice(0, 32);
+  return db.collection("mail").doc(id);
+}
+
+export async function mailPayer(db: Firestore, change: StatusChange): Promise<void> {
+  const { after, paymentId, eventId } = change;
+  if (!after.email) return;
+  const amount = formatMoney(after.amount, after.currency);
+  const provider = PROVIDER_LABELS[after.provider];
+  let kind: string;
+  let message: MailMessage;
+  if (after.status === "succeeded") {
+    const paidAt = (after.settledAt ?? after.updatedAt).toDate().toISOString().replace("T", " ").slice(0, 16);
+    kind = "receipt";
+    message = receiptMail({
+      name: after.name,
+      amount,
+      provider,
+      receipt: after.receipt,
+      paymentId,
+      paidAt: `${paidAt} UTC`,
+    });
+  } else if (after.status === "failed" || after.status === "cancelled" || after.status === "expired") {
+    kind = "failure-notice";
+    message = failureMail({ amount, provider, customerMessage: after.customerMessage, paymentId });
+  } else {
+    return;
+  }
+  const ref = mailRef(db, paymentId, kind === "receipt" ? "receipt" : "failure");
+  const to = after.email;
+  await db.runTransaction(async (tx) => {
+    if ((await tx.get(ref)).exists) return;
+    tx.create(ref, {
+      to,
+      kind,
+      paymentId,
+      uid: after.uid,
+      eventId,
+      message,
+      createdAt: FieldValue.serverTimestamp(),
+    });
+  });
+}
