@@ -13,7 +13,8 @@
 import type { Currency, LedgerCurrency, ProviderName } from "../shared/catalog.js";
 
 export type { LedgerCurrency };
-export type AccountKind = "wallet" | "points" | "clearing" | "fees" | "pointsLiability" | "suspense";
+export const ACCOUNT_KINDS = ["wallet", "points", "clearing", "fees", "pointsLiability", "suspense"] as const;
+export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 export const PLATFORM = "@platform";
 

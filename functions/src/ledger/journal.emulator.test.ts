@@ -109,7 +109,7 @@ describe("movements", () => {
     await topUp(wallet, 10_00);
     await expect(spend(wallet, 25_00)).rejects.toMatchObject({
       code: "failed-precondition",
-      message: `Insufficient funds: KES 1000 available in ${wallet.id}, KES 2500 needed.`,
+      message: "Insufficient funds: KES 10.00 available in your KES wallet, KES 25.00 needed.",
       details: { available: 10_00, needed: 25_00 },
     });
   });

@@ -20,44 +20,26 @@ import {
   type Firestore,
   type WriteBatch,
 } from "firebase-admin/firestore";
-import { z } from "zod";
 
+import { getAllOf } from "../core/collections.js";
 import { AppError } from "../core/errors.js";
+import { POINTS } from "../shared/catalog.js";
+import { formatMoney } from "../shared/money.js";
 import { commitOptimistically, versionOf } from "../core/optimistic.js";
+import { availableOf, balanceOf, isPlatform, PLATFORM_SHARDS, ZERO, type Account, type Balances } from "./accounts.js";
 import {
-  availableOf,
-  balanceOf,
-  isPlatform,
-  PLATFORM_SHARDS,
-  ZERO,
-  type Account,
-  type Balances,
-  type LedgerCurrency,
-} from "./accounts.js";
+  ACTIVITY,
+  JOURNAL,
+  LEDGER_ACCOUNTS,
+  SHARDS,
+  type AccountRecord,
+  type ActivityRecord,
+  type EntryRecord,
+  type EntryStatus,
+} from "./collections.js";
 import { applyStage, checkPostings, type Posting, type Side, type Stage } from "./postings.js";
 
-export type EntryStatus = "pending" | "posted" | "voided";
-
-const storedPosting = z.object({
-  accountId: z.string(),
-  kind: z.string(),
-  owner: z.string(),
-  currency: z.string(),
-  side: z.enum(["debit", "credit"]),
-  amount: z.number().int().positive(),
-});
-
-const entrySchema = z.object({
-  kind: z.string(),
-  status: z.enum(["pending", "posted", "voided"]),
-  postings: z.array(storedPosting),
-  requestHash: z.string(),
-  reference: z.string().nullable(),
-  parent: z.string().nullable(),
-  allowNegative: z.boolean(),
-  createdAt: z.instanceof(Timestamp),
-  updatedAt: z.instanceof(Timestamp),
-});
+export type { EntryStatus };
 
 export interface JournalEntry {
   readonly id: string;
@@ -67,13 +49,6 @@ export interface JournalEntry {
   readonly reference: string | null;
   readonly parent: string | null;
 }
-
-const balancesSchema = z.object({
-  debits: z.number().int(),
-  credits: z.number().int(),
-  pendingDebits: z.number().int(),
-  pendingCredits: z.number().int(),
-});
 
 export interface Movement {
   /** The idempotency key: the same id again returns the first entry and changes nothing. */
@@ -93,11 +68,12 @@ export interface Movement {
 
 const BUSY = "The ledger is busy with this account. Please try again in a few seconds.";
 
-const journal = (db: Firestore) => db.collection("journal");
-const accountRef = (db: Firestore, id: string) => db.collection("ledgerAccounts").doc(id);
+const journal = (db: Firestore) => JOURNAL.ref(db);
+const accountRef = (db: Firestore, id: string) => LEDGER_ACCOUNTS.ref(db).doc(id);
 
-function toEntry(id: string, snapshot: DocumentSnapshot): JournalEntry {
-  const data = entrySchema.parse(snapshot.data());
+function toEntry(id: string, snapshot: DocumentSnapshot<EntryRecord>): JournalEntry {
+  const data = snapshot.data();
+  if (!data) throw new AppError("not-found", `journal entry ${id}: no such entry.`);
   return {
     id,
     kind: data.kind,
@@ -107,9 +83,9 @@ function toEntry(id: string, snapshot: DocumentSnapshot): JournalEntry {
     postings: data.postings.map((p) => ({
       account: {
         id: p.accountId,
-        kind: p.kind as Account["kind"],
+        kind: p.kind,
         owner: p.owner,
-        currency: p.currency as LedgerCurrency,
+        currency: p.currency,
       },
       side: p.side,
       amount: p.amount,
@@ -129,12 +105,21 @@ function hashOf(movement: Movement): string {
   return createHash("sha256").update(canonical).digest("hex");
 }
 
-function balancesIn(snapshot: DocumentSnapshot): Balances {
-  return snapshot.exists ? balancesSchema.parse(snapshot.data()) : ZERO;
+function balancesIn(snapshot: DocumentSnapshot<AccountRecord>): Balances {
+  const data = snapshot.data();
+  if (!data) return ZERO;
+  const { debits, credits, pendingDebits, pendingCredits } = data;
+  return { debits, credits, pendingDebits, pendingCredits };
+}
+
+function nameOf(account: Account): string {
+  if (account.kind === "wallet") return `your ${account.currency} wallet`;
+  if (account.kind === "points") return "your points";
+  return account.id;
 }
 
 function describe(account: Account, amount: number): string {
-  return `${account.currency} ${amount}`;
+  return account.currency === POINTS ? `${amount} points` : formatMoney(amount, account.currency);
 }
 
 /**
@@ -148,25 +133,24 @@ function stageWrites(
   entryId: string,
   postings: readonly Posting[],
   stage: Stage,
-  read: ReadonlyMap<string, DocumentSnapshot>,
-  options: { allowNegative: boolean; at: Timestamp },
+  read: ReadonlyMap<string, DocumentSnapshot<AccountRecord>>,
+  options: { kind: string; allowNegative: boolean; at: Timestamp },
 ): void {
   for (const { account, side, amount } of postings) {
     const ref = accountRef(db, account.id);
-    const line = {
+    const line: ActivityRecord = {
       entryId,
+      kind: options.kind,
       stage,
       side,
       amount,
       currency: account.currency,
       at: options.at,
     };
-    const activity = ref
-      .collection("activity")
-      .doc(stage === "post" || stage === "hold" ? entryId : `${entryId}:${stage}`);
+    const activity = ACTIVITY.under(ref).doc(stage === "post" || stage === "hold" ? entryId : `${entryId}:${stage}`);
     if (isPlatform(account)) {
       const delta = applyStage(ZERO, side, amount, stage);
-      const shard = ref.collection("shards").doc(String(randomInt(PLATFORM_SHARDS)));
+      const shard = SHARDS.under(ref).doc(String(randomInt(PLATFORM_SHARDS)));
       batch.set(
         shard,
         {
@@ -187,12 +171,13 @@ function stageWrites(
       const available = availableOf(balancesIn(snapshot));
       throw new AppError(
         "failed-precondition",
-        `Insufficient funds: ${describe(account, available)} available in ${account.id}, ${describe(account, amount)} needed.`,
+        `Insufficient funds: ${describe(account, available)} available in ${nameOf(account)}, ${describe(account, amount)} needed.`,
         { account: account.id, available, needed: amount },
       );
     }
-    const data = {
+    const data: AccountRecord = {
       ...next,
+      uid: account.owner,
       owner: account.owner,
       kind: account.kind,
       currency: account.currency,
@@ -200,7 +185,12 @@ function stageWrites(
     };
     if (snapshot.updateTime) batch.update(ref, data, { lastUpdateTime: snapshot.updateTime });
     else batch.create(ref, data);
-    batch.create(activity, { ...line, balanceAfter: balanceOf(next), availableAfter: availableOf(next) });
+    batch.create(activity, {
+      ...line,
+      uid: account.owner,
+      balanceAfter: balanceOf(next),
+      availableAfter: availableOf(next),
+    });
   }
 }
 
@@ -210,17 +200,20 @@ function stageWrites(
  */
 async function readForMovement(
   db: Firestore,
-  entryRef: DocumentReference,
+  entryRef: DocumentReference<EntryRecord>,
   postings: readonly Posting[],
-): Promise<{ entry: DocumentSnapshot; read: Map<string, DocumentSnapshot> }> {
+): Promise<{ entry: DocumentSnapshot<EntryRecord>; read: Map<string, DocumentSnapshot<AccountRecord>> }> {
   const users = postings.filter(({ account }) => !isPlatform(account)).map(({ account }) => account.id);
-  const [entry, ...accountSnapshots] = await db.getAll(entryRef, ...users.map((id) => accountRef(db, id)));
-  if (!entry) throw new Error("ledger: getAll returned nothing");
+  const [entry, accountSnapshots] = await getAllOf(
+    db,
+    entryRef,
+    users.map((id) => accountRef(db, id)),
+  );
   return { entry, read: new Map(accountSnapshots.map((snapshot) => [snapshot.id, snapshot])) };
 }
 
-function existingOrConflict(id: string, snapshot: DocumentSnapshot, requestHash: string): JournalEntry {
-  if (entrySchema.parse(snapshot.data()).requestHash !== requestHash) {
+function existingOrConflict(id: string, snapshot: DocumentSnapshot<EntryRecord>, requestHash: string): JournalEntry {
+  if (snapshot.data()?.requestHash !== requestHash) {
     throw new AppError(
       "already-exists",
       `journal entry ${id} already records a different movement; a new movement needs a new id.`,
@@ -250,6 +243,7 @@ export async function postEntry(
     const status: EntryStatus = movement.hold ? "pending" : "posted";
     const allowNegative = movement.allowNegative ?? false;
     stageWrites(db, batch, movement.id, movement.postings, movement.hold ? "hold" : "post", read, {
+      kind: movement.kind,
       allowNegative,
       at,
     });
@@ -310,7 +304,7 @@ async function resolveHold(
     const at = Timestamp.fromMillis(now());
     const batch = db.batch();
     // Committing or voiding never lowers what is available, so no balance check can refuse it.
-    stageWrites(db, batch, id, entry.postings, stage, read, { allowNegative: true, at });
+    stageWrites(db, batch, id, entry.postings, stage, read, { kind: entry.kind, allowNegative: true, at });
     batch.update(entryRef, { status: target, updatedAt: at }, { lastUpdateTime: updateTime });
     const resolved: JournalEntry = { ...entry, status: target };
     return { version, commit: async () => (await batch.commit(), resolved) };
@@ -363,9 +357,9 @@ export async function reverseEntry(
 export async function readBalances(db: Firestore, account: Account): Promise<Balances> {
   const ref = accountRef(db, account.id);
   if (!isPlatform(account)) return balancesIn(await ref.get());
-  const shards = await ref.collection("shards").get();
+  const shards = await SHARDS.under(ref).get();
   return shards.docs.reduce<Balances>((sum, doc) => {
-    const shard = balancesSchema.partial().parse(doc.data());
+    const shard = doc.data();
     return {
       debits: sum.debits + (shard.debits ?? 0),
       credits: sum.credits + (shard.credits ?? 0),

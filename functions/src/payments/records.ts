@@ -1,12 +1,8 @@
 // The payment document and its Firestore converter: every read goes through the schema.
-import {
-  Timestamp,
-  type Firestore,
-  type FirestoreDataConverter,
-  type QueryDocumentSnapshot,
-} from "firebase-admin/firestore";
+import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 
+import { defineCollection } from "../core/collections.js";
 import { AppError } from "../core/errors.js";
 import { CURRENCY_CODES, PAYMENT_STATUSES, PROVIDERS, PURPOSES, type Purpose } from "../shared/catalog.js";
 
@@ -39,10 +35,7 @@ export const paymentSchema = z.object({
 });
 export type PaymentRecord = z.infer<typeof paymentSchema>;
 
-export const paymentConverter: FirestoreDataConverter<PaymentRecord> = {
-  toFirestore: (payment) => payment,
-  fromFirestore: (snapshot: QueryDocumentSnapshot) => paymentSchema.parse(snapshot.data()),
-};
+export const PAYMENTS = defineCollection("payments", paymentSchema);
 
 /** The answer for a payment id that does not exist or is not the caller's: the same, on purpose. */
 export function noSuchPayment(): AppError {
@@ -50,7 +43,7 @@ export function noSuchPayment(): AppError {
 }
 
 export function paymentsCollection(db: Firestore) {
-  return db.collection("payments").withConverter(paymentConverter);
+  return PAYMENTS.ref(db);
 }
 
 /** What callers of createPayment see. */
