@@ -28,6 +28,28 @@ export default defineConfig(
     },
   },
   {
+    // Typed Firestore access (functions/src/core/collections.ts): documents are read through a
+    // collection's schema-backed converter, never by casting a field, and collections are named
+    // once, in their declaration.
+    files: ["functions/src/**/*.ts", "tools/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "TSAsExpression > CallExpression[callee.property.name='get'][arguments.0.type='Literal']",
+          message:
+            "Read the document through its collection's converter (core/collections.ts) instead of casting a field.",
+        },
+        {
+          selector: "CallExpression[callee.property.name=/^(collection|collectionGroup)$/][arguments.0.type='Literal']",
+          message:
+            "Name collections once, with defineCollection (core/collections.ts), and use SPEC.ref(db) / SPEC.under(parent).",
+        },
+      ],
+    },
+  },
+  {
     // Tests assert on values they have just checked; non-null assertions keep them readable, and
     // vitest's asymmetric matchers (expect.stringContaining, ...) are typed `any`.
     files: ["**/*.test.ts"],

@@ -16,10 +16,14 @@ import { adminDb } from "./support/firestore.ts";
 
 function adminCli(...args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "tools", "admin.ts"), ...args], {
-      cwd: ROOT,
-      env: process.env,
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", path.join(ROOT, "tools", "ts-resolve.ts"), path.join(ROOT, "tools", "admin.ts"), ...args],
+      {
+        cwd: ROOT,
+        env: process.env,
+      },
+    );
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

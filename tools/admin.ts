@@ -14,6 +14,7 @@ import { deleteApp, initializeApp, type App } from "firebase-admin/app";
 import { getAuth, type Auth } from "firebase-admin/auth";
 import { FieldValue, getFirestore } from "firebase-admin/firestore";
 
+import { ADMIN_AUDIT } from "../functions/src/operations/admin-audit.ts";
 import { EMULATOR_PROJECT, emulatorListens, LaunchError } from "./emulators/environment.ts";
 
 export const USAGE = "usage: npm run admin -- grant|revoke <email> [--project <project-id>]";
@@ -97,16 +98,14 @@ export async function changeRole(app: App, target: string, command: AdminCommand
   await auth.setCustomUserClaims(user.uid, claims);
   // A revoked admin's refresh tokens stop working; their current ID token lapses within the hour.
   if (command.action === "revoke" && wasAdmin) await auth.revokeRefreshTokens(user.uid);
-  await getFirestore(app)
-    .collection("adminAudit")
-    .add({
-      action: command.action,
-      uid: user.uid,
-      email: command.email,
-      changed: wasAdmin !== (command.action === "grant"),
-      by: `${userInfo().username} (npm run admin)`,
-      at: FieldValue.serverTimestamp(),
-    });
+  await ADMIN_AUDIT.ref(getFirestore(app)).add({
+    action: command.action,
+    uid: user.uid,
+    email: command.email,
+    changed: wasAdmin !== (command.action === "grant"),
+    by: `${userInfo().username} (npm run admin)`,
+    at: FieldValue.serverTimestamp(),
+  });
   if (command.action === "grant") {
     return wasAdmin
       ? `${command.email} (${user.uid}) was already an admin in ${target}.`

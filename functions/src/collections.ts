@@ -1,7 +1,39 @@
 // Every Firestore collection Malipo uses, declared by the feature that owns it (see
 // core/collections.ts). The rules test reads this list: each entry needs a tested row there.
+import { USERS } from "./accounts/users.js";
 import type { CollectionSpec } from "./core/collections.js";
+import { RATE_LIMITS } from "./core/rate-limit.js";
+import { PAYMENT_CODES } from "./entries/codes.js";
 import { ACTIVITY, JOURNAL, LEDGER_ACCOUNTS, SHARDS } from "./ledger/collections.js";
+import { MAIL } from "./notifications/send.js";
+import { ADMIN_AUDIT } from "./operations/admin-audit.js";
+import { SYSTEM } from "./operations/health.js";
+import {
+  ALERTS,
+  EVENTS,
+  IDEMPOTENCY_KEYS,
+  PAYMENT_GUARDS,
+  PROVIDER_EVENTS,
+  PROVIDER_REFS,
+} from "./payments/collections.js";
 import { PAYMENTS } from "./payments/records.js";
 
-export const COLLECTIONS: readonly CollectionSpec[] = [PAYMENTS, JOURNAL, LEDGER_ACCOUNTS, ACTIVITY, SHARDS];
+export const COLLECTIONS: readonly CollectionSpec[] = [
+  USERS,
+  PAYMENTS,
+  EVENTS,
+  IDEMPOTENCY_KEYS,
+  PAYMENT_GUARDS,
+  PROVIDER_EVENTS,
+  PROVIDER_REFS,
+  ALERTS,
+  PAYMENT_CODES,
+  MAIL,
+  RATE_LIMITS,
+  SYSTEM,
+  ADMIN_AUDIT,
+  JOURNAL,
+  LEDGER_ACCOUNTS,
+  ACTIVITY,
+  SHARDS,
+];

@@ -76,3 +76,12 @@ export async function getAllOf<A, B>(
   if (!head) throw new Error("getAll returned nothing");
   return [head as DocumentSnapshot<A>, tail as DocumentSnapshot<B>[]];
 }
+
+/** Reads documents of one collection at one consistent moment, through their converter. */
+export async function getAllTyped<T>(
+  db: Firestore,
+  refs: readonly DocumentReference<T>[],
+): Promise<DocumentSnapshot<T>[]> {
+  if (refs.length === 0) return [];
+  return (await db.getAll(...(refs as readonly DocumentReference[]))) as DocumentSnapshot<T>[];
+}

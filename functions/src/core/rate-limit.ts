@@ -9,14 +9,11 @@
 // per-IP limit, which is shared by all routes.
 import { createHash } from "node:crypto";
 
-import {
-  Timestamp,
-  type DocumentData,
-  type DocumentReference,
-  type DocumentSnapshot,
-  type Firestore,
-} from "firebase-admin/firestore";
+import { Timestamp, type DocumentReference, type DocumentSnapshot, type Firestore } from "firebase-admin/firestore";
 
+import { z } from "zod";
+
+import { defineCollection, getAllTyped } from "./collections.js";
 import { AppError } from "./errors.js";
 import { commitOptimistically, versionOf } from "./optimistic.js";
 
@@ -83,13 +80,26 @@ export function limitsFor(route: Route, requester: Requester): RateLimit[] {
   );
 }
 
+/** rateLimits/{hash(key|window)}: one bucket per limited subject and window. */
+export const RATE_LIMITS = defineCollection(
+  "rateLimits",
+  z.object({
+    key: z.string(),
+    windowStart: z.instanceof(Timestamp),
+    count: z.number().int(),
+    attempts: z.array(z.string()).optional(),
+    expiresAt: z.instanceof(Timestamp),
+  }),
+);
+type BucketRecord = z.infer<typeof RATE_LIMITS.schema>;
+
 function bucketId(limit: RateLimit): string {
   return createHash("sha256").update(`${limit.key}|${limit.windowMs}`).digest("hex").slice(0, 40);
 }
 
 interface Bucket {
   readonly limit: RateLimit;
-  readonly ref: DocumentReference;
+  readonly ref: DocumentReference<BucketRecord>;
   /** Counts distinct attempts (the route's own classes), or every request (the general class). */
   readonly distinct: boolean;
 }
@@ -97,7 +107,7 @@ interface Bucket {
 function bucketsFor(db: Firestore, route: Route, requester: Requester): Bucket[] {
   return limitsFor(route, requester).map((limit) => ({
     limit,
-    ref: db.collection("rateLimits").doc(bucketId(limit)),
+    ref: RATE_LIMITS.ref(db).doc(bucketId(limit)),
     distinct: !limit.key.startsWith("general:"),
   }));
 }
@@ -110,15 +120,16 @@ function bucketsFor(db: Firestore, route: Route, requester: Requester): Bucket[]
 function countAttempt(
   route: Route,
   bucket: Bucket,
-  snapshot: DocumentSnapshot,
+  snapshot: DocumentSnapshot<BucketRecord>,
   now: number,
   attemptKey: string | undefined,
-): DocumentData | undefined {
+): BucketRecord | undefined {
   const { limit } = bucket;
-  const started = (snapshot.get("windowStart") as Timestamp | undefined)?.toMillis();
+  const stored = snapshot.data();
+  const started = stored?.windowStart.toMillis();
   const open = started !== undefined && now < started + limit.windowMs;
-  const count = open ? ((snapshot.get("count") as number | undefined) ?? 0) : 0;
-  const attempts = open ? ((snapshot.get("attempts") as string[] | undefined) ?? []) : [];
+  const count = open ? (stored?.count ?? 0) : 0;
+  const attempts = open ? (stored?.attempts ?? []) : [];
   const windowStart = open ? started : now;
   const distinct = bucket.distinct && attemptKey !== undefined;
   if (distinct && attempts.includes(attemptKey)) return undefined;
@@ -171,7 +182,10 @@ export async function enforceRateLimits(
   const buckets = bucketsFor(db, route, requester);
   await commitOptimistically(async () => {
     // One getAll: every bucket as it stood at one moment.
-    const snapshots = await db.getAll(...buckets.map((bucket) => bucket.ref));
+    const snapshots = await getAllTyped(
+      db,
+      buckets.map((bucket) => bucket.ref),
+    );
     const batch = db.batch();
     buckets.forEach((bucket, i) => {
       const snapshot = snapshots[i];
@@ -194,11 +208,7 @@ function describeWait(seconds: number): string {
 export async function deleteExpiredRateLimits(db: Firestore, now: number): Promise<number> {
   let deleted = 0;
   for (;;) {
-    const expired = await db
-      .collection("rateLimits")
-      .where("expiresAt", "<=", Timestamp.fromMillis(now))
-      .limit(400)
-      .get();
+    const expired = await RATE_LIMITS.ref(db).where("expiresAt", "<=", Timestamp.fromMillis(now)).limit(400).get();
     if (expired.empty) return deleted;
     const batch = db.batch();
     for (const doc of expired.docs) batch.delete(doc.ref);

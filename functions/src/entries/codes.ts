@@ -6,9 +6,26 @@ import { createHmac, randomBytes, randomInt } from "node:crypto";
 
 import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
 
+import { z } from "zod";
+
+import { defineCollection } from "../core/collections.js";
 import { codeMail } from "../notifications/templates.js";
 import { mailRef } from "../notifications/payment-mail.js";
 import type { StatusChange } from "../payments/settlement.js";
+
+/** paymentCodes/{paymentId}: the hashed code, never readable by clients. */
+export const PAYMENT_CODES = defineCollection(
+  "paymentCodes",
+  z.object({
+    uid: z.string(),
+    hash: z.string(),
+    salt: z.string(),
+    attempts: z.number().int(),
+    expiresAt: z.instanceof(Timestamp),
+    verifiedAt: z.instanceof(Timestamp).nullable(),
+    eventId: z.string(),
+  }),
+);
 
 export const CODE_TTL_MINUTES = 15;
 export const CODE_MAX_ATTEMPTS = 5;
@@ -21,7 +38,7 @@ export async function issueEntryCode(db: Firestore, change: StatusChange, now: (
   const { after, paymentId, eventId } = change;
   if (after.purpose !== "entry" || after.status !== "succeeded" || !after.email) return;
   const to = after.email;
-  const codeRef = db.collection("paymentCodes").doc(paymentId);
+  const codeRef = PAYMENT_CODES.ref(db).doc(paymentId);
   await db.runTransaction(async (tx) => {
     if ((await tx.get(codeRef)).exists) return;
     const secret = String(randomInt(0, 1_000_000)).padStart(6, "0");

@@ -1,6 +1,6 @@
 // verifyPaymentCode: the payer of a paid entry confirms their email with the 6-digit code.
 // At most CODE_MAX_ATTEMPTS tries; a wrong try is counted (committed) before the error is thrown.
-import { FieldValue, type Firestore, type Timestamp } from "firebase-admin/firestore";
+import { FieldValue, type Firestore } from "firebase-admin/firestore";
 
 import type { Caller } from "../core/callable.js";
 import { AppError } from "../core/errors.js";
@@ -8,7 +8,7 @@ import { enforceRateLimits } from "../core/rate-limit.js";
 import { noSuchPayment, paymentsCollection } from "../payments/records.js";
 import { appendEvent } from "../payments/transitions.js";
 import { constantTimeEqual } from "../shared/hashing.js";
-import { CODE_MAX_ATTEMPTS, hashCode } from "./codes.js";
+import { CODE_MAX_ATTEMPTS, hashCode, PAYMENT_CODES } from "./codes.js";
 import type { VerifyPaymentCodeInput } from "./schemas.js";
 
 type Outcome =
@@ -23,17 +23,18 @@ export async function verifyPaymentCode(
 ): Promise<{ paymentId: string; verified: true }> {
   const { db } = deps;
   const paymentRef = paymentsCollection(db).doc(input.paymentId);
-  const codeRef = db.collection("paymentCodes").doc(input.paymentId);
+  const codeRef = PAYMENT_CODES.ref(db).doc(input.paymentId);
   // Every attempt counts, right or wrong and for any payment id: codes are guessable secrets.
   await enforceRateLimits(db, "verifyPaymentCode", caller, deps.now());
   const outcome = await db.runTransaction(async (tx): Promise<Outcome> => {
     const [paymentSnap, codeSnap] = await Promise.all([tx.get(paymentRef), tx.get(codeRef)]);
     const payment = paymentSnap.data();
+    const code = codeSnap.data();
     if (payment?.uid !== caller.uid) {
       return { kind: "error", error: noSuchPayment() };
     }
     if (payment.verified) return { kind: "verified" };
-    if (payment.purpose !== "entry" || payment.status !== "succeeded" || !codeSnap.exists) {
+    if (payment.purpose !== "entry" || payment.status !== "succeeded" || !code) {
       return {
         kind: "error",
         error: new AppError(
@@ -42,21 +43,21 @@ export async function verifyPaymentCode(
         ),
       };
     }
-    const attempts = codeSnap.get("attempts") as number;
+    const { attempts } = code;
     if (attempts >= CODE_MAX_ATTEMPTS) {
       return {
         kind: "error",
         error: new AppError("resource-exhausted", "Too many wrong codes. Contact us to verify this entry."),
       };
     }
-    if ((codeSnap.get("expiresAt") as Timestamp).toMillis() <= deps.now()) {
+    if (code.expiresAt.toMillis() <= deps.now()) {
       return {
         kind: "error",
         error: new AppError("deadline-exceeded", "This code has expired. Contact us to verify this entry."),
       };
     }
-    const given = hashCode(input.code, codeSnap.get("salt") as string);
-    if (!constantTimeEqual(codeSnap.get("hash") as string, given)) {
+    const given = hashCode(input.code, code.salt);
+    if (!constantTimeEqual(code.hash, given)) {
       tx.update(codeRef, { attempts: FieldValue.increment(1) });
       appendEvent(tx, paymentRef, { type: "code-rejected", data: { attempt: attempts + 1 } });
       return { kind: "wrong", attemptsLeft: CODE_MAX_ATTEMPTS - attempts - 1 };

@@ -9,12 +9,13 @@ import { FieldValue, type Firestore } from "firebase-admin/firestore";
 import type { StatusChange } from "../payments/settlement.js";
 import { PROVIDER_LABELS } from "../shared/catalog.js";
 import { formatMoney } from "../shared/money.js";
+import { MAIL } from "./send.js";
 import { failureMail, receiptMail, type MailMessage } from "./templates.js";
 
 /** The mail document for one (payment, kind): its id is derived, so it is written at most once. */
 export function mailRef(db: Firestore, paymentId: string, kind: string) {
   const id = createHash("sha256").update(`${paymentId}|${kind}`).digest("hex").slice(0, 32);
-  return db.collection("mail").doc(id);
+  return MAIL.ref(db).doc(id);
 }
 
 export async function mailPayer(db: Firestore, change: StatusChange): Promise<void> {

@@ -2,14 +2,28 @@
 // when an API key is configured and records the outcome on the document. Without a key (local
 // runs) it records that nothing was sent, so the content stays inspectable.
 import sendgrid from "@sendgrid/mail";
-import { FieldValue, type DocumentReference, type Firestore } from "firebase-admin/firestore";
+import { FieldValue, Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
 import { logger } from "firebase-functions";
 import { z } from "zod";
 
+import { defineCollection } from "../core/collections.js";
+
 const mailSchema = z.object({
   to: z.string(),
+  kind: z.string().optional(),
+  paymentId: z.string().optional(),
+  uid: z.string().optional(),
+  eventId: z.string().optional(),
   message: z.object({ subject: z.string(), text: z.string(), html: z.string() }),
+  createdAt: z.instanceof(Timestamp).optional(),
+  delivery: z.looseObject({ state: z.string(), at: z.instanceof(Timestamp), error: z.string().optional() }).optional(),
 });
+
+/**
+ * mail/{id}: one email each. deliverMail reads the raw document and checks it against this schema
+ * itself, so a malformed one is marked as such rather than retried forever.
+ */
+export const MAIL = defineCollection("mail", mailSchema);
 
 export interface MailDeps {
   readonly db: Firestore;

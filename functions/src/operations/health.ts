@@ -4,8 +4,13 @@
 import { logger } from "firebase-functions";
 import { FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
 
+import { z } from "zod";
+
+import { defineCollection } from "../core/collections.js";
 import type { HttpAnswer } from "../core/http.js";
 
+/** system/{name}: the platform's own bookkeeping documents; server-only. */
+export const SYSTEM = defineCollection("system", z.object({ checkedAt: z.instanceof(Timestamp) }));
 export const HEALTH_DOCUMENT = "system/health";
 
 export interface HealthReport {
@@ -19,14 +24,14 @@ export interface HealthReport {
  * time is at or after our write time); a concurrent probe's later write also satisfies that.
  */
 export async function probeFirestore(db: Firestore): Promise<void> {
-  const ref = db.doc(HEALTH_DOCUMENT);
+  const ref = SYSTEM.ref(db).doc("health");
   const written = await ref.set({ checkedAt: FieldValue.serverTimestamp() });
   const snapshot = await ref.get();
   const updated = snapshot.updateTime;
   if (!snapshot.exists || !updated || updated.toMillis() < written.writeTime.toMillis()) {
     throw new Error("health document did not read back after writing it");
   }
-  if (!(snapshot.get("checkedAt") instanceof Timestamp)) {
+  if (!(snapshot.data()?.checkedAt instanceof Timestamp)) {
     throw new Error("health document read back without its checkedAt timestamp");
   }
 }

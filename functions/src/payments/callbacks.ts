@@ -12,7 +12,7 @@ import {
   type Transaction,
 } from "firebase-admin/firestore";
 import { logger } from "firebase-functions";
-import { z } from "zod";
+import { type z } from "zod";
 
 import type {
   CollectionCallback,
@@ -22,28 +22,20 @@ import type {
 } from "../providers/collections.js";
 import { admitRequest, type HttpAnswer } from "../core/http.js";
 import { ProviderAuthError, ProviderInvalidRequestError } from "../providers/errors.js";
+import { PROVIDER_EVENTS, PROVIDER_REFS } from "./collections.js";
 import { paymentsCollection, type PaymentRecord } from "./records.js";
 import { applyProviderStatus } from "./transitions.js";
 
-export type CallbackResult = "applied" | "duplicate" | "unmatched" | "after-final";
+export type ProviderEvent = z.infer<typeof PROVIDER_EVENTS.schema>;
 
-const storedStatusSchema = z.object({
-  outcome: z.enum(["pending", "succeeded", "failed", "cancelled", "expired"]),
-  providerReference: z.string(),
-  customerMessage: z.string(),
-  receipt: z.string().optional(),
-  amount: z.number().optional(),
-  currency: z.enum(["KES", "UGX", "NGN", "MWK"]).optional(),
-  phone: z.string().optional(),
-  failureCode: z.string().optional(),
-});
+export type CallbackResult = "applied" | "duplicate" | "unmatched" | "after-final";
 
 function hashed(text: string): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 40);
 }
 
-function eventRef(db: Firestore, provider: ProviderName, eventKey: string): DocumentReference {
-  return db.collection("providerEvents").doc(`${provider}_${hashed(eventKey)}`);
+function eventRef(db: Firestore, provider: ProviderName, eventKey: string) {
+  return PROVIDER_EVENTS.ref(db).doc(`${provider}_${hashed(eventKey)}`);
 }
 
 /**
@@ -52,23 +44,20 @@ function eventRef(db: Firestore, provider: ProviderName, eventKey: string): Docu
  * write it inside their transactions, so a callback racing the provider's reply is never lost,
  * and neither side needs a query inside a transaction (which serialises whole collections).
  */
-export function providerRefDoc(db: Firestore, provider: ProviderName, providerReference: string): DocumentReference {
-  return db.collection("providerRefs").doc(`${provider}_${hashed(providerReference)}`);
+export function providerRefDoc(db: Firestore, provider: ProviderName, providerReference: string) {
+  return PROVIDER_REFS.ref(db).doc(`${provider}_${hashed(providerReference)}`);
 }
 
 interface EarlyCallback {
-  readonly ref: DocumentReference;
+  readonly ref: DocumentReference<ProviderEvent>;
   readonly status: CollectionStatus;
   readonly raw: unknown;
 }
 
-function toEarly(doc: DocumentSnapshot): EarlyCallback | undefined {
-  if (!doc.exists || doc.get("matched") !== false) return undefined;
-  return {
-    ref: doc.ref,
-    status: storedStatusSchema.parse(doc.get("status")),
-    raw: doc.get("raw") as unknown,
-  };
+function toEarly(doc: DocumentSnapshot<ProviderEvent>): EarlyCallback | undefined {
+  const event = doc.data();
+  if (event?.matched !== false) return undefined;
+  return { ref: doc.ref, status: event.status, raw: event.raw };
 }
 
 /**
@@ -99,11 +88,11 @@ export async function recordCallback(
   const ref = eventRef(db, provider, callback.eventKey);
   const { status } = callback;
   const index = providerRefDoc(db, provider, status.providerReference);
-  const known = (await index.get()).get("paymentId") as string | null | undefined;
+  const known = (await index.get()).data()?.paymentId;
   const orphanId = known ? undefined : await orphanFor(db, provider, status);
   return db.runTransaction(async (tx) => {
     if ((await tx.get(ref)).exists) return { result: "duplicate" as const, paymentId: null };
-    const indexed = (await tx.get(index)).get("paymentId") as string | null | undefined;
+    const indexed = (await tx.get(index)).data()?.paymentId;
     const paymentId = indexed ?? orphanId;
     const snapshot = paymentId ? await tx.get(paymentsCollection(db).doc(paymentId)) : undefined;
     let payment = snapshot?.data();
@@ -147,10 +136,8 @@ export async function findEarlyCallbacks(
   provider: ProviderName,
   providerReference: string,
 ): Promise<EarlyCallback[]> {
-  const ids =
-    ((await tx.get(providerRefDoc(db, provider, providerReference))).get("unmatchedEvents") as string[] | undefined) ??
-    [];
-  const events = await Promise.all(ids.map((id) => tx.get(db.collection("providerEvents").doc(id))));
+  const ids = (await tx.get(providerRefDoc(db, provider, providerReference))).data()?.unmatchedEvents ?? [];
+  const events = await Promise.all(ids.map((id) => tx.get(PROVIDER_EVENTS.ref(db).doc(id))));
   return events.map(toEarly).filter((event): event is EarlyCallback => event !== undefined);
 }
 
@@ -185,9 +172,8 @@ export function applyEarlyCallbacks(
 export async function findOrphanCallback(
   db: Firestore,
   payment: PaymentRecord,
-): Promise<DocumentReference | undefined> {
-  const candidates = await db
-    .collection("providerEvents")
+): Promise<DocumentReference<ProviderEvent> | undefined> {
+  const candidates = await PROVIDER_EVENTS.ref(db)
     .where("provider", "==", payment.provider)
     .where("matched", "==", false)
     .where("outcome", "==", "succeeded")
@@ -199,7 +185,10 @@ export async function findOrphanCallback(
 }
 
 /** Inside the transaction: the orphan callback, if it is still unmatched. */
-export async function readOrphanCallback(tx: Transaction, ref: DocumentReference): Promise<EarlyCallback | undefined> {
+export async function readOrphanCallback(
+  tx: Transaction,
+  ref: DocumentReference<ProviderEvent>,
+): Promise<EarlyCallback | undefined> {
   return toEarly(await tx.get(ref));
 }
 

@@ -12,6 +12,8 @@ import { enforceRateLimits } from "../core/rate-limit.js";
 import type { CollectionProvider, InitiateCollectionResult, ProviderName } from "../providers/collections.js";
 import { classifyHttpFailure, ProviderError, ProviderUnavailableError } from "../providers/errors.js";
 import { applyEarlyCallbacks, findEarlyCallbacks } from "./callbacks.js";
+import { IDEMPOTENCY_KEYS, PAYMENT_GUARDS } from "./collections.js";
+import { PROVIDER_LABELS } from "../shared/catalog.js";
 import { formatMoney, toWholeMajor } from "../shared/money.js";
 import { parsePayerPhone, type PayerCountry } from "../shared/phone.js";
 import { paymentsCollection, type PaymentRecord, type PaymentView } from "./records.js";
@@ -28,7 +30,6 @@ export interface PaymentDeps {
 export const DUPLICATE_WINDOW_MS = 5 * 60_000;
 const COUNTRY_FOR_CURRENCY: Readonly<Record<CreatePaymentInput["currency"], PayerCountry>> = { KES: "KE", UGX: "UG" };
 const PROVIDER_FOR_COUNTRY: Readonly<Record<PayerCountry, ProviderName>> = { KE: "mpesa", UG: "iotec" };
-const PROVIDER_LABEL: Readonly<Record<ProviderName, string>> = { mpesa: "M-Pesa", iotec: "MTN/Airtel mobile money" };
 /** Retries for failures that certainly did not reach the provider's payment API. */
 const RETRY_DELAYS_MS = [300, 900];
 
@@ -37,7 +38,7 @@ function sha256(text: string): string {
 }
 
 function checkProvider(input: CreatePaymentInput, provider: CollectionProvider, country: PayerCountry): void {
-  const label = PROVIDER_LABEL[provider.name];
+  const label = PROVIDER_LABELS[provider.name];
   if (provider.currency !== input.currency) {
     throw new AppError(
       "invalid-argument",
@@ -86,10 +87,10 @@ export async function createPayment(
   };
   const requestHash = sha256(JSON.stringify(request));
   const { db } = deps;
-  const keyRef = db.collection("idempotencyKeys").doc(sha256(`${caller.uid}|${input.idempotencyKey}`));
-  const guardRef = db
-    .collection("paymentGuards")
-    .doc(sha256(`${caller.uid}|${phone.e164}|${input.amount}|${input.currency}|${input.purpose}`));
+  const keyRef = IDEMPOTENCY_KEYS.ref(db).doc(sha256(`${caller.uid}|${input.idempotencyKey}`));
+  const guardRef = PAYMENT_GUARDS.ref(db).doc(
+    sha256(`${caller.uid}|${phone.e164}|${input.amount}|${input.currency}|${input.purpose}`),
+  );
 
   // Only new payments count against the limits: repeats of a key and duplicates within the window
   // are not new attempts. Counting is compare-and-set outside the transaction (counting inside it
@@ -98,19 +99,20 @@ export async function createPayment(
   const decide = (counted: boolean): Promise<Decision> =>
     db.runTransaction(async (tx): Promise<Decision> => {
       const now = deps.now();
-      const [key, guard] = await Promise.all([tx.get(keyRef), tx.get(guardRef)]);
-      if (key.exists) {
-        if (key.get("requestHash") !== requestHash) {
+      const [keySnap, guardSnap] = await Promise.all([tx.get(keyRef), tx.get(guardRef)]);
+      const key = keySnap.data();
+      const guard = guardSnap.data();
+      if (key) {
+        if (key.requestHash !== requestHash) {
           throw new AppError(
             "already-exists",
             "idempotencyKey: this key was already used for a payment with different details. Use a new key for a new payment.",
           );
         }
-        return { kind: "existing", paymentId: key.get("paymentId") as string };
+        return { kind: "existing", paymentId: key.paymentId };
       }
-      const guardUntil = guard.get("until") as Timestamp | undefined;
-      if (guardUntil && guardUntil.toMillis() > now) {
-        const open = await tx.get(paymentsCollection(db).doc(guard.get("paymentId") as string));
+      if (guard && guard.until.toMillis() > now) {
+        const open = await tx.get(paymentsCollection(db).doc(guard.paymentId));
         const status = open.data()?.status;
         if (status === "pending" || status === "processing") {
           // Same payer, amount and purpose within the window: the open payment, not a second charge.
@@ -133,7 +135,7 @@ export async function createPayment(
         providerReference: null,
         receipt: null,
         failureCode: null,
-        customerMessage: `Starting your ${PROVIDER_LABEL[provider.name]} payment…`,
+        customerMessage: `Starting your ${PROVIDER_LABELS[provider.name]} payment…`,
         idempotencyKey: input.idempotencyKey,
         verified: false,
         initiatedAt: null,
@@ -244,7 +246,7 @@ async function initiate(
     }
     if (failure instanceof ProviderUnavailableError && !failure.notProcessed) {
       // We cannot know whether the provider acted: stay pending for callback or re-query.
-      const customerMessage = `We are waiting for ${PROVIDER_LABEL[provider.name]} to confirm. This will update by itself; do not pay again.`;
+      const customerMessage = `We are waiting for ${PROVIDER_LABELS[provider.name]} to confirm. This will update by itself; do not pay again.`;
       tx.update(ref, { ...initiated, customerMessage });
       appendEvent(tx, ref, { type: "provider-unknown", data: { error: failure.message } });
       return { ...current, customerMessage };

@@ -3,6 +3,7 @@
 import { FieldValue, type DocumentReference, type Firestore, type Transaction } from "firebase-admin/firestore";
 
 import type { CollectionStatus } from "../providers/collections.js";
+import { ALERTS, EVENTS } from "./collections.js";
 import type { PaymentRecord } from "./records.js";
 import { canTransition, isTerminal, type PaymentStatus } from "./status.js";
 
@@ -16,7 +17,7 @@ export function appendEvent(
   ref: DocumentReference,
   event: PaymentEvent & { from?: PaymentStatus; to?: PaymentStatus },
 ): void {
-  tx.create(ref.collection("events").doc(), {
+  tx.create(EVENTS.under(ref).doc(), {
     type: event.type,
     from: event.from ?? null,
     to: event.to ?? null,
@@ -61,7 +62,7 @@ export function raiseAlert(
   tx: Transaction,
   alert: { type: string; paymentId: string; detail: Record<string, unknown> },
 ): void {
-  tx.create(db.collection("alerts").doc(), { ...alert, createdAt: FieldValue.serverTimestamp(), resolved: false });
+  tx.create(ALERTS.ref(db).doc(), { ...alert, createdAt: FieldValue.serverTimestamp(), resolved: false });
 }
 
 /** Differences between what we asked for and what the provider reports (only fields it reports). */

@@ -50,7 +50,7 @@ export type ProviderName = (typeof PROVIDERS)[number];
 /** How receipts and pages name each provider to the payer. */
 export const PROVIDER_LABELS: Readonly<Record<ProviderName, string>> = {
   mpesa: "M-Pesa",
-  iotec: "mobile money",
+  iotec: "MTN/Airtel mobile money",
 };
 
 /** What the payer is told happens next, by the currency they pay in. */

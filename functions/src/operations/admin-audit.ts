@@ -1,0 +1,17 @@
+// adminAudit/{id}: every role change made with `npm run admin` (tools/admin.ts), for operators.
+import { Timestamp } from "firebase-admin/firestore";
+import { z } from "zod";
+
+import { defineCollection } from "../core/collections.js";
+
+export const ADMIN_AUDIT = defineCollection(
+  "adminAudit",
+  z.object({
+    action: z.enum(["grant", "revoke"]),
+    uid: z.string(),
+    email: z.string(),
+    changed: z.boolean(),
+    by: z.string(),
+    at: z.instanceof(Timestamp),
+  }),
+);

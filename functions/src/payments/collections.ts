@@ -1,0 +1,82 @@
+// The payment feature's documents besides the payment itself (payments/records.ts): its audit
+// trail, idempotency keys, duplicate guards, provider callbacks as received, the reference index,
+// and operator alerts.
+import { Timestamp } from "firebase-admin/firestore";
+import { z } from "zod";
+
+import { defineCollection } from "../core/collections.js";
+import { CURRENCY_CODES, PAYMENT_STATUSES, PROVIDERS } from "../shared/catalog.js";
+
+const timestamp = z.instanceof(Timestamp);
+
+/** payments/{id}/events: every change of a payment, in order. */
+export const EVENTS = defineCollection(
+  "payments/{paymentId}/events",
+  z.object({
+    type: z.string(),
+    from: z.enum(PAYMENT_STATUSES).nullable(),
+    to: z.enum(PAYMENT_STATUSES).nullable(),
+    data: z.record(z.string(), z.unknown()),
+    at: timestamp,
+  }),
+);
+
+/** idempotencyKeys/{sha256(uid|key)}: the payment a caller's key created, and what it asked. */
+export const IDEMPOTENCY_KEYS = defineCollection(
+  "idempotencyKeys",
+  z.object({ uid: z.string(), paymentId: z.string(), requestHash: z.string(), createdAt: timestamp }),
+);
+
+/** paymentGuards/{sha256(uid|phone|amount|currency|purpose)}: the open payment a duplicate returns. */
+export const PAYMENT_GUARDS = defineCollection("paymentGuards", z.object({ paymentId: z.string(), until: timestamp }));
+
+/** A provider's report as stored: Malipo's normalised shape, never the wire format. */
+export const storedStatusSchema = z.object({
+  outcome: z.enum(["pending", "succeeded", "failed", "cancelled", "expired"]),
+  providerReference: z.string(),
+  customerMessage: z.string(),
+  receipt: z.string().optional(),
+  amount: z.number().optional(),
+  currency: z.enum(CURRENCY_CODES).optional(),
+  phone: z.string().optional(),
+  failureCode: z.string().optional(),
+});
+
+/** providerEvents/{provider}_{hash(eventKey)}: each callback once, matched or kept for later. */
+export const PROVIDER_EVENTS = defineCollection(
+  "providerEvents",
+  z.object({
+    provider: z.enum(PROVIDERS),
+    eventKey: z.string(),
+    providerReference: z.string(),
+    outcome: storedStatusSchema.shape.outcome,
+    status: storedStatusSchema,
+    raw: z.unknown(),
+    receivedAt: timestamp,
+    matched: z.boolean(),
+    paymentId: z.string().nullable(),
+  }),
+);
+
+/** providerRefs/{provider}_{hash(reference)}: the payment a provider reference belongs to. */
+export const PROVIDER_REFS = defineCollection(
+  "providerRefs",
+  z.object({
+    provider: z.enum(PROVIDERS),
+    providerReference: z.string(),
+    paymentId: z.string().nullable().optional(),
+    unmatchedEvents: z.array(z.string()).optional(),
+  }),
+);
+
+/** alerts/{id}: something an operator must look at (a conflict, a ledger difference). */
+export const ALERTS = defineCollection(
+  "alerts",
+  z.object({
+    type: z.string(),
+    paymentId: z.string().optional(),
+    detail: z.record(z.string(), z.unknown()),
+    createdAt: timestamp,
+    resolved: z.boolean(),
+  }),
+);
