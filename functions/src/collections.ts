@@ -4,7 +4,8 @@ import { USERS } from "./accounts/users.js";
 import type { CollectionSpec } from "./core/collections.js";
 import { RATE_LIMITS } from "./core/rate-limit.js";
 import { PAYMENT_CODES } from "./entries/codes.js";
-import { ACTIVITY, JOURNAL, LEDGER_ACCOUNTS, SHARDS } from "./ledger/collections.js";
+import { LEDGER_CHECKS } from "./ledger/check.js";
+import { ACTIVITY, JOURNAL, LEDGER_ACCOUNTS, LEDGER_EVENTS, SHARDS } from "./ledger/collections.js";
 import { MAIL } from "./notifications/send.js";
 import { ADMIN_AUDIT } from "./operations/admin-audit.js";
 import { SYSTEM } from "./operations/health.js";
@@ -36,4 +37,6 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   LEDGER_ACCOUNTS,
   ACTIVITY,
   SHARDS,
+  LEDGER_EVENTS,
+  LEDGER_CHECKS,
 ];

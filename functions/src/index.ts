@@ -14,6 +14,7 @@ import { REGION } from "./core/region.js";
 import { codeVersion } from "./core/version.js";
 import { verifyPaymentCodeInput } from "./entries/schemas.js";
 import { verifyPaymentCode as verifyPaymentCodeHandler } from "./entries/verify-code.js";
+import { CHECK_TIME_ZONE, runLedgerCheck } from "./ledger/check.js";
 import { deliverMail } from "./notifications/send.js";
 import { createHealthHandler, probeFirestore } from "./operations/health.js";
 import { createCallbackHandler } from "./payments/callbacks.js";
@@ -24,6 +25,7 @@ import { dispatchStatusChange } from "./payments/settlement.js";
 import { getPaymentStatus as getPaymentStatusHandler } from "./payments/get-status.js";
 import { createPaymentInput, getPaymentStatusInput } from "./payments/schemas.js";
 import { collectionProvider, PROVIDER_SECRETS } from "./providers/registry.js";
+import { followPostedEntry } from "./rewards/award.js";
 
 setGlobalOptions({ region: REGION });
 
@@ -91,6 +93,22 @@ export const onPaymentWritten = onDocumentWritten("payments/{paymentId}", async 
   }
   await dispatchStatusChange(db(), event.params.paymentId, parsedBefore?.data, parsedAfter?.data, event.id);
 });
+
+// Entries that asked to be announced when posted (purchases, their reversals): reward points.
+export const onLedgerEntryPosted = onDocumentCreated("ledgerEvents/{entryId}", async (event) => {
+  await followPostedEntry(db(), event.params.entryId);
+});
+
+// The nightly ledger check: every entry balances, every account equals its activity.
+export const checkLedger = onSchedule(
+  { schedule: "every day 02:00", timeZone: CHECK_TIME_ZONE, timeoutSeconds: 540, memory: "512MiB" },
+  async () => {
+    const report = await runLedgerCheck(db());
+    const summary = { date: report.date, entries: report.entriesChecked, accounts: report.accountsChecked };
+    if (report.ok) logger.info("ledger check: balanced", summary);
+    else logger.error("ledger check found differences; an alert was raised", summary);
+  },
+);
 
 export const sendMail = onDocumentCreated(
   { document: "mail/{mailId}", secrets: [secrets.sendgridApiKey] },

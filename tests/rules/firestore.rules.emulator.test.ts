@@ -144,6 +144,18 @@ const table: Record<string, Row> = {
     update: { paymentId: "x" },
     allowed: {},
   },
+  ledgerChecks: {
+    path: `ledgerChecks/${run}`,
+    data: { uid: OWNER, ok: true },
+    update: { ok: false },
+    allowed: { admin: READ },
+  },
+  ledgerEvents: {
+    path: `ledgerEvents/${run}`,
+    data: { uid: OWNER, entryId: run, kind: "purchase" },
+    update: { kind: "x" },
+    allowed: {},
+  },
   rateLimits: { path: `rateLimits/${run}`, data: { uid: OWNER, count: 1 }, update: { count: 0 }, allowed: {} },
   system: { path: `system/${run}`, data: { uid: OWNER, checkedAt: 1 }, update: { checkedAt: 2 }, allowed: {} },
 };

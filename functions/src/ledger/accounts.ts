@@ -7,13 +7,21 @@
 // available = balance - pendingDebits; held credits are not spendable either until posted.
 //
 // User accounts (wallets, points) never go below zero unless a movement says it may (a points
-// clawback). Platform accounts (clearing, fees, points liability, suspense) may, and are touched by
+// clawback). Platform accounts (clearing, fees, points liability, rewards, suspense) may, and are touched by
 // every movement of their kind, so they are sharded: each movement adds to one random shard
 // document, and their balance is the sum of the shards.
 import type { Currency, LedgerCurrency, ProviderName } from "../shared/catalog.js";
 
 export type { LedgerCurrency };
-export const ACCOUNT_KINDS = ["wallet", "points", "clearing", "fees", "pointsLiability", "suspense"] as const;
+export const ACCOUNT_KINDS = [
+  "wallet",
+  "points",
+  "clearing",
+  "fees",
+  "pointsLiability",
+  "rewards",
+  "suspense",
+] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 export const PLATFORM = "@platform";
@@ -35,8 +43,9 @@ export const accounts = {
     owner: uid,
   }),
   points: (uid: string): Account => ({ id: `points:${uid}`, kind: "points", currency: "PTS", owner: uid }),
-  clearing: (provider: ProviderName, currency: Currency): Account => ({
-    id: `@clearing:${provider}:${currency}`,
+  /** Money received from, or owed to, a provider or biller (mpesa, iotec, vtpass, ...). */
+  clearing: (counterparty: ProviderName | (string & {}), currency: Currency): Account => ({
+    id: `@clearing:${counterparty}:${currency}`,
     kind: "clearing",
     currency,
     owner: PLATFORM,
@@ -46,6 +55,13 @@ export const accounts = {
     id: "@points-liability",
     kind: "pointsLiability",
     currency: "PTS",
+    owner: PLATFORM,
+  }),
+  /** What the platform pays for the points its users redeem, in money. */
+  rewards: (currency: Currency): Account => ({
+    id: `@rewards:${currency}`,
+    kind: "rewards",
+    currency,
     owner: PLATFORM,
   }),
   suspense: (currency: Currency): Account => ({

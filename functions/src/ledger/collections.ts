@@ -31,6 +31,13 @@ export const entrySchema = z.object({
   reference: z.string().nullable(),
   parent: z.string().nullable(),
   allowNegative: z.boolean(),
+  /** What the movement's feature needs to know later (the buyer, the points a purchase earns). */
+  meta: z
+    .record(z.string(), z.union([z.string(), z.number()]))
+    .nullable()
+    .optional(),
+  /** Whether posting it is announced in ledgerEvents (for the features that follow entries). */
+  announce: z.boolean().optional(),
   createdAt: timestamp,
   updatedAt: timestamp,
 });
@@ -73,6 +80,16 @@ export type ActivityRecord = z.infer<typeof activitySchema>;
 export const shardSchema = z.object(balances).partial();
 
 export const JOURNAL = defineCollection("journal", entrySchema);
+
+/**
+ * ledgerEvents/{entryId}: written in the same commit that posts an entry that asked to be
+ * announced, so a trigger follows exactly those entries (points for a purchase) instead of every
+ * journal write.
+ */
+export const LEDGER_EVENTS = defineCollection(
+  "ledgerEvents",
+  z.object({ entryId: z.string(), kind: z.string(), at: timestamp }),
+);
 export const LEDGER_ACCOUNTS = defineCollection("ledgerAccounts", accountSchema);
 export const ACTIVITY = defineCollection("ledgerAccounts/{accountId}/activity", activitySchema);
 export const SHARDS = defineCollection("ledgerAccounts/{accountId}/shards", shardSchema);

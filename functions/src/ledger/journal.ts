@@ -31,6 +31,7 @@ import {
   ACTIVITY,
   JOURNAL,
   LEDGER_ACCOUNTS,
+  LEDGER_EVENTS,
   SHARDS,
   type AccountRecord,
   type ActivityRecord,
@@ -48,6 +49,7 @@ export interface JournalEntry {
   readonly postings: readonly Posting[];
   readonly reference: string | null;
   readonly parent: string | null;
+  readonly announce: boolean;
 }
 
 export interface Movement {
@@ -64,6 +66,10 @@ export interface Movement {
   readonly parent?: string;
   /** Let user accounts go below zero (a points clawback); never for spending. */
   readonly allowNegative?: boolean;
+  /** Facts for the features that follow the entry (rewards/award.ts reads uid and pointsEarned). */
+  readonly meta?: Readonly<Record<string, string | number>>;
+  /** Announce the entry in ledgerEvents/{id} when it is posted (and its reversal, when reversed). */
+  readonly announce?: boolean;
 }
 
 const BUSY = "The ledger is busy with this account. Please try again in a few seconds.";
@@ -80,6 +86,7 @@ function toEntry(id: string, snapshot: DocumentSnapshot<EntryRecord>): JournalEn
     status: data.status,
     reference: data.reference,
     parent: data.parent,
+    announce: data.announce ?? false,
     postings: data.postings.map((p) => ({
       account: {
         id: p.accountId,
@@ -100,6 +107,8 @@ function hashOf(movement: Movement): string {
     reference: movement.reference ?? null,
     parent: movement.parent ?? null,
     allowNegative: movement.allowNegative ?? false,
+    meta: movement.meta ?? null,
+    announce: movement.announce ?? false,
     postings: movement.postings.map((p) => [p.account.id, p.side, p.amount]),
   });
   return createHash("sha256").update(canonical).digest("hex");
@@ -262,6 +271,8 @@ export async function postEntry(
       reference: movement.reference ?? null,
       parent: movement.parent ?? null,
       allowNegative,
+      meta: movement.meta ?? null,
+      announce: movement.announce ?? false,
       createdAt: at,
       updatedAt: at,
     });
@@ -272,7 +283,9 @@ export async function postEntry(
       postings: movement.postings,
       reference: movement.reference ?? null,
       parent: movement.parent ?? null,
+      announce: movement.announce ?? false,
     };
+    if (status === "posted" && created.announce) announce(db, batch, movement.id, movement.kind, at);
     return { version, commit: async () => (await batch.commit(), created) };
   }, BUSY);
 }
@@ -306,6 +319,7 @@ async function resolveHold(
     // Committing or voiding never lowers what is available, so no balance check can refuse it.
     stageWrites(db, batch, id, entry.postings, stage, read, { kind: entry.kind, allowNegative: true, at });
     batch.update(entryRef, { status: target, updatedAt: at }, { lastUpdateTime: updateTime });
+    if (target === "posted" && entry.announce) announce(db, batch, id, entry.kind, at);
     const resolved: JournalEntry = { ...entry, status: target };
     return { version, commit: async () => (await batch.commit(), resolved) };
   }, BUSY);
@@ -317,6 +331,10 @@ export function commitHold(db: Firestore, id: string, now: () => number = Date.n
 
 export function voidHold(db: Firestore, id: string, now: () => number = Date.now): Promise<JournalEntry> {
   return resolveHold(db, id, "void", now);
+}
+
+function announce(db: Firestore, batch: WriteBatch, entryId: string, kind: string, at: Timestamp): void {
+  batch.create(LEDGER_EVENTS.ref(db).doc(entryId), { entryId, kind, at });
 }
 
 const OPPOSITE: Readonly<Record<Side, Side>> = { debit: "credit", credit: "debit" };
@@ -348,6 +366,7 @@ export async function reverseEntry(
       parent: id,
       postings: entry.postings.map((p) => ({ ...p, side: OPPOSITE[p.side] })),
       ...(options.allowNegative ? { allowNegative: true } : {}),
+      ...(entry.announce ? { announce: true } : {}),
     },
     now,
   );
@@ -367,4 +386,9 @@ export async function readBalances(db: Firestore, account: Account): Promise<Bal
       pendingCredits: sum.pendingCredits + (shard.pendingCredits ?? 0),
     };
   }, ZERO);
+}
+
+/** A journal entry as stored, if there is one. */
+export async function readEntry(db: Firestore, id: string): Promise<EntryRecord | undefined> {
+  return (await journal(db).doc(id).get()).data();
 }
