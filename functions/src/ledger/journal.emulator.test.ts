@@ -220,6 +220,8 @@ describe("model: random concurrent movements", () => {
   type Op =
     | { kind: "topup"; user: number; amount: number }
     | { kind: "spend"; user: number; amount: number; hold: boolean }
+    | { kind: "earn"; user: number; points: number }
+    | { kind: "redeem"; user: number; amount: number; points: number; hold: boolean }
     | { kind: "resolve"; index: number; commit: boolean }
     | { kind: "reverse"; index: number };
 
@@ -231,17 +233,28 @@ describe("model: random concurrent movements", () => {
       amount: fc.integer({ min: 1, max: 5_000 }),
       hold: fc.boolean(),
     }),
+    fc.record({ kind: fc.constant("earn" as const), user: fc.nat(2), points: fc.integer({ min: 1, max: 50 }) }),
+    // A purchase paid partly with points: the wallet pays the cash, the platform's rewards account
+    // pays the points' value, and the points go back to the liability.
+    fc.record({
+      kind: fc.constant("redeem" as const),
+      user: fc.nat(2),
+      amount: fc.integer({ min: 1, max: 5_000 }),
+      points: fc.integer({ min: 1, max: 50 }),
+      hold: fc.boolean(),
+    }),
     fc.record({ kind: fc.constant("resolve" as const), index: fc.nat(40), commit: fc.boolean() }),
     fc.record({ kind: fc.constant("reverse" as const), index: fc.nat(40) }),
   );
 
-  it("every run ends balanced, with no wallet below zero and every wallet equal to its activity", async () => {
+  it("every run ends balanced per currency, nothing below zero, every account equal to its activity", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.array(op, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 5 }),
         async (rounds) => {
           const run = randomUUID();
           const wallets = [0, 1, 2].map((n) => accounts.wallet(`model-${run}-${n}`, "KES"));
+          const pointsOf = [0, 1, 2].map((n) => accounts.points(`model-${run}-${n}`));
           const source = accounts.suspense("KES");
           const sink = accounts.fees("KES");
           const entries: JournalEntry[] = [];
@@ -264,6 +277,30 @@ describe("model: random concurrent movements", () => {
                       postings: [debit(wallets[step.user]!, step.amount), credit(sink, step.amount)],
                       hold: step.hold,
                     });
+                  case "earn":
+                    return postEntry(db, {
+                      id: `model:${randomUUID()}`,
+                      kind: "points-earned",
+                      postings: [
+                        debit(accounts.pointsLiability(), step.points),
+                        credit(pointsOf[step.user]!, step.points),
+                      ],
+                    });
+                  case "redeem": {
+                    const value = step.points * 100;
+                    return postEntry(db, {
+                      id: `model:${randomUUID()}`,
+                      kind: "purchase",
+                      postings: [
+                        debit(wallets[step.user]!, step.amount),
+                        debit(accounts.rewards("KES"), value),
+                        credit(sink, step.amount + value),
+                        debit(pointsOf[step.user]!, step.points),
+                        credit(accounts.pointsLiability(), step.points),
+                      ],
+                      hold: step.hold,
+                    });
+                  }
                   case "resolve": {
                     const entry = entries[step.index % Math.max(entries.length, 1)];
                     if (!entry) return undefined;
@@ -286,22 +323,22 @@ describe("model: random concurrent movements", () => {
           // Sum of the wallets and the two platform legs of this run's entries is zero: recompute
           // the platform side from the journal, since the platform accounts are shared by all runs.
           const journal = await Promise.all([...touched].map((id) => db.collection("journal").doc(id).get()));
-          let platformNet = 0;
+          const platformNet = { KES: 0, PTS: 0 };
           for (const doc of journal) {
             const data = doc.data() as {
               status: string;
-              postings: { accountId: string; side: string; amount: number }[];
+              postings: { accountId: string; currency: "KES" | "PTS"; side: string; amount: number }[];
             };
             if (data.status !== "posted") continue;
             for (const p of data.postings) {
-              if (p.accountId.startsWith("@")) platformNet += p.side === "credit" ? p.amount : -p.amount;
+              if (p.accountId.startsWith("@")) platformNet[p.currency] += p.side === "credit" ? p.amount : -p.amount;
             }
           }
-          let walletsNet = 0;
-          for (const wallet of wallets) {
+          const usersNet = { KES: 0, PTS: 0 };
+          for (const wallet of [...wallets, ...pointsOf]) {
             const balances = await readBalances(db, wallet);
             expect(availableOf(balances)).toBeGreaterThanOrEqual(0);
-            walletsNet += balanceOf(balances);
+            usersNet[wallet.currency === "PTS" ? "PTS" : "KES"] += balanceOf(balances);
             const lines = await activityOf(wallet);
             const fromLines = lines.reduce((sum, line) => {
               const posted = line.stage === "post" || line.stage === "commit";
@@ -310,7 +347,8 @@ describe("model: random concurrent movements", () => {
             }, 0);
             expect(fromLines).toBe(balanceOf(balances));
           }
-          expect(walletsNet + platformNet).toBe(0);
+          expect(usersNet.KES + platformNet.KES).toBe(0);
+          expect(usersNet.PTS + platformNet.PTS).toBe(0);
         },
       ),
       { numRuns: 15, seed: 20_261_201 },
