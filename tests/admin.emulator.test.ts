@@ -10,7 +10,9 @@ import { getAuth } from "firebase-admin/auth";
 import { describe, expect, it } from "vitest";
 
 import { EMULATOR_PROJECT, ROOT } from "../tools/emulators/environment.ts";
-import { LOCAL_ADMIN, seedLocalAdmin } from "../tools/seed.ts";
+import { FEE_RULES, feeRuleId } from "../functions/src/fees/rules.ts";
+import { LOCAL_FEE_RULES } from "../functions/src/fees/local-rules.ts";
+import { LOCAL_ADMIN, seedFeeRules, seedLocalAdmin } from "../tools/seed.ts";
 import { emulatorOrigin } from "./support/emulators.ts";
 import { adminDb } from "./support/firestore.ts";
 
@@ -104,5 +106,12 @@ describe("local seed", () => {
       admin: true,
       email: LOCAL_ADMIN.email,
     });
+  });
+
+  it("writes the fee rules quotes are priced by, the same documents on every run", async () => {
+    expect(await seedFeeRules()).toBe(await seedFeeRules());
+    const refs = LOCAL_FEE_RULES.map((rule) => FEE_RULES.ref(adminDb()).doc(feeRuleId(rule)));
+    const stored = await Promise.all(refs.map(async (ref) => (await ref.get()).data()));
+    expect(stored).toEqual(LOCAL_FEE_RULES);
   });
 });

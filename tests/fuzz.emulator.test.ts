@@ -51,10 +51,14 @@ const callables: [string, fc.Arbitrary<unknown>][] = [
   ],
   ["verifyPaymentCode", around(() => ({ paymentId: "missing00000000", code: "123456" }))],
   ["getPaymentStatus", around(() => ({ paymentId: "missing00000000" }))],
+  ["quote", around(() => ({ service: "airtime", amount: 1_000_00, currency: "KES", redeemPoints: 10 }))],
 ];
 
-async function paymentsOf(user: TestUser): Promise<number> {
-  return (await adminDb().collection("payments").where("uid", "==", user.uid).get()).size;
+/** The collection each callable writes the caller's documents to when it accepts a call. */
+const WRITES: Record<string, string> = { createPayment: "payments", quote: "quotes" };
+
+async function ownedIn(collection: string, user: TestUser): Promise<number> {
+  return (await adminDb().collection(collection).where("uid", "==", user.uid).get()).size;
 }
 
 describe(`fuzzing (seed ${seed})`, () => {
@@ -79,7 +83,9 @@ describe(`fuzzing (seed ${seed})`, () => {
         }),
         { numRuns: CALLABLE_RUNS, seed },
       );
-      expect(await paymentsOf(user)).toBeLessThanOrEqual(name === "createPayment" ? accepted : 0);
+      for (const [callable, collection] of Object.entries(WRITES)) {
+        expect(await ownedIn(collection, user)).toBeLessThanOrEqual(callable === name ? accepted : 0);
+      }
     },
     240_000,
   );

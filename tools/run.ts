@@ -100,7 +100,7 @@ async function exec(command: readonly string[]): Promise<number> {
   return execWithSandbox(prepared, shellQuote(command));
 }
 
-function printUrls(prepared: EmulatorEnvironment, admin: string): void {
+function printUrls(prepared: EmulatorEnvironment, seeded: readonly string[]): void {
   const emulators = emulatorListens();
   const url = (name: string): string => {
     const listen = emulators[name];
@@ -115,7 +115,7 @@ function printUrls(prepared: EmulatorEnvironment, admin: string): void {
     `  Firestore     ${url("firestore")}`,
     `  Auth          ${url("auth")}`,
     `  Pub/Sub       ${url("pubsub")}`,
-    `  ${admin}`,
+    ...seeded.map((line) => `  ${line}`),
     "",
   ];
   console.log(lines.join("\n"));
@@ -169,8 +169,8 @@ async function start(): Promise<number> {
     );
     await supervisor.unlessExit(emulators.ready);
     // Loaded only here: the Admin SDK is not needed to test or exec.
-    const { seedLocalAdmin } = await import("./seed.ts");
-    printUrls(prepared, await seedLocalAdmin());
+    const { seedLocal } = await import("./seed.ts");
+    printUrls(prepared, await seedLocal());
     const { service, code } = await supervisor.firstExit();
     throw new Error(`${service.name} stopped (exit ${code})`);
   } catch (error) {

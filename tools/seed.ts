@@ -1,10 +1,15 @@
 // The local seed, run by `npm start` once the emulators are up: one operator account with the
-// admin claim, so the access model can be tried by hand. Emulator-only: the password is not a
-// secret, and the account never exists in a real project.
+// admin claim, so the access model can be tried by hand, and the fee rules every service is
+// priced by (functions/src/fees/local-rules.ts, which the quote tests load too). Emulator-only:
+// the password is not a secret, and the account never exists in a real project.
 import { deleteApp } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
+import { getFirestore } from "firebase-admin/firestore";
 
 import { adminApp, changeRole } from "./admin.ts";
+// The functions' sources name their imports ./x.js, as the emitted code does; under plain Node
+// this lets the fee rules below load from source.
+import "./ts-resolve.ts";
 
 export const LOCAL_ADMIN = { email: "admin@malipo.local", password: "local-admin-only" } as const;
 
@@ -22,4 +27,22 @@ export async function seedLocalAdmin(): Promise<string> {
   } finally {
     await deleteApp(app);
   }
+}
+
+/** Writes the local fee rules (the same documents every time). Returns what was seeded. */
+export async function seedFeeRules(): Promise<string> {
+  // Loaded after ts-resolve has registered its hook (static imports resolve before any runs).
+  const { seedLocalFeeRules } = await import("../functions/src/fees/local-rules.ts");
+  const { app } = await adminApp(undefined);
+  try {
+    const count = await seedLocalFeeRules(getFirestore(app));
+    return `Fee rules     ${count} seeded (every service in every currency)`;
+  } finally {
+    await deleteApp(app);
+  }
+}
+
+/** Everything `npm start` seeds, with the lines it prints. */
+export async function seedLocal(): Promise<string[]> {
+  return [await seedLocalAdmin(), await seedFeeRules()];
 }

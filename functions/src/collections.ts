@@ -4,6 +4,8 @@ import { USERS } from "./accounts/users.js";
 import type { CollectionSpec } from "./core/collections.js";
 import { RATE_LIMITS } from "./core/rate-limit.js";
 import { PAYMENT_CODES } from "./entries/codes.js";
+import { QUOTES } from "./fees/quotes.js";
+import { FEE_RULES } from "./fees/rules.js";
 import { LEDGER_CHECKS } from "./ledger/check.js";
 import { ACTIVITY, JOURNAL, LEDGER_ACCOUNTS, LEDGER_EVENTS, SHARDS } from "./ledger/collections.js";
 import { MAIL } from "./notifications/send.js";
@@ -39,4 +41,6 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   SHARDS,
   LEDGER_EVENTS,
   LEDGER_CHECKS,
+  FEE_RULES,
+  QUOTES,
 ];

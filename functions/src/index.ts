@@ -15,6 +15,8 @@ import { codeVersion } from "./core/version.js";
 import { verifyPaymentCodeInput } from "./entries/schemas.js";
 import { verifyPaymentCode as verifyPaymentCodeHandler } from "./entries/verify-code.js";
 import { CHECK_TIME_ZONE, runLedgerCheck } from "./ledger/check.js";
+import { quote as quoteHandler } from "./fees/quote.js";
+import { quoteInput } from "./fees/schemas.js";
 import { deliverMail } from "./notifications/send.js";
 import { createHealthHandler, probeFirestore } from "./operations/health.js";
 import { createCallbackHandler } from "./payments/callbacks.js";
@@ -68,6 +70,13 @@ export const getPaymentStatus = onCall(
   { cors: callableCors },
   handleCallable("getPaymentStatus", getPaymentStatusInput, edge, (input, caller) =>
     getPaymentStatusHandler(input, caller, { db: db(), now: Date.now }),
+  ),
+);
+
+export const quote = onCall(
+  { cors: callableCors },
+  handleCallable("quote", quoteInput, edge, (input, caller) =>
+    quoteHandler(input, caller, { db: db(), now: Date.now }),
   ),
 );
 

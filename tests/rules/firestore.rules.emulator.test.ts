@@ -120,6 +120,20 @@ const table: Record<string, Row> = {
     update: { status: "voided" },
     allowed: { admin: READ },
   },
+  feeRules: {
+    path: `feeRules/airtime:KES:v${run}`,
+    data: { uid: OWNER, service: "airtime", currency: "KES", kind: "bps", bps: 500 },
+    update: { bps: 0 },
+    // Prices are public to customers: every signed-in user reads them; operators write with the
+    // Admin SDK only.
+    allowed: { owner: READ, "other user": READ, admin: READ },
+  },
+  quotes: {
+    path: `quotes/${run}`,
+    data: { uid: OWNER, amount: 1_000_00, fee: 50_00, total: 1_050_00, claimedBy: null },
+    update: { fee: 0 },
+    allowed: { owner: ["get"] },
+  },
   paymentCodes: {
     path: `paymentCodes/${run}`,
     data: { uid: OWNER, hash: "h", attempts: 0 },

@@ -58,3 +58,15 @@ export const PAYER_HINTS: Readonly<Record<(typeof COLLECTION_CURRENCIES)[number]
   KES: "You will get an M-Pesa prompt on this phone.",
   UGX: "You will get an MTN or Airtel Money prompt on this phone.",
 };
+
+/** What customers buy through Malipo: each is priced by its own fee rules (fees/rules.ts). */
+export const SERVICES = ["airtime", "data", "electricity", "tv"] as const;
+export type Service = (typeof SERVICES)[number];
+
+/** How pages, quotes and receipts name each service to the customer. */
+export const SERVICE_LABELS: Readonly<Record<Service, string>> = {
+  airtime: "Airtime",
+  data: "Mobile data bundle",
+  electricity: "Electricity tokens",
+  tv: "TV subscription",
+};

@@ -1,0 +1,78 @@
+// quote: what a purchase of a service costs right now (the fee, the total, the points it earns,
+// and what the customer's points pay), priced by the fee rule in force and kept for 5 minutes as
+// quotes/{quoteId} for the execution that claims it (quotes.ts). Reads the rule and the points
+// balance, writes only the quote; the points are spent, and checked again, when the purchase
+// holds them.
+import { Timestamp, type Firestore } from "firebase-admin/firestore";
+
+import type { Caller } from "../core/callable.js";
+import { enforceRateLimits } from "../core/rate-limit.js";
+import { accounts, availableOf } from "../ledger/accounts.js";
+import { readBalances } from "../ledger/journal.js";
+import { priceQuote } from "./pricing.js";
+import { QUOTE_TTL_MS, QUOTES } from "./quotes.js";
+import { ruleInForce } from "./rules.js";
+import type { QuoteInput } from "./schemas.js";
+
+export interface QuoteView {
+  readonly quoteId: string;
+  readonly amount: number;
+  readonly fee: number;
+  readonly total: number;
+  /** Points the purchase earns. */
+  readonly points: number;
+  /** ISO 8601: after this the quote cannot be used. */
+  readonly expiresAt: string;
+  /** Only when points were asked for: how many are spent, and what they pay. */
+  readonly redeemPoints?: number;
+  readonly redeemValue?: number;
+}
+
+export async function quote(
+  input: QuoteInput,
+  caller: Caller,
+  deps: { db: Firestore; now: () => number },
+): Promise<QuoteView> {
+  const { db } = deps;
+  const now = deps.now();
+  await enforceRateLimits(db, "quote", caller, now);
+  const asked = input.redeemPoints ?? 0;
+  const [{ id: ruleId, rule }, availablePoints] = await Promise.all([
+    ruleInForce(db, input.service, input.currency, now),
+    asked > 0 ? readBalances(db, accounts.points(caller.uid)).then(availableOf) : Promise.resolve(0),
+  ]);
+  const pricing = priceQuote({
+    price: rule,
+    pointsDivisor: rule.pointsDivisor,
+    currency: input.currency,
+    amount: input.amount,
+    redeemPoints: asked,
+    availablePoints,
+  });
+  const ref = QUOTES.ref(db).doc();
+  const expiresAt = Timestamp.fromMillis(now + QUOTE_TTL_MS);
+  await ref.create({
+    uid: caller.uid,
+    service: input.service,
+    currency: input.currency,
+    amount: input.amount,
+    ...pricing,
+    ruleId,
+    ruleVersion: rule.version,
+    createdAt: Timestamp.fromMillis(now),
+    expiresAt,
+    claimedBy: null,
+    claimedAt: null,
+  });
+  return {
+    quoteId: ref.id,
+    amount: input.amount,
+    fee: pricing.fee,
+    total: pricing.total,
+    points: pricing.points,
+    expiresAt: expiresAt.toDate().toISOString(),
+    ...(input.redeemPoints === undefined
+      ? {}
+      : { redeemPoints: pricing.redeemPoints, redeemValue: pricing.redeemValue }),
+  };
+}
