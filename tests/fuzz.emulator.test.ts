@@ -51,10 +51,16 @@ const callables: [string, fc.Arbitrary<unknown>][] = [
   ],
   ["verifyPaymentCode", around(() => ({ paymentId: "missing00000000", code: "123456" }))],
   ["getPaymentStatus", around(() => ({ paymentId: "missing00000000" }))],
+  ["setPin", around(() => ({ pin: "4821" }))],
+  ["changePin", around(() => ({ currentPin: "4821", newPin: "905172" }))],
 ];
 
 async function paymentsOf(user: TestUser): Promise<number> {
   return (await adminDb().collection("payments").where("uid", "==", user.uid).get()).size;
+}
+
+async function hasPin(user: TestUser): Promise<boolean> {
+  return (await adminDb().collection("pins").doc(user.uid).get()).exists;
 }
 
 describe(`fuzzing (seed ${seed})`, () => {
@@ -80,6 +86,7 @@ describe(`fuzzing (seed ${seed})`, () => {
         { numRuns: CALLABLE_RUNS, seed },
       );
       expect(await paymentsOf(user)).toBeLessThanOrEqual(name === "createPayment" ? accepted : 0);
+      expect(await hasPin(user)).toBe(name === "setPin" && accepted > 0);
     },
     240_000,
   );

@@ -3,5 +3,6 @@
 import type { CollectionSpec } from "./core/collections.js";
 import { ACTIVITY, JOURNAL, LEDGER_ACCOUNTS, SHARDS } from "./ledger/collections.js";
 import { PAYMENTS } from "./payments/records.js";
+import { PINS } from "./wallet/pin.js";
 
-export const COLLECTIONS: readonly CollectionSpec[] = [PAYMENTS, JOURNAL, LEDGER_ACCOUNTS, ACTIVITY, SHARDS];
+export const COLLECTIONS: readonly CollectionSpec[] = [PAYMENTS, JOURNAL, LEDGER_ACCOUNTS, ACTIVITY, SHARDS, PINS];

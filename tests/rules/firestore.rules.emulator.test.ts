@@ -125,6 +125,12 @@ const table: Record<string, Row> = {
     update: { attempts: 0 },
     allowed: {},
   },
+  pins: {
+    path: `pins/${OWNER}`,
+    data: { uid: OWNER, hash: "h", salt: "s", wrongAttempts: 0, lockedUntil: null },
+    update: { wrongAttempts: 0 },
+    allowed: {},
+  },
   idempotencyKeys: {
     path: `idempotencyKeys/${run}`,
     data: { uid: OWNER, paymentId: run },
@@ -244,6 +250,8 @@ describe("firestore.rules coverage", () => {
           const source = readFileSync(full, "utf8");
           for (const match of source.matchAll(/collection\("([A-Za-z]+)"\)/g)) used.add(match[1]!);
           for (const match of source.matchAll(/doc\("([A-Za-z]+)\//g)) used.add(match[1]!);
+          for (const match of source.matchAll(/defineCollection\("(?:[A-Za-z{}]+\/)*([A-Za-z]+)"/g))
+            used.add(match[1]!);
         }
       }
     };
