@@ -52,6 +52,8 @@ const callables: [string, fc.Arbitrary<unknown>][] = [
   ["verifyPaymentCode", around(() => ({ paymentId: "missing00000000", code: "123456" }))],
   ["getPaymentStatus", around(() => ({ paymentId: "missing00000000" }))],
   ["quote", around(() => ({ service: "airtime", amount: 1_000_00, currency: "KES", redeemPoints: 10 }))],
+  ["setPin", around(() => ({ pin: "4821" }))],
+  ["changePin", around(() => ({ currentPin: "4821", newPin: "905172" }))],
 ];
 
 /** The collection each callable writes the caller's documents to when it accepts a call. */
@@ -59,6 +61,10 @@ const WRITES: Record<string, string> = { createPayment: "payments", quote: "quot
 
 async function ownedIn(collection: string, user: TestUser): Promise<number> {
   return (await adminDb().collection(collection).where("uid", "==", user.uid).get()).size;
+}
+
+async function hasPin(user: TestUser): Promise<boolean> {
+  return (await adminDb().collection("pins").doc(user.uid).get()).exists;
 }
 
 describe(`fuzzing (seed ${seed})`, () => {
@@ -86,6 +92,7 @@ describe(`fuzzing (seed ${seed})`, () => {
       for (const [callable, collection] of Object.entries(WRITES)) {
         expect(await ownedIn(collection, user)).toBeLessThanOrEqual(callable === name ? accepted : 0);
       }
+      expect(await hasPin(user)).toBe(name === "setPin" && accepted > 0);
     },
     240_000,
   );

@@ -19,7 +19,7 @@ const PATTERNS: readonly [string, RegExp][] = [
 
 /** NAME=value assignments of secrets hold a placeholder or a code reference (SETTINGS.key), never a value. */
 const ASSIGNMENT =
-  /\b([A-Z_]*(?:CONSUMER_KEY|CONSUMER_SECRET|CLIENT_ID|CLIENT_SECRET|PASSKEY|API_KEY|CALLBACK_SECRET))\s*[=:]\s*["']?([^\s"'#,]*)/g;
+  /\b([A-Z_]*(?:CONSUMER_KEY|CONSUMER_SECRET|CLIENT_ID|CLIENT_SECRET|PASSKEY|API_KEY|CALLBACK_SECRET|PEPPER))\s*[=:]\s*["']?([^\s"'#,]*)/g;
 const PLACEHOLDER = /^(|disabled|sim-[a-z0-9-]+|<[^>]*>|\$\{?[A-Z_]+\}?|[A-Za-z_]+\.[A-Za-z_.]+)$/;
 
 function trackedFiles(): string[] {

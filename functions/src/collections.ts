@@ -20,6 +20,7 @@ import {
   PROVIDER_REFS,
 } from "./payments/collections.js";
 import { PAYMENTS } from "./payments/records.js";
+import { PINS } from "./wallet/pin.js";
 
 export const COLLECTIONS: readonly CollectionSpec[] = [
   USERS,
@@ -43,4 +44,5 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   LEDGER_CHECKS,
   FEE_RULES,
   QUOTES,
+  PINS,
 ];

@@ -6,7 +6,7 @@ import { onCall, onRequest } from "firebase-functions/v2/https";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 
 import { handleCallable, type EdgePolicy } from "./core/callable.js";
-import { IOTEC_SECRETS, MPESA_SECRETS, params, secrets } from "./core/config.js";
+import { IOTEC_SECRETS, MPESA_SECRETS, params, PIN_SECRETS, secrets } from "./core/config.js";
 import { db } from "./core/firebase.js";
 import { browserEndpoint } from "./core/http.js";
 import { deleteExpiredRateLimits } from "./core/rate-limit.js";
@@ -28,6 +28,8 @@ import { getPaymentStatus as getPaymentStatusHandler } from "./payments/get-stat
 import { createPaymentInput, getPaymentStatusInput } from "./payments/schemas.js";
 import { collectionProvider, PROVIDER_SECRETS } from "./providers/registry.js";
 import { followPostedEntry } from "./rewards/award.js";
+import { changePin as changePinHandler, setPin as setPinHandler } from "./wallet/pin.js";
+import { changePinInput, setPinInput } from "./wallet/pin-schemas.js";
 
 setGlobalOptions({ region: REGION });
 
@@ -77,6 +79,20 @@ export const quote = onCall(
   { cors: callableCors },
   handleCallable("quote", quoteInput, edge, (input, caller) =>
     quoteHandler(input, caller, { db: db(), now: Date.now }),
+  ),
+);
+
+export const setPin = onCall(
+  { secrets: PIN_SECRETS, cors: callableCors },
+  handleCallable("setPin", setPinInput, edge, (input, caller) =>
+    setPinHandler(input, caller, { db: db(), now: Date.now }),
+  ),
+);
+
+export const changePin = onCall(
+  { secrets: PIN_SECRETS, cors: callableCors },
+  handleCallable("changePin", changePinInput, edge, (input, caller) =>
+    changePinHandler(input, caller, { db: db(), now: Date.now }),
   ),
 );
 

@@ -140,6 +140,12 @@ const table: Record<string, Row> = {
     update: { attempts: 0 },
     allowed: {},
   },
+  pins: {
+    path: `pins/${OWNER}`,
+    data: { uid: OWNER, hash: "h", salt: "s", wrongAttempts: 0, lockedUntil: null },
+    update: { wrongAttempts: 0 },
+    allowed: {},
+  },
   idempotencyKeys: {
     path: `idempotencyKeys/${run}`,
     data: { uid: OWNER, paymentId: run },

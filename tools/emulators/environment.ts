@@ -1,7 +1,7 @@
 // Everything the Firebase emulators need from this machine, gathered once before they start:
 // the Node major the functions are deployed on, a Java >= 21, the gcloud emulator components,
 // and whether the Emulator UI can run. Each problem becomes one readable sentence.
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { emulatorBinaryOverrides } from "./gcloud.ts";
@@ -69,15 +69,35 @@ function configWithoutUi(): string {
   return target;
 }
 
+/** The example's NAME=value lines whose NAME the local file does not set. */
+export function missingSecretLines(example: string, local: string): string[] {
+  const name = (line: string) => /^([A-Z0-9_]+)=/.exec(line.trim())?.[1];
+  const present = new Set(local.split("\n").map(name));
+  return example.split("\n").filter((line) => {
+    const secret = name(line);
+    return secret !== undefined && !present.has(secret);
+  });
+}
+
 /**
  * The Functions emulator reads secrets from functions/.secret.local (git-ignored). When there is
- * none, it is created from the committed example, whose values open only the local simulators.
+ * none, it is created from the committed example, whose values open only the local simulators; a
+ * secret added to the example later is appended to an existing file (without it the emulator
+ * would look for it in Secret Manager), and nothing already there is changed.
  */
 export function ensureLocalSecrets(): string | undefined {
+  const example = path.join(ROOT, "functions", ".secret.local.example");
   const target = path.join(ROOT, "functions", ".secret.local");
-  if (existsSync(target)) return undefined;
-  copyFileSync(path.join(ROOT, "functions", ".secret.local.example"), target);
-  return "created functions/.secret.local from .secret.local.example (simulator credentials only)";
+  if (!existsSync(target)) {
+    copyFileSync(example, target);
+    return "created functions/.secret.local from .secret.local.example (simulator credentials only)";
+  }
+  const local = readFileSync(target, "utf8");
+  const missing = missingSecretLines(readFileSync(example, "utf8"), local);
+  if (missing.length === 0) return undefined;
+  appendFileSync(target, `${local === "" || local.endsWith("\n") ? "" : "\n"}${missing.join("\n")}\n`);
+  const names = missing.map((line) => line.slice(0, line.indexOf("="))).join(", ");
+  return `added ${names} to functions/.secret.local from .secret.local.example`;
 }
 
 export async function prepareEmulatorEnvironment(

@@ -35,6 +35,7 @@ export const secrets = {
   iotecClientSecret: defineSecret("IOTEC_CLIENT_SECRET"),
   iotecCallbackSecret: defineSecret("IOTEC_CALLBACK_SECRET"),
   sendgridApiKey: defineSecret("SENDGRID_API_KEY"),
+  pinPepper: defineSecret("PIN_PEPPER"),
 };
 
 export const MPESA_SECRETS = [
@@ -44,3 +45,5 @@ export const MPESA_SECRETS = [
   secrets.mpesaCallbackSecret,
 ];
 export const IOTEC_SECRETS = [secrets.iotecClientId, secrets.iotecClientSecret, secrets.iotecCallbackSecret];
+/** Every function that sets, changes or verifies a transaction PIN lists these. */
+export const PIN_SECRETS = [secrets.pinPepper];

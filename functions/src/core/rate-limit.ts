@@ -45,6 +45,10 @@ export type LimitClass = keyof typeof LIMIT_CLASSES;
 export const ROUTES = {
   createPayment: { classes: ["paymentCreation"], attempts: "payment attempts" },
   verifyPaymentCode: { classes: ["sensitive"], attempts: "verification attempts" },
+  // Each costs a memory-hard hash; changePin also guesses at the current PIN (which has its own
+  // lock, wallet/pin.ts).
+  setPin: { classes: ["sensitive"], attempts: "attempts to set a PIN" },
+  changePin: { classes: ["sensitive"], attempts: "attempts to change the PIN" },
   getPaymentStatus: { classes: ["frequent"], attempts: "status checks" },
   quote: { classes: ["frequent"], attempts: "quotes" },
   health: { classes: [], attempts: "requests" },
@@ -200,7 +204,8 @@ export async function enforceRateLimits(
   }, "We are handling too many requests at once. Please try again in a few seconds.");
 }
 
-function describeWait(seconds: number): string {
+/** A wait as a person reads it: "45 seconds", "14 minutes". */
+export function describeWait(seconds: number): string {
   if (seconds < 120) return `${seconds} seconds`;
   return `${Math.ceil(seconds / 60)} minutes`;
 }
