@@ -21,7 +21,8 @@ export interface TransferRequest {
   readonly idempotencyKey: string;
 }
 
-export type PinCheck = (db: Firestore, uid: string, pin: string, now: () => number) => Promise<void>;
+/** wallet/pin.ts verifyPin: resolves for the right PIN, refuses a wrong or locked one. */
+export type PinCheck = (db: Firestore, uid: string, pin: string, now: number) => Promise<void>;
 
 export function transferEntryId(from: string, idempotencyKey: string): string {
   return `transfer:${createHash("sha256").update(`${from}|${idempotencyKey}`).digest("hex").slice(0, 32)}`;
@@ -59,6 +60,6 @@ export async function transfer(
   request: TransferRequest & { readonly pin: string },
   deps: { readonly db: Firestore; readonly now: () => number; readonly verifyPin: PinCheck },
 ): Promise<JournalEntry> {
-  await deps.verifyPin(deps.db, request.from, request.pin, deps.now);
+  await deps.verifyPin(deps.db, request.from, request.pin, deps.now());
   return moveBetweenWallets(deps.db, request, deps.now);
 }
