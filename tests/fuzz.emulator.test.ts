@@ -51,6 +51,18 @@ const callables: [string, fc.Arbitrary<unknown>][] = [
   ],
   ["verifyPaymentCode", around(() => ({ paymentId: "missing00000000", code: "123456" }))],
   ["getPaymentStatus", around(() => ({ paymentId: "missing00000000" }))],
+  ["getWallet", around(() => ({}))],
+  [
+    "listWalletActivity",
+    around(() => ({
+      currency: "KES",
+      kind: "topup",
+      from: "2025-01-01",
+      to: "2025-01-31T23:59:59Z",
+      pageSize: 5,
+      cursor: Buffer.from('[1,0,0,"ledgerAccounts/a/activity/b","x"]').toString("base64url"),
+    })),
+  ],
 ];
 
 async function paymentsOf(user: TestUser): Promise<number> {

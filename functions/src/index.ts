@@ -24,6 +24,9 @@ import { dispatchStatusChange } from "./payments/settlement.js";
 import { getPaymentStatus as getPaymentStatusHandler } from "./payments/get-status.js";
 import { createPaymentInput, getPaymentStatusInput } from "./payments/schemas.js";
 import { collectionProvider, PROVIDER_SECRETS } from "./providers/registry.js";
+import { listWalletActivity as listWalletActivityHandler } from "./wallet/activity.js";
+import { getWallet as getWalletHandler } from "./wallet/get-wallet.js";
+import { getWalletInput, listWalletActivityInput } from "./wallet/schemas.js";
 
 setGlobalOptions({ region: REGION });
 
@@ -66,6 +69,20 @@ export const getPaymentStatus = onCall(
   { cors: callableCors },
   handleCallable("getPaymentStatus", getPaymentStatusInput, edge, (input, caller) =>
     getPaymentStatusHandler(input, caller, { db: db(), now: Date.now }),
+  ),
+);
+
+export const getWallet = onCall(
+  { cors: callableCors },
+  handleCallable("getWallet", getWalletInput, edge, (input, caller) =>
+    getWalletHandler(input, caller, { db: db(), now: Date.now }),
+  ),
+);
+
+export const listWalletActivity = onCall(
+  { cors: callableCors },
+  handleCallable("listWalletActivity", listWalletActivityInput, edge, (input, caller) =>
+    listWalletActivityHandler(input, caller, { db: db(), now: Date.now }),
   ),
 );
 

@@ -49,6 +49,8 @@ export const ROUTES = {
   createPayment: { classes: ["paymentCreation"], attempts: "payment attempts" },
   verifyPaymentCode: { classes: ["sensitive"], attempts: "verification attempts" },
   getPaymentStatus: { classes: ["frequent"], attempts: "status checks" },
+  getWallet: { classes: ["frequent"], attempts: "balance checks" },
+  listWalletActivity: { classes: ["frequent"], attempts: "activity requests" },
   health: { classes: [], attempts: "requests" },
   // Provider callbacks are never limited (a refused callback can be a lost payment); only those
   // that fail authentication count, so guessing a callback secret is slowed down.
