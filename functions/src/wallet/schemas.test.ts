@@ -27,12 +27,26 @@ describe("listWalletActivity dates", () => {
     });
   });
 
-  it.each(["2025-02-29", "2025-13-01", "2025-1-5", "2025-04-31T10:00:00Z", "1736500000000", ""])(
-    "refuses %j",
-    (from) => {
-      expect(listWalletActivityInput.safeParse({ from }).success).toBe(false);
-    },
-  );
+  it("ends at the last moment Firestore can hold", () => {
+    expect(listWalletActivityInput.parse({ to: "9999-12-31" }).to).toEqual({
+      millis: Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+      inclusive: true,
+    });
+  });
+
+  it.each([
+    "1969-12-31",
+    "0050-01-01",
+    "9999-12-31T23:59:59-01:00",
+    "2025-02-29",
+    "2025-13-01",
+    "2025-1-5",
+    "2025-04-31T10:00:00Z",
+    "1736500000000",
+    "",
+  ])("refuses %j", (from) => {
+    expect(listWalletActivityInput.safeParse({ from }).success).toBe(false);
+  });
 });
 
 describe("activity cursors", () => {

@@ -11,7 +11,10 @@ export const MAX_PAGE_SIZE = 20;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const DAY_MS = 86_400_000;
-const DATE_HINT = "must be a date like 2026-01-31 or a time like 2026-01-31T09:30:00Z";
+// Firestore timestamps end with 9999; nothing in the ledger is older than 1970.
+const EARLIEST = 0;
+const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const DATE_HINT = "must be a date like 2026-01-31 or a time like 2026-01-31T09:30:00Z, from 1970 to 9999";
 
 /** A moment in time, and whether a bound at it includes it. */
 export interface Bound {
@@ -34,13 +37,16 @@ function parseDate(text: string, edge: "from" | "to"): Bound | undefined {
   const day = DAY.exec(text);
   if (day) {
     const start = realDay(day[1] ?? "", day[2] ?? "", day[3] ?? "");
-    if (start === undefined) return undefined;
-    return edge === "from" ? { millis: start, inclusive: true } : { millis: start + DAY_MS, inclusive: false };
+    if (start === undefined || start < EARLIEST) return undefined;
+    if (edge === "from") return { millis: start, inclusive: true };
+    const end = start + DAY_MS;
+    return end > LATEST ? { millis: LATEST, inclusive: true } : { millis: end, inclusive: false };
   }
   const instant = INSTANT.exec(text);
   if (!instant || realDay(instant[1] ?? "", instant[2] ?? "", instant[3] ?? "") === undefined) return undefined;
   const millis = Date.parse(text);
-  return Number.isNaN(millis) ? undefined : { millis, inclusive: true };
+  const inRange = !Number.isNaN(millis) && millis >= EARLIEST && millis <= LATEST;
+  return inRange ? { millis, inclusive: true } : undefined;
 }
 
 function dateField(edge: "from" | "to") {
