@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 import { defineConfig } from "vite";
 
@@ -29,5 +30,12 @@ export default defineConfig({
     outDir: "dist",
     emptyOutDir: true,
     target: "es2022",
+    // One entry per page (multi-page app): each HTML file and the module it loads.
+    rolldownOptions: {
+      input: {
+        main: fileURLToPath(new URL("index.html", import.meta.url)),
+        wallet: fileURLToPath(new URL("wallet.html", import.meta.url)),
+      },
+    },
   },
 });

@@ -54,6 +54,18 @@ const callables: [string, fc.Arbitrary<unknown>][] = [
   ["quote", around(() => ({ service: "airtime", amount: 1_000_00, currency: "KES", redeemPoints: 10 }))],
   ["setPin", around(() => ({ pin: "4821" }))],
   ["changePin", around(() => ({ currentPin: "4821", newPin: "905172" }))],
+  ["getWallet", around(() => ({}))],
+  [
+    "listWalletActivity",
+    around(() => ({
+      currency: "KES",
+      kind: "topup",
+      from: "2025-01-01",
+      to: "2025-01-31T23:59:59Z",
+      pageSize: 5,
+      cursor: Buffer.from('[1,0,0,"ledgerAccounts/a/activity/b","x"]').toString("base64url"),
+    })),
+  ],
 ];
 
 /** The collection each callable writes the caller's documents to when it accepts a call. */

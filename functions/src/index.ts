@@ -30,6 +30,9 @@ import { collectionProvider, PROVIDER_SECRETS } from "./providers/registry.js";
 import { followPostedEntry } from "./rewards/award.js";
 import { changePin as changePinHandler, setPin as setPinHandler } from "./wallet/pin.js";
 import { changePinInput, setPinInput } from "./wallet/pin-schemas.js";
+import { listWalletActivity as listWalletActivityHandler } from "./wallet/activity.js";
+import { getWallet as getWalletHandler } from "./wallet/get-wallet.js";
+import { getWalletInput, listWalletActivityInput } from "./wallet/schemas.js";
 
 setGlobalOptions({ region: REGION });
 
@@ -93,6 +96,20 @@ export const changePin = onCall(
   { secrets: PIN_SECRETS, cors: callableCors },
   handleCallable("changePin", changePinInput, edge, (input, caller) =>
     changePinHandler(input, caller, { db: db(), now: Date.now }),
+  ),
+);
+
+export const getWallet = onCall(
+  { cors: callableCors },
+  handleCallable("getWallet", getWalletInput, edge, (input, caller) =>
+    getWalletHandler(input, caller, { db: db(), now: Date.now }),
+  ),
+);
+
+export const listWalletActivity = onCall(
+  { cors: callableCors },
+  handleCallable("listWalletActivity", listWalletActivityInput, edge, (input, caller) =>
+    listWalletActivityHandler(input, caller, { db: db(), now: Date.now }),
   ),
 );
 

@@ -7,3 +7,14 @@ export function element(id: string, type: new () => HTMLElement = HTMLElement): 
   if (!(found instanceof type)) throw new Error(`the page is missing #${id} (${type.name})`);
   return found;
 }
+
+/** Shows an element, with new text when given. */
+export function show(id: string, text?: string): void {
+  const target = element(id);
+  if (text !== undefined) target.textContent = text;
+  target.hidden = false;
+}
+
+export function hide(id: string): void {
+  element(id).hidden = true;
+}

@@ -12,31 +12,9 @@ import {
   type Country,
   type PaymentStatus,
 } from "./checkout";
-import { element } from "./dom";
+import { element, hide, show } from "./dom";
+import { messageOf } from "./errors";
 import type { Client } from "./firebase";
-
-function show(id: string, text?: string): void {
-  const target = element(id);
-  if (text !== undefined) target.textContent = text;
-  target.hidden = false;
-}
-
-function hide(id: string): void {
-  element(id).hidden = true;
-}
-
-/** Callable errors carry a readable message from the server; anything else gets a generic one. */
-function messageOf(error: unknown): string {
-  if (
-    error instanceof Error &&
-    "code" in error &&
-    typeof error.code === "string" &&
-    error.code !== "functions/internal"
-  ) {
-    return error.message;
-  }
-  return "Something went wrong. Check your connection and try again.";
-}
 
 interface PaymentSnapshot {
   status: PaymentStatus;

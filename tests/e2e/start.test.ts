@@ -1,6 +1,7 @@
 // `npm start` as a person uses it: the command brings the platform up and prints the page URL;
-// headless Chromium opens it, the page signs in anonymously and shows `ok` from `health`; Ctrl-C
-// (SIGINT to the process group) shuts everything down cleanly.
+// headless Chromium opens it, the page signs in anonymously and shows `ok` from `health`, pays,
+// and tops up on the wallet page; Ctrl-C (SIGINT to the process group) shuts everything down
+// cleanly.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -195,6 +196,38 @@ describe("npm start", () => {
     await page.fill("#operator-password", password!);
     await page.click("#operator-sign-in");
     await page.locator("#session", { hasText: `operator ${email!} (admin)` }).waitFor({ timeout: 15_000 });
+  });
+
+  it("tops up on the wallet page, shows the balance and the line, and keeps them after a reload", async () => {
+    const page = await newPage();
+    await page.goto(pageUrl);
+    await page.click("#wallet-link");
+    await page.waitForURL(/\/wallet\.html$/, { timeout: 15_000 });
+    const session = page.locator("#session", { hasText: "anonymous visitor" });
+    await session.waitFor({ timeout: 30_000 });
+    const visitor = await session.textContent();
+    await page.locator('#balances[data-state="loaded"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator("#no-wallets").isVisible()).toBe(true);
+
+    await page.locator("#topup:not([disabled])").waitFor({ timeout: 30_000 });
+    await page.fill("#topup-phone", kenyanPhone("0000"));
+    await page.fill("#topup-amount", "250");
+    await page.click("#topup");
+    await page.locator('#topup-status[data-status="succeeded"]').waitFor({ timeout: 30_000 });
+    // The credit lands when the settlement trigger has run; the page hears of it by itself.
+    const balance = page.locator('#wallets li[data-currency="KES"] .balance', { hasText: "KES 250.00" });
+    const line = page.locator('#activity-list li[data-kind="topup"]', { hasText: "+KES 250.00" });
+    await balance.waitFor({ timeout: 30_000 });
+    await line.waitFor({ timeout: 30_000 });
+    expect(await page.locator("#no-wallets").isHidden()).toBe(true);
+    await page.screenshot({ path: path.join(ROOT, "test-results", "wallet-topped-up.png"), fullPage: true });
+
+    await page.reload();
+    await page.locator("#session", { hasText: visitor ?? "" }).waitFor({ timeout: 30_000 });
+    await balance.waitFor({ timeout: 30_000 });
+    await line.waitFor({ timeout: 30_000 });
+    expect(await page.locator("#activity-list li").count()).toBe(1);
+    expect(await page.locator("#problem").isHidden()).toBe(true);
   });
 
   it("ran every page without a Content-Security-Policy violation", () => {

@@ -103,9 +103,11 @@ const table: Record<string, Row> = {
   },
   "ledgerAccounts/activity": {
     path: `ledgerAccounts/wallet:${OWNER}:KES/activity/topup:${run}`,
-    data: { entryId: `topup:${run}`, side: "credit", amount: 100, balanceAfter: 100 },
+    data: { uid: OWNER, entryId: `topup:${run}`, side: "credit", amount: 100, balanceAfter: 100 },
     update: { amount: 1_000_000 },
-    // Lines have no uid: the owner reads the whole history of their own account.
+    // A user account's lines carry its owner's uid (the wallet page reads them across accounts
+    // through listWalletActivity), but access follows the parent account: the owner reads the
+    // whole history of their own account.
     allowed: { owner: READ, admin: READ },
   },
   "ledgerAccounts/shards": {

@@ -11,6 +11,7 @@ import type {
   DocumentSnapshot,
   Firestore,
   FirestoreDataConverter,
+  Query,
   QueryDocumentSnapshot,
 } from "firebase-admin/firestore";
 import type { z } from "zod";
@@ -29,6 +30,8 @@ export interface CollectionSpec<T extends DocumentData = DocumentData> {
   ref(db: Firestore): CollectionReference<T>;
   /** A subcollection, under its parent document. */
   under(parent: DocumentReference<unknown>): CollectionReference<T>;
+  /** Every collection with this id, under any parent (a collection-group query). */
+  group(db: Firestore): Query<T>;
 }
 
 export function defineCollection<T extends DocumentData>(path: string, schema: z.ZodType<T>): CollectionSpec<T> {
@@ -57,6 +60,9 @@ export function defineCollection<T extends DocumentData>(path: string, schema: z
     under(parent) {
       if (topLevel) throw new Error(`${path} is a top-level collection: use ref(db)`);
       return parent.collection(id).withConverter(converter);
+    },
+    group(db) {
+      return db.collectionGroup(id).withConverter(converter);
     },
   };
 }

@@ -51,6 +51,8 @@ export const ROUTES = {
   changePin: { classes: ["sensitive"], attempts: "attempts to change the PIN" },
   getPaymentStatus: { classes: ["frequent"], attempts: "status checks" },
   quote: { classes: ["frequent"], attempts: "quotes" },
+  getWallet: { classes: ["frequent"], attempts: "balance checks" },
+  listWalletActivity: { classes: ["frequent"], attempts: "activity requests" },
   health: { classes: [], attempts: "requests" },
   // Provider callbacks are never limited (a refused callback can be a lost payment); only those
   // that fail authentication count, so guessing a callback secret is slowed down.

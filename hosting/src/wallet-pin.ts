@@ -1,0 +1,81 @@
+// The wallet PIN: setPin({ pin }) the first time, changePin({ currentPin, newPin }) after; both
+// answer { pinSet: true }. The functions decide what a valid PIN is, so the page shows their
+// sentence ("pin: must be 4 to 6 digits.") rather than guessing the rule.
+import { httpsCallable } from "firebase/functions";
+
+import { element, hide, show } from "./dom";
+import { messageOf } from "./errors";
+import type { Client } from "./firebase";
+
+interface PinAnswer {
+  readonly pinSet: true;
+}
+
+function submitting(
+  formId: string,
+  buttonId: string,
+  /** The call, or what to fix before calling. */
+  send: () => Promise<unknown> | string,
+  done: string,
+  reset: () => void,
+): void {
+  const form = element(formId, HTMLFormElement);
+  const button = element(buttonId, HTMLButtonElement);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    hide("pin-error");
+    hide("pin-result");
+    const sent = send();
+    if (typeof sent === "string") {
+      show("pin-error", sent);
+      return;
+    }
+    button.disabled = true;
+    sent
+      .then(() => {
+        reset();
+        show("pin-result", done);
+      })
+      .catch((error: unknown) => {
+        show("pin-error", messageOf(error));
+      })
+      .finally(() => {
+        button.disabled = false;
+      });
+  });
+  button.disabled = false;
+}
+
+export function startPin(client: Client): void {
+  const setPin = httpsCallable<{ pin: string }, PinAnswer>(client.functions, "setPin");
+  const changePin = httpsCallable<{ currentPin: string; newPin: string }, PinAnswer>(client.functions, "changePin");
+  const pin = element("new-pin", HTMLInputElement);
+  const currentPin = element("current-pin", HTMLInputElement);
+  const changedPin = element("changed-pin", HTMLInputElement);
+
+  submitting(
+    "set-pin-form",
+    "set-pin",
+    () => {
+      if (!pin.value) return "Enter the PIN you want.";
+      return setPin({ pin: pin.value });
+    },
+    "Your PIN is set.",
+    () => {
+      pin.value = "";
+    },
+  );
+  submitting(
+    "change-pin-form",
+    "change-pin-button",
+    () => {
+      if (!currentPin.value || !changedPin.value) return "Enter your current PIN and the new one.";
+      return changePin({ currentPin: currentPin.value, newPin: changedPin.value });
+    },
+    "Your PIN is changed.",
+    () => {
+      currentPin.value = "";
+      changedPin.value = "";
+    },
+  );
+}

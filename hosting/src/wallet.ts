@@ -1,0 +1,153 @@
+// The wallet page: the same anonymous visitor as the join page (Auth keeps them across reloads),
+// their balances and activity from getWallet and listWalletActivity, a top-up, and the PIN. A
+// listener on the visitor's own ledger accounts tells the page when money moved (a top-up's
+// credit lands a moment after the payment succeeds), and the page then reads both again.
+import { collection, onSnapshot, query, where } from "firebase/firestore";
+import { httpsCallable } from "firebase/functions";
+
+import { element, hide, show } from "./dom";
+import { messageOf } from "./errors";
+import { connect, signIn, type Client } from "./firebase";
+import { startPin } from "./wallet-pin";
+import { startTopUp } from "./wallet-topup";
+import {
+  formatAmount,
+  heldNote,
+  lineAmount,
+  lineTime,
+  lineTitle,
+  type ActivityLineView,
+  type ActivityPage,
+  type WalletView,
+} from "./wallet-view";
+
+function item(className: string, text: string): HTMLSpanElement {
+  const span = document.createElement("span");
+  span.className = className;
+  span.textContent = text;
+  return span;
+}
+
+function renderBalances(view: WalletView): void {
+  const list = element("wallets", HTMLUListElement);
+  list.replaceChildren(
+    ...view.wallets.map((wallet) => {
+      const row = document.createElement("li");
+      row.dataset.currency = wallet.currency;
+      row.append(item("balance", formatAmount(wallet.balance, wallet.currency)));
+      const note = heldNote(wallet, wallet.currency);
+      if (note) row.append(item("hint", note));
+      return row;
+    }),
+  );
+  element("no-wallets").hidden = view.wallets.length > 0;
+  element("points-balance").textContent = formatAmount(view.points.balance, "PTS");
+  element("points-held").textContent = heldNote(view.points, "PTS");
+  element("balances").dataset.state = "loaded";
+}
+
+function lineItem(line: ActivityLineView): HTMLLIElement {
+  const row = document.createElement("li");
+  row.dataset.entryId = line.entryId;
+  row.dataset.kind = line.kind;
+  row.dataset.currency = line.currency;
+  row.append(item("what", lineTitle(line)), item("amount", lineAmount(line)), item("when", lineTime(line)));
+  if (line.balanceAfter !== null)
+    row.append(item("after", `balance ${formatAmount(line.balanceAfter, line.currency)}`));
+  return row;
+}
+
+function startWallet(client: Client, uid: string): void {
+  const getWallet = httpsCallable<Record<string, never>, WalletView>(client.functions, "getWallet");
+  const listActivity = httpsCallable<{ cursor?: string }, ActivityPage>(client.functions, "listWalletActivity");
+  const list = element("activity-list", HTMLOListElement);
+  const more = element("load-more", HTMLButtonElement);
+  let cursor: string | null = null;
+  let reading = false;
+  let readAgain = false;
+
+  const renderPage = (page: ActivityPage, replace: boolean): void => {
+    const rows = page.lines.map(lineItem);
+    if (replace) list.replaceChildren(...rows);
+    else list.append(...rows);
+    cursor = page.nextCursor;
+    more.hidden = cursor === null;
+    element("activity-empty").hidden = list.childElementCount > 0;
+    element("activity").dataset.state = "loaded";
+  };
+
+  // Balances and the first page of activity, read together; changes that arrive while a read is
+  // under way make one more read after it, never two at once.
+  const readBoth = async (): Promise<void> => {
+    try {
+      const [wallet, page] = await Promise.all([getWallet({}), listActivity({})]);
+      hide("balances-error");
+      renderBalances(wallet.data);
+      renderPage(page.data, true);
+    } catch (error) {
+      show("balances-error", messageOf(error));
+    }
+  };
+  const refresh = async (): Promise<void> => {
+    if (reading) {
+      readAgain = true;
+      return;
+    }
+    reading = true;
+    more.disabled = true;
+    await readBoth();
+    reading = false;
+    more.disabled = false;
+    if (readAgain) {
+      readAgain = false;
+      await refresh();
+    }
+  };
+
+  more.addEventListener("click", () => {
+    if (cursor === null || reading) return;
+    more.disabled = true;
+    hide("activity-error");
+    listActivity({ cursor })
+      .then(({ data }) => {
+        renderPage(data, false);
+      })
+      .catch((error: unknown) => {
+        show("activity-error", messageOf(error));
+      })
+      .finally(() => {
+        more.disabled = false;
+      });
+  });
+
+  let first = true;
+  onSnapshot(
+    query(collection(client.db, "ledgerAccounts"), where("uid", "==", uid)),
+    () => {
+      // The first snapshot is what the page has just read.
+      if (first) first = false;
+      else void refresh();
+    },
+    () => {
+      show("problem", "Live updates stopped. Reload the page to see new activity.");
+    },
+  );
+  void refresh();
+  startTopUp(client, () => void refresh());
+  startPin(client);
+}
+
+async function startSession(): Promise<void> {
+  try {
+    const client = await connect();
+    const user = await signIn(client);
+    element("session").textContent = user.isAnonymous
+      ? `anonymous visitor ${user.uid}`
+      : `signed in as ${user.email ?? user.uid}`;
+    startWallet(client, user.uid);
+  } catch (error) {
+    show("problem", `We could not start a secure session: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+await startSession();
