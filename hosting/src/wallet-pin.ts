@@ -46,7 +46,7 @@ function submitting(
   button.disabled = false;
 }
 
-export function startPin(client: Client): void {
+export function startPin(client: Client, changed: () => void): void {
   const setPin = httpsCallable<{ pin: string }, PinAnswer>(client.functions, "setPin");
   const changePin = httpsCallable<{ currentPin: string; newPin: string }, PinAnswer>(client.functions, "changePin");
   const pin = element("new-pin", HTMLInputElement);
@@ -63,6 +63,7 @@ export function startPin(client: Client): void {
     "Your PIN is set.",
     () => {
       pin.value = "";
+      changed();
     },
   );
   submitting(

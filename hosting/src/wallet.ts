@@ -44,6 +44,10 @@ function renderBalances(view: WalletView): void {
   element("points-balance").textContent = formatAmount(view.points.balance, "PTS");
   element("points-held").textContent = heldNote(view.points, "PTS");
   element("balances").dataset.state = "loaded";
+  // A PIN is set once, then changed: the page offers the one that applies.
+  element("set-pin-form").hidden = view.pin.set;
+  element("change-pin").hidden = !view.pin.set;
+  element("pin").dataset.state = view.pin.set ? "set" : "unset";
 }
 
 function lineItem(line: ActivityLineView): HTMLLIElement {
@@ -134,7 +138,7 @@ function startWallet(client: Client, uid: string): void {
   );
   void refresh();
   startTopUp(client, () => void refresh());
-  startPin(client);
+  startPin(client, () => void refresh());
 }
 
 async function startSession(): Promise<void> {

@@ -228,6 +228,22 @@ describe("npm start", () => {
     await line.waitFor({ timeout: 30_000 });
     expect(await page.locator("#activity-list li").count()).toBe(1);
     expect(await page.locator("#problem").isHidden()).toBe(true);
+
+    // The PIN: a weak one is refused with the functions' sentence, a good one is set, and the page
+    // (after a reload too) offers to change it instead.
+    await page.locator('#pin[data-state="unset"]').waitFor({ timeout: 30_000 });
+    await page.locator("#set-pin:not([disabled])").waitFor({ timeout: 30_000 });
+    await page.fill("#new-pin", "1234");
+    await page.click("#set-pin");
+    await page.locator("#pin-error", { hasText: "pin:" }).waitFor({ timeout: 30_000 });
+    await page.fill("#new-pin", "4821");
+    await page.click("#set-pin");
+    await page.locator("#pin-result", { hasText: "Your PIN is set." }).waitFor({ timeout: 30_000 });
+    await page.locator('#pin[data-state="set"]').waitFor({ timeout: 30_000 });
+    await page.reload();
+    await page.locator('#pin[data-state="set"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator("#set-pin-form").isHidden()).toBe(true);
+    expect(await page.locator("#change-pin").isVisible()).toBe(true);
   });
 
   it("ran every page without a Content-Security-Policy violation", () => {

@@ -1,7 +1,8 @@
 // getWallet: the caller's balances, read from their ledger accounts (one query on uid). A wallet
 // is listed for every currency the caller holds an account in, zero or not, in the catalog's
 // order; a currency they never held money in is not listed (the catalog names them all). Points
-// are always answered, zero without an account.
+// are always answered, zero without an account, and so is whether the transaction PIN is set
+// (and until when it is locked), so the page offers "set" or "change".
 import type { Firestore } from "firebase-admin/firestore";
 
 import type { Caller } from "../core/callable.js";
@@ -9,6 +10,7 @@ import { enforceRateLimits } from "../core/rate-limit.js";
 import { availableOf, balanceOf, type Balances } from "../ledger/accounts.js";
 import { LEDGER_ACCOUNTS } from "../ledger/collections.js";
 import { CURRENCY_CODES, type Currency } from "../shared/catalog.js";
+import { pinStatus } from "./pin.js";
 import type { GetWalletInput } from "./schemas.js";
 
 export interface BalanceView {
@@ -23,6 +25,8 @@ export interface BalanceView {
 export interface WalletView {
   readonly wallets: readonly (BalanceView & { readonly currency: Currency })[];
   readonly points: BalanceView;
+  /** lockedUntil: epoch ms while five wrong tries lock it, else null. */
+  readonly pin: { readonly set: boolean; readonly lockedUntil: number | null };
 }
 
 function viewOf(balances: Balances): BalanceView {
@@ -44,5 +48,6 @@ export async function getWallet(
     return account ? [{ currency, ...viewOf(account) }] : [];
   });
   const points = owned.find((a) => a.kind === "points");
-  return { wallets, points: points ? viewOf(points) : NO_POINTS };
+  const pin = await pinStatus(db, caller.uid, deps.now());
+  return { wallets, points: points ? viewOf(points) : NO_POINTS, pin };
 }

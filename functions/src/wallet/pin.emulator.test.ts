@@ -18,8 +18,8 @@ import { changePinInput, setPinInput } from "./pin-schemas.js";
 import { changePin, pinSchema, pinStatus, setPin, verifyPin } from "./pin.js";
 
 // The pepper the Functions emulator gets, so in-process calls hash as the functions do.
-const pepper = emulatorSecrets.PIN_PEPPER ?? "";
-process.env.PIN_PEPPER = pepper;
+process.env.PIN_PEPPER = emulatorSecrets.PIN_PEPPER ?? "";
+const pepper = process.env.PIN_PEPPER;
 
 const db = adminDb();
 const PIN = "4821";

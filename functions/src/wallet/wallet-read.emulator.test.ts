@@ -177,6 +177,7 @@ describe("getWallet", () => {
         { currency: "UGX", balance: 12_000, held: 0, available: 12_000 },
       ],
       points: { balance: 150, held: 0, available: 150 },
+      pin: { set: false, lockedUntil: null },
     });
   });
 
@@ -184,6 +185,7 @@ describe("getWallet", () => {
     expect(accepted(await wallet(`wallet-read-${randomUUID()}`, {}))).toEqual({
       wallets: [],
       points: { balance: 0, held: 0, available: 0 },
+      pin: { set: false, lockedUntil: null },
     });
   });
 });
@@ -354,6 +356,7 @@ describe("over HTTP", () => {
       result: {
         wallets: [{ currency: "KES", balance: 250_00, held: 0, available: 250_00 }],
         points: { balance: 0, held: 0, available: 0 },
+        pin: { set: false, lockedUntil: null },
       },
     });
     expect(await call("listWalletActivity", { pageSize: 5 }, { user })).toMatchObject({
