@@ -7,9 +7,6 @@ import { getAuth } from "firebase-admin/auth";
 import { getFirestore } from "firebase-admin/firestore";
 
 import { adminApp, changeRole } from "./admin.ts";
-// The functions' sources name their imports ./x.js, as the emitted code does; under plain Node
-// this lets the fee rules below load from source.
-import "./ts-resolve.ts";
 
 export const LOCAL_ADMIN = { email: "admin@malipo.local", password: "local-admin-only" } as const;
 
