@@ -1,6 +1,17 @@
 import js from "@eslint/js";
+import type { Linter } from "eslint";
 import { defineConfig, globalIgnores } from "eslint/config";
 import tseslint from "typescript-eslint";
+
+function onlyPortsAndShared(up: string): Linter.RulesRecord {
+  const message = "providers/ imports only its own ports and shared/.";
+  return {
+    "no-restricted-imports": [
+      "error",
+      { patterns: [{ group: [`${up}*`, `!${up}shared`, `!${up}shared/*`], message }] },
+    ],
+  };
+}
 
 export default defineConfig(
   globalIgnores(["**/node_modules/", "functions/lib/", "hosting/dist/", "test-results/"]),
@@ -49,6 +60,10 @@ export default defineConfig(
       ],
     },
   },
+  // Adapters depend only on their ports (providers/*.ts) and the shared primitives, never on a
+  // feature or the edge, so a provider can be swapped without touching what uses it.
+  { files: ["functions/src/providers/*.ts"], ignores: ["**/*.test.ts"], rules: onlyPortsAndShared("../") },
+  { files: ["functions/src/providers/*/*.ts"], ignores: ["**/*.test.ts"], rules: onlyPortsAndShared("../../") },
   {
     // Tests assert on values they have just checked; non-null assertions keep them readable, and
     // vitest's asymmetric matchers (expect.stringContaining, ...) are typed `any`.

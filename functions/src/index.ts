@@ -6,7 +6,7 @@ import { onCall, onRequest } from "firebase-functions/v2/https";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 
 import { handleCallable, type EdgePolicy } from "./core/callable.js";
-import { IOTEC_SECRETS, MPESA_SECRETS, params, PIN_SECRETS, secrets } from "./core/config.js";
+import { params, PIN_SECRETS, secrets } from "./core/config.js";
 import { db } from "./core/firebase.js";
 import { browserEndpoint } from "./core/http.js";
 import { deleteExpiredRateLimits } from "./core/rate-limit.js";
@@ -26,7 +26,7 @@ import { paymentSchema } from "./payments/records.js";
 import { dispatchStatusChange } from "./payments/settlement.js";
 import { getPaymentStatus as getPaymentStatusHandler } from "./payments/get-status.js";
 import { createPaymentInput, getPaymentStatusInput } from "./payments/schemas.js";
-import { collectionProvider, PROVIDER_SECRETS } from "./providers/registry.js";
+import { collectionProvider, IOTEC_SECRETS, MPESA_SECRETS, PROVIDER_SECRETS } from "./providers/registry.js";
 import { followPostedEntry } from "./rewards/award.js";
 import { changePin as changePinHandler, setPin as setPinHandler } from "./wallet/pin.js";
 import { changePinInput, setPinInput } from "./wallet/pin-schemas.js";

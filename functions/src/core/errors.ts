@@ -2,6 +2,7 @@
 // message written for the person who must fix the input; the edge (core/callable.ts, HTTP
 // handlers) converts it. Anything else is a bug: logged in full, surfaced as `internal` only.
 import type { FunctionsErrorCode } from "firebase-functions/v2/https";
+import { describeIssues } from "../shared/issues.js";
 
 export type AppErrorCode = Extract<
   FunctionsErrorCode,
@@ -35,12 +36,4 @@ export function firestoreStatus(error: unknown): unknown {
 }
 
 /** Readable `field: problem` sentences from a zod error, without echoing the rejected values. */
-export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  return issues
-    .slice(0, 5)
-    .map((issue) => {
-      const field = issue.path.map(String).join(".");
-      return field ? `${field}: ${issue.message}` : issue.message;
-    })
-    .join("; ");
-}
+export { describeIssues };

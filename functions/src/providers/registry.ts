@@ -1,11 +1,19 @@
 // Builds the provider adapters from configuration, once per process and configuration, so each
-// keeps its cached OAuth token across invocations.
-import { IOTEC_SECRETS, MPESA_SECRETS, params, secrets } from "../core/config.js";
+// keeps its cached OAuth token across invocations. Each provider's parameters and secrets live in
+// its own folder.
+import { defineInt } from "firebase-functions/params";
+
 import type { CollectionProvider, ProviderName } from "./collections.js";
+import { IOTEC_SECRETS, iotecParams, iotecSecrets } from "./iotec/config.js";
 import { IotecCollections } from "./iotec/iotec.js";
+import { MPESA_SECRETS, mpesaParams, mpesaSecrets } from "./mpesa/config.js";
 import { DarajaCollections } from "./mpesa/daraja.js";
 
+export { IOTEC_SECRETS, MPESA_SECRETS };
 export const PROVIDER_SECRETS = [...MPESA_SECRETS, ...IOTEC_SECRETS];
+
+/** How long one provider request may take before it counts as a timeout (its outcome unknown). */
+export const providerTimeoutMs = defineInt("PROVIDER_TIMEOUT_MS", { default: 15_000 });
 
 const cache = new Map<string, CollectionProvider>();
 
@@ -19,32 +27,32 @@ function memo(key: string, build: () => CollectionProvider): CollectionProvider 
 }
 
 export function collectionProvider(name: ProviderName): CollectionProvider {
-  const timeoutMs = params.providerTimeoutMs.value();
+  const timeoutMs = providerTimeoutMs.value();
   if (name === "mpesa") {
     const config = {
-      baseUrl: params.mpesaBaseUrl.value(),
-      consumerKey: secrets.mpesaConsumerKey.value(),
-      consumerSecret: secrets.mpesaConsumerSecret.value(),
-      shortcode: params.mpesaShortcode.value(),
-      passkey: secrets.mpesaPasskey.value(),
+      baseUrl: mpesaParams.baseUrl.value(),
+      consumerKey: mpesaSecrets.consumerKey.value(),
+      consumerSecret: mpesaSecrets.consumerSecret.value(),
+      shortcode: mpesaParams.shortcode.value(),
+      passkey: mpesaSecrets.passkey.value(),
       transactionType:
-        params.mpesaTransactionType.value() === "CustomerBuyGoodsOnline"
+        mpesaParams.transactionType.value() === "CustomerBuyGoodsOnline"
           ? ("CustomerBuyGoodsOnline" as const)
           : ("CustomerPayBillOnline" as const),
-      partyB: params.mpesaPartyB.value(),
-      callbackUrl: params.mpesaCallbackUrl.value(),
-      callbackSecret: secrets.mpesaCallbackSecret.value(),
+      partyB: mpesaParams.partyB.value(),
+      callbackUrl: mpesaParams.callbackUrl.value(),
+      callbackSecret: mpesaSecrets.callbackSecret.value(),
       timeoutMs,
     };
     return memo(`mpesa:${JSON.stringify(config)}`, () => new DarajaCollections(config));
   }
   const config = {
-    baseUrl: params.iotecBaseUrl.value(),
-    tokenUrl: params.iotecTokenUrl.value(),
-    clientId: secrets.iotecClientId.value(),
-    clientSecret: secrets.iotecClientSecret.value(),
-    walletId: params.iotecWalletId.value(),
-    callbackSecret: secrets.iotecCallbackSecret.value(),
+    baseUrl: iotecParams.baseUrl.value(),
+    tokenUrl: iotecParams.tokenUrl.value(),
+    clientId: iotecSecrets.clientId.value(),
+    clientSecret: iotecSecrets.clientSecret.value(),
+    walletId: iotecParams.walletId.value(),
+    callbackSecret: iotecSecrets.callbackSecret.value(),
     timeoutMs,
   };
   return memo(`iotec:${JSON.stringify(config)}`, () => new IotecCollections(config));

@@ -2,7 +2,7 @@
 // trusted after re-fetching the status from ioTec. Wire facts: docs/providers.md.
 import axios, { type AxiosInstance } from "axios";
 
-import { describeIssues } from "../../core/errors.js";
+import { describeIssues } from "../../shared/issues.js";
 import { constantTimeEqual } from "../../shared/hashing.js";
 import { localForm } from "../../shared/phone.js";
 import type {

@@ -2,7 +2,7 @@
 // Wire facts: docs/providers.md. The base URL comes from configuration so tests use the simulator.
 import axios, { type AxiosInstance } from "axios";
 
-import { describeIssues } from "../../core/errors.js";
+import { describeIssues } from "../../shared/issues.js";
 import { constantTimeEqual } from "../../shared/hashing.js";
 import { fromWholeMajor, toWholeMajor } from "../../shared/money.js";
 import { internationalDigits } from "../../shared/phone.js";
