@@ -1,20 +1,13 @@
 // The join page's payment flow: createPayment, then the payment's status live from Firestore,
 // then the emailed code for the entry.
-import { doc, onSnapshot, type Unsubscribe } from "firebase/firestore";
+import type { Unsubscribe } from "firebase/firestore";
 import { httpsCallable } from "firebase/functions";
 
-import {
-  COUNTRIES,
-  countryOfNumber,
-  isFinal,
-  STATUS_LABELS,
-  toMinorUnits,
-  type Country,
-  type PaymentStatus,
-} from "./checkout";
+import { COUNTRIES, isFinal, STATUS_LABELS, toMinorUnits, type Country, type PaymentStatus } from "./checkout";
 import { element, hide, show } from "./dom";
 import { messageOf } from "./errors";
 import type { Client } from "./firebase";
+import { attemptKeys, createPayment, followCountry, watchPayment } from "./payment-flow";
 
 interface PaymentSnapshot {
   status: PaymentStatus;
@@ -32,19 +25,8 @@ export function startCheckout(client: Client): void {
   const codeForm = element("code-form", HTMLFormElement);
   let unsubscribe: Unsubscribe | undefined;
   let paymentId: string | undefined;
-  // One key per payment attempt: pressing Pay again after a network error cannot charge twice.
-  let attemptKey: string | undefined;
-  let attemptFields = "";
-
-  const refreshCountry = (): void => {
-    const detected = countryOfNumber(phone.value);
-    if (detected) country.value = detected;
-    const selected = COUNTRIES[country.value as Country];
-    element("currency").textContent = selected.currency;
-    element("provider-hint").textContent = selected.hint;
-  };
-  phone.addEventListener("input", refreshCountry);
-  country.addEventListener("change", refreshCountry);
+  const attempts = attemptKeys();
+  followCountry({ phone: "phone", country: "country", currency: "currency", hint: "provider-hint" });
   payButton.disabled = false;
 
   const render = (payment: PaymentSnapshot): void => {
@@ -60,12 +42,10 @@ export function startCheckout(client: Client): void {
 
   const watch = (id: string): void => {
     unsubscribe?.();
-    unsubscribe = onSnapshot(
-      doc(client.db, "payments", id),
-      (snapshot) => {
-        const data = snapshot.data() as PaymentSnapshot | undefined;
-        if (data) render(data);
-      },
+    unsubscribe = watchPayment(
+      client,
+      id,
+      (data) => render(data as PaymentSnapshot),
       () => {
         show("form-error", "Live updates stopped. Reload the page to see your payment's status.");
       },
@@ -81,24 +61,16 @@ export function startCheckout(client: Client): void {
       show("form-error", "Enter the amount as a whole number, for example 100.");
       return;
     }
-    const fields = JSON.stringify([
+    const idempotencyKey = attempts.keyFor([
       element("name", HTMLInputElement).value,
       element("email", HTMLInputElement).value,
       phone.value,
       minor,
     ]);
-    if (fields !== attemptFields) {
-      attemptFields = fields;
-      attemptKey = crypto.randomUUID();
-    }
     payButton.disabled = true;
     payButton.textContent = "Sending the prompt…";
-    const createPayment = httpsCallable<unknown, { paymentId: string; status: PaymentStatus; customerMessage: string }>(
-      client.functions,
-      "createPayment",
-    );
-    createPayment({
-      idempotencyKey: attemptKey,
+    createPayment(client, {
+      idempotencyKey,
       purpose: "entry",
       amount: minor,
       currency: COUNTRIES[selected].currency,
@@ -106,7 +78,7 @@ export function startCheckout(client: Client): void {
       email: element("email", HTMLInputElement).value.trim(),
       name: element("name", HTMLInputElement).value.trim(),
     })
-      .then(({ data }) => {
+      .then((data) => {
         paymentId = data.paymentId;
         element("payment").dataset.paymentId = data.paymentId;
         form.hidden = true;
@@ -150,7 +122,7 @@ export function startCheckout(client: Client): void {
   element("again").addEventListener("click", () => {
     unsubscribe?.();
     paymentId = undefined;
-    attemptFields = "";
+    attempts.forget();
     hide("payment");
     hide("verified");
     form.hidden = false;

@@ -1,21 +1,13 @@
 // The wallet page's top-up: createPayment with purpose "wallet-topup", then the payment's status
 // live from Firestore until it is final. The credit itself is posted by the functions when the
 // payment succeeds; the page learns of it from its ledger listener (wallet.ts).
-import { doc, onSnapshot, type Unsubscribe } from "firebase/firestore";
-import { httpsCallable } from "firebase/functions";
+import type { Unsubscribe } from "firebase/firestore";
 
-import {
-  COUNTRIES,
-  countryOfNumber,
-  isFinal,
-  STATUS_LABELS,
-  toMinorUnits,
-  type Country,
-  type PaymentStatus,
-} from "./checkout";
+import { COUNTRIES, isFinal, STATUS_LABELS, toMinorUnits, type Country, type PaymentStatus } from "./checkout";
 import { element, hide, show } from "./dom";
 import { messageOf } from "./errors";
 import type { Client } from "./firebase";
+import { attemptKeys, createPayment, followCountry, watchPayment } from "./payment-flow";
 
 interface PaymentSnapshot {
   status: PaymentStatus;
@@ -32,20 +24,8 @@ export function startTopUp(client: Client, onFinal: () => void): void {
   const button = element("topup", HTMLButtonElement);
   const panel = element("topup-payment");
   let unsubscribe: Unsubscribe | undefined;
-  // One key per top-up attempt: pressing the button again after a network error cannot charge
-  // twice; a new top-up (after one was created) gets a new key.
-  let attemptKey = "";
-  let attemptFields = "";
-
-  const refreshCountry = (): void => {
-    const detected = countryOfNumber(phone.value);
-    if (detected) country.value = detected;
-    const selected = COUNTRIES[country.value as Country];
-    element("topup-currency").textContent = selected.currency;
-    element("topup-hint").textContent = selected.hint;
-  };
-  phone.addEventListener("input", refreshCountry);
-  country.addEventListener("change", refreshCountry);
+  const attempts = attemptKeys();
+  followCountry({ phone: "topup-phone", country: "topup-country", currency: "topup-currency", hint: "topup-hint" });
 
   const ready = (): void => {
     button.disabled = false;
@@ -66,12 +46,10 @@ export function startTopUp(client: Client, onFinal: () => void): void {
 
   const watch = (paymentId: string): void => {
     unsubscribe?.();
-    unsubscribe = onSnapshot(
-      doc(client.db, "payments", paymentId),
-      (snapshot) => {
-        const data = snapshot.data() as PaymentSnapshot | undefined;
-        if (data) render(data);
-      },
+    unsubscribe = watchPayment(
+      client,
+      paymentId,
+      (data) => render(data as PaymentSnapshot),
       () => {
         show("topup-error", "Live updates stopped. Reload the page to see your balance.");
         ready();
@@ -88,26 +66,18 @@ export function startTopUp(client: Client, onFinal: () => void): void {
       show("topup-error", "Enter the amount as a whole number, for example 100.");
       return;
     }
-    const fields = JSON.stringify([phone.value, selected, minor]);
-    if (fields !== attemptFields) {
-      attemptFields = fields;
-      attemptKey = crypto.randomUUID();
-    }
+    const idempotencyKey = attempts.keyFor([phone.value, selected, minor]);
     button.disabled = true;
     button.textContent = "Sending the prompt…";
-    const createPayment = httpsCallable<unknown, { paymentId: string; status: PaymentStatus; customerMessage: string }>(
-      client.functions,
-      "createPayment",
-    );
-    createPayment({
-      idempotencyKey: attemptKey,
+    createPayment(client, {
+      idempotencyKey,
       purpose: "wallet-topup",
       amount: minor,
       currency: COUNTRIES[selected].currency,
       phone: phone.value,
     })
-      .then(({ data }) => {
-        attemptFields = "";
+      .then((data) => {
+        attempts.forget();
         panel.dataset.paymentId = data.paymentId;
         show("topup-payment");
         button.textContent = "Waiting for the payment…";
