@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { callerIp } from "./callable.js";
-import { describeIssues } from "./errors.js";
+import { describeIssues } from "../shared/issues.js";
 
 describe("callerIp", () => {
   it("takes the first X-Forwarded-For hop", () => {

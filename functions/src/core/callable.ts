@@ -4,7 +4,8 @@ import { logger } from "firebase-functions";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import type { z } from "zod";
 
-import { AppError, describeIssues, FIRESTORE_STATUS, firestoreStatus } from "./errors.js";
+import { describeIssues } from "../shared/issues.js";
+import { AppError, FIRESTORE_STATUS, firestoreStatus } from "./errors.js";
 import { originAllowed, originOf, refusedOriginMessage } from "./origins.js";
 
 export interface Caller {

@@ -2,7 +2,6 @@
 // message written for the person who must fix the input; the edge (core/callable.ts, HTTP
 // handlers) converts it. Anything else is a bug: logged in full, surfaced as `internal` only.
 import type { FunctionsErrorCode } from "firebase-functions/v2/https";
-import { describeIssues } from "../shared/issues.js";
 
 export type AppErrorCode = Extract<
   FunctionsErrorCode,
@@ -36,4 +35,3 @@ export function firestoreStatus(error: unknown): unknown {
 }
 
 /** Readable `field: problem` sentences from a zod error, without echoing the rejected values. */
-export { describeIssues };

@@ -10,8 +10,8 @@ import { call, randomIp, signUpAnonymous } from "../../../tests/support/client.j
 import { adminDb } from "../../../tests/support/firestore.js";
 import { bucketCount } from "../../../tests/support/limits.js";
 import { emulatorSecrets } from "../../../tests/support/providers.js";
+import { refusal } from "../../../tests/support/refusal.js";
 import { handleCallable, type Caller } from "../core/callable.js";
-import { AppError } from "../core/errors.js";
 import { pinMatches, SCRYPT } from "./pin-hash.js";
 import { PIN_LOCK_MS } from "./pin-policy.js";
 import { changePinInput, setPinInput } from "./pin-schemas.js";
@@ -33,17 +33,6 @@ function setup() {
   const clock = { at: Date.now() };
   const deps = { db, now: () => clock.at };
   return { caller, clock, deps, verify: (pin: string) => verifyPin(db, caller.uid, pin, clock.at) };
-}
-
-/** The AppError a try was refused with (a try that succeeds fails the test). */
-async function refusal(attempt: Promise<unknown>): Promise<AppError> {
-  try {
-    await attempt;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error("expected a refusal");
 }
 
 async function stored(uid: string) {

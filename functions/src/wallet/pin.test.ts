@@ -1,7 +1,7 @@
 // The PIN's pure parts: which PINs are refused and why, the lock's arithmetic, and the hash.
 import { describe, expect, it } from "vitest";
 
-import { describeIssues } from "../core/errors.js";
+import { describeIssues } from "../shared/issues.js";
 import { hashPin, pinMatches, SCRYPT } from "./pin-hash.js";
 import {
   afterWrongPin,

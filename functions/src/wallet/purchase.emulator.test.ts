@@ -11,7 +11,7 @@ import { eventually } from "../../../tests/support/eventually.js";
 import { adminDb } from "../../../tests/support/firestore.js";
 import { randomIp } from "../../../tests/support/client.js";
 import { emulatorSecrets } from "../../../tests/support/providers.js";
-import { AppError } from "../core/errors.js";
+import { refusal } from "../../../tests/support/refusal.js";
 import { seedLocalFeeRules } from "../fees/local-rules.js";
 import { quote } from "../fees/quote.js";
 import { QUOTE_TTL_MS } from "../fees/quotes.js";
@@ -51,16 +51,6 @@ async function customer(shillings: number): Promise<{ uid: string; ip: string }>
 
 const wallet = (uid: string) => readBalances(db, accounts.wallet(uid, "KES"));
 const points = (uid: string) => readBalances(db, accounts.points(uid));
-
-async function refusal(attempt: Promise<unknown>): Promise<AppError> {
-  try {
-    await attempt;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("purchases from the wallet", () => {
   it("the seed's example: 1,000 airtime costs 1,050 with the fee in the same entry, and earns 10 points", async () => {
