@@ -36,7 +36,11 @@ function kenyanPrice(service: Service, kes: (major: number) => number): { price:
         pointsDivisor: 200,
       };
     case "tv":
+    case "internet":
       return { price: { kind: "flat", flat: kes(30) }, pointsDivisor: 100 };
+    case "education":
+    case "insurance":
+      return { price: { kind: "flat", flat: kes(20) }, pointsDivisor: 100 };
   }
 }
 

@@ -60,7 +60,7 @@ export const PAYER_HINTS: Readonly<Record<(typeof COLLECTION_CURRENCIES)[number]
 };
 
 /** What customers buy through Malipo: each is priced by its own fee rules (fees/rules.ts). */
-export const SERVICES = ["airtime", "data", "electricity", "tv"] as const;
+export const SERVICES = ["airtime", "data", "electricity", "tv", "education", "internet", "insurance"] as const;
 export type Service = (typeof SERVICES)[number];
 
 /** How pages, quotes and receipts name each service to the customer. */
@@ -69,4 +69,7 @@ export const SERVICE_LABELS: Readonly<Record<Service, string>> = {
   data: "Mobile data bundle",
   electricity: "Electricity tokens",
   tv: "TV subscription",
+  education: "Exam and education PINs",
+  internet: "Internet subscription",
+  insurance: "Insurance",
 };
