@@ -1,6 +1,7 @@
 // Every Firestore collection Malipo uses, declared by the feature that owns it (see
 // core/collections.ts). The rules test reads this list: each entry needs a tested row there.
 import { USERS } from "./accounts/users.js";
+import { BILL_EVENTS, BILL_GUARDS, BILL_SERVICES, BILL_VERIFICATIONS, BILLS } from "./bills/collections.js";
 import type { CollectionSpec } from "./core/collections.js";
 import { RATE_LIMITS } from "./core/rate-limit.js";
 import { PAYMENT_CODES } from "./entries/codes.js";
@@ -45,4 +46,9 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   FEE_RULES,
   QUOTES,
   PINS,
+  BILLS,
+  BILL_EVENTS,
+  BILL_VERIFICATIONS,
+  BILL_SERVICES,
+  BILL_GUARDS,
 ];

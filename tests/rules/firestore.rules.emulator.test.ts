@@ -130,6 +130,38 @@ const table: Record<string, Row> = {
     // Admin SDK only.
     allowed: { owner: READ, "other user": READ, admin: READ },
   },
+  bills: {
+    path: `bills/${run}`,
+    data: { uid: OWNER, status: "delivered", amount: 100_000, delivery: { token: "1234" } },
+    update: { status: "failed" },
+    allowed: { owner: ["get", "list (constrained to the owner)"], admin: READ },
+  },
+  "bills/events": {
+    path: `bills/${run}/events/created`,
+    data: { to: "sending", source: "pay" },
+    update: { to: "delivered" },
+    // Events have no uid: the owner reads the whole trail of their own bill.
+    allowed: { owner: READ, admin: READ },
+  },
+  billVerifications: {
+    path: `billVerifications/${run}`,
+    data: { uid: OWNER, serviceId: "ikeja-electric", customerNumber: "1111111111111", customerName: "A" },
+    update: { customerName: "B" },
+    allowed: { owner: ["get"], admin: ["get"] },
+  },
+  billServices: {
+    path: `billServices/svc-${run}`,
+    data: { uid: OWNER, name: "MTN Airtime", variations: [], active: true },
+    update: { active: false },
+    // The catalogue is public to customers; only functions refresh it.
+    allowed: { owner: READ, "other user": READ, admin: READ },
+  },
+  billGuards: {
+    path: `billGuards/${run}`,
+    data: { uid: OWNER, billId: "b" },
+    update: { billId: "c" },
+    allowed: {},
+  },
   quotes: {
     path: `quotes/${run}`,
     data: { uid: OWNER, amount: 1_000_00, fee: 50_00, total: 1_050_00, claimedBy: null },

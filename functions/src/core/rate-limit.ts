@@ -53,6 +53,11 @@ export const ROUTES = {
   quote: { classes: ["frequent"], attempts: "quotes" },
   getWallet: { classes: ["frequent"], attempts: "balance checks" },
   listWalletActivity: { classes: ["frequent"], attempts: "activity requests" },
+  // Paying a bill starts a purchase: the payment creation limits apply to it too.
+  payBill: { classes: ["paymentCreation"], attempts: "bill payments" },
+  // Each asks a biller about a number: a guessing tool if left unlimited.
+  verifyBillCustomer: { classes: ["sensitive"], attempts: "customer number checks" },
+  resendBillReceipt: { classes: ["sensitive"], attempts: "receipt re-sends" },
   health: { classes: [], attempts: "requests" },
   // Provider callbacks are never limited (a refused callback can be a lost payment); only those
   // that fail authentication count, so guessing a callback secret is slowed down.

@@ -28,18 +28,12 @@ export interface QuoteView {
   readonly redeemValue?: number;
 }
 
-export async function quote(
-  input: QuoteInput,
-  caller: Caller,
-  deps: { db: Firestore; now: () => number },
-): Promise<QuoteView> {
-  const { db } = deps;
-  const now = deps.now();
-  await enforceRateLimits(db, "quote", caller, now);
+/** Prices a purchase with the rule in force and keeps the quote for the execution that claims it. */
+export async function createQuote(db: Firestore, uid: string, input: QuoteInput, now: number): Promise<QuoteView> {
   const asked = input.redeemPoints ?? 0;
   const [{ id: ruleId, rule }, availablePoints] = await Promise.all([
     ruleInForce(db, input.service, input.currency, now),
-    asked > 0 ? readBalances(db, accounts.points(caller.uid)).then(availableOf) : Promise.resolve(0),
+    asked > 0 ? readBalances(db, accounts.points(uid)).then(availableOf) : Promise.resolve(0),
   ]);
   const pricing = priceQuote({
     price: rule,
@@ -52,7 +46,7 @@ export async function quote(
   const ref = QUOTES.ref(db).doc();
   const expiresAt = Timestamp.fromMillis(now + QUOTE_TTL_MS);
   await ref.create({
-    uid: caller.uid,
+    uid,
     service: input.service,
     currency: input.currency,
     amount: input.amount,
@@ -75,4 +69,14 @@ export async function quote(
       ? {}
       : { redeemPoints: pricing.redeemPoints, redeemValue: pricing.redeemValue }),
   };
+}
+
+export async function quote(
+  input: QuoteInput,
+  caller: Caller,
+  deps: { db: Firestore; now: () => number },
+): Promise<QuoteView> {
+  const now = deps.now();
+  await enforceRateLimits(deps.db, "quote", caller, now);
+  return createQuote(deps.db, caller.uid, input, now);
 }

@@ -59,3 +59,29 @@ export function codeMail(details: { code: string; minutes: number; paymentId: st
     `Malipo payment: ${details.paymentId}.`,
   ]);
 }
+
+export interface BillReceiptDetails {
+  readonly service: string;
+  readonly plan: string | null;
+  readonly customerNumber: string;
+  readonly customerName: string | null;
+  readonly amount: string;
+  readonly fee: string;
+  readonly total: string;
+  readonly points: number;
+  /** What the customer received: token and units, PINs, the biller's confirmation. */
+  readonly delivered: readonly string[];
+  readonly billId: string;
+  readonly paidAt: string;
+}
+
+export function billReceiptMail(details: BillReceiptDetails): MailMessage {
+  const what = details.plan ? `${details.service} (${details.plan})` : details.service;
+  return message(`Receipt: ${what} for ${details.customerNumber}`, "Your purchase is delivered", [
+    `${what} for ${details.customerNumber}${details.customerName ? ` (${details.customerName})` : ""} on ${details.paidAt}.`,
+    ...details.delivered,
+    `Amount ${details.amount} + fee ${details.fee} = ${details.total}, paid from your Malipo wallet.`,
+    details.points > 0 ? `You earned ${details.points} points.` : "This purchase earned no points.",
+    `Malipo bill: ${details.billId}. Keep this email as your receipt.`,
+  ]);
+}

@@ -1,0 +1,145 @@
+// What a provider's answer does to a bill. The ledger moves first (commit or void the hold, both
+// idempotent), then the bill records the outcome in a transaction that never touches a terminal
+// bill, then the receipt is written: a crash between steps leaves the bill pending, the next
+// re-query gives the same answer, and each step finds its work already done.
+import { createHash } from "node:crypto";
+
+import { Timestamp, type Firestore } from "firebase-admin/firestore";
+import { logger } from "firebase-functions";
+
+import { AppError } from "../core/errors.js";
+import { ALERTS } from "../payments/collections.js";
+import type { BillStatus } from "../providers/bills.js";
+import { completePurchase, failPurchase } from "../wallet/purchase.js";
+import { BILL_EVENTS, BILLS, TERMINAL_BILL_STATUSES, type BillRecord, type BillStatusName } from "./collections.js";
+import { mailBillReceipt } from "./receipt.js";
+import { AFTER_ALERT_EVERY_MS, nextCheckAfter } from "./schedule.js";
+
+export type BillSource = "pay" | "requery" | "webhook";
+
+const RELEASING = new Set(["failed", "not-processed", "refused"]);
+
+function targetOf(outcome: BillStatus["outcome"]): BillStatusName {
+  if (outcome === "delivered") return "delivered";
+  if (RELEASING.has(outcome)) return "failed";
+  return "pending";
+}
+
+function eventId(billId: string, source: BillSource, status: BillStatus, to: BillStatusName): string {
+  return createHash("sha256").update(`${billId}|${source}|${status.providerCode}|${to}`).digest("hex").slice(0, 20);
+}
+
+async function raiseAlert(db: Firestore, id: string, type: string, detail: Record<string, unknown>, now: number) {
+  await ALERTS.ref(db)
+    .doc(id)
+    .create({ type, detail, createdAt: Timestamp.fromMillis(now), resolved: false })
+    .catch((error: unknown) => {
+      // Already raised: once is enough.
+      if ((error as { code?: unknown }).code !== 6) throw error;
+    });
+}
+
+/** Moves the ledger for a final answer; false when the hold was already resolved the other way. */
+async function moveLedger(db: Firestore, bill: BillRecord, target: BillStatusName, now: () => number) {
+  try {
+    if (target === "delivered") await completePurchase(db, bill.entryId, now);
+    else if (target === "failed") await failPurchase(db, bill.entryId, now);
+    return true;
+  } catch (error) {
+    if (error instanceof AppError && error.code === "failed-precondition") return false;
+    throw error;
+  }
+}
+
+/** Applies one provider answer to bills/{billId}; the re-query schedule is moved on by requery.ts. */
+export async function applyBillStatus(
+  db: Firestore,
+  billId: string,
+  status: BillStatus,
+  source: BillSource,
+  now: () => number,
+): Promise<BillRecord> {
+  const ref = BILLS.ref(db).doc(billId);
+  const before = (await ref.get()).data();
+  if (!before) throw new Error(`bill ${billId} does not exist`);
+  const target = targetOf(status.outcome);
+  if (TERMINAL_BILL_STATUSES.includes(before.status)) {
+    if (before.status !== target && target !== "pending") {
+      // A delivered bill the biller now calls failed (reversed), or the other way round: money
+      // may be owed either way, so an operator decides; nothing moves by itself.
+      logger.error("bill answer contradicts its final status", {
+        billId,
+        status: before.status,
+        outcome: status.outcome,
+      });
+      await raiseAlert(
+        db,
+        `bill-contradiction:${billId}`,
+        "bill-contradiction",
+        { billId, was: before.status, now: status.outcome, providerCode: status.providerCode },
+        now(),
+      );
+    }
+    return before;
+  }
+  if (target !== "pending" && !(await moveLedger(db, before, target, now))) {
+    await raiseAlert(db, `bill-ledger:${billId}`, "bill-ledger-mismatch", { billId, outcome: status.outcome }, now());
+    logger.error("bill hold already resolved the other way", { billId, outcome: status.outcome });
+    return before;
+  }
+  const after = await db.runTransaction(async (tx) => {
+    const bill = (await tx.get(ref)).data();
+    if (!bill) throw new Error(`bill ${billId} does not exist`);
+    if (TERMINAL_BILL_STATUSES.includes(bill.status)) return bill;
+    const at = Timestamp.fromMillis(now());
+    const final = target !== "pending";
+    const next = final ? null : nextCheckAfter(bill.createdAt.toMillis(), bill.checks);
+    const update: Partial<BillRecord> = {
+      status: target,
+      providerCode: status.providerCode,
+      providerReference: status.providerReference ?? bill.providerReference,
+      customerMessage: status.customerMessage,
+      updatedAt: at,
+      ...(final ? { settledAt: at, nextCheckAt: null } : {}),
+      ...(!final && bill.nextCheckAt === null && next !== null ? { nextCheckAt: Timestamp.fromMillis(next) } : {}),
+      ...(status.delivery ? { delivery: stripUndefined(status.delivery) } : {}),
+    };
+    tx.update(ref, update);
+    if (bill.status !== target || source !== "requery") {
+      tx.set(BILL_EVENTS.under(ref).doc(eventId(billId, source, status, target)), {
+        at,
+        from: bill.status,
+        to: target,
+        source,
+        providerCode: status.providerCode,
+        detail: status.providerDescription.slice(0, 500),
+      });
+    }
+    return { ...bill, ...update };
+  });
+  if (after.status === "delivered") await mailBillReceipt(db, billId, after);
+  return after;
+}
+
+function stripUndefined(delivery: NonNullable<BillStatus["delivery"]>): NonNullable<BillRecord["delivery"]> {
+  return {
+    ...(delivery.token ? { token: delivery.token } : {}),
+    ...(delivery.units ? { units: delivery.units } : {}),
+    ...(delivery.pins && delivery.pins.length > 0 ? { pins: [...delivery.pins] } : {}),
+    ...(delivery.confirmation ? { confirmation: delivery.confirmation } : {}),
+  };
+}
+
+/** After the schedule is used up: one alert, and a check every 6 hours from then on. */
+export async function alertLongPending(db: Firestore, billId: string, bill: BillRecord, now: number): Promise<void> {
+  await raiseAlert(
+    db,
+    `bill-pending:${billId}`,
+    "bill-pending-24h",
+    { billId, requestId: bill.requestId, serviceId: bill.serviceId, amount: bill.amount, currency: bill.currency },
+    now,
+  );
+  await BILLS.ref(db)
+    .doc(billId)
+    .update({ alertedAt: Timestamp.fromMillis(now), nextCheckAt: Timestamp.fromMillis(now + AFTER_ALERT_EVERY_MS) });
+}

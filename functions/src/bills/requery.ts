@@ -1,0 +1,108 @@
+// Pending bills are asked about again on a schedule (schedule.ts) and whenever the provider's
+// webhook hints at news. A re-query's answer is applied like the pay call's; a provider that has
+// never seen the request id is sent the pay request again under the same id (it refuses a second
+// use of an id, so this can never buy twice).
+import { Timestamp } from "firebase-admin/firestore";
+import { logger } from "firebase-functions";
+
+import type { BillStatus } from "../providers/bills.js";
+import { BILLS, TERMINAL_BILL_STATUSES, type BillRecord } from "./collections.js";
+import type { BillsDeps } from "./deps.js";
+import { alertLongPending, applyBillStatus, type BillSource } from "./outcome.js";
+import { sendBill } from "./pay.js";
+import { nextCheckAfter, AFTER_ALERT_EVERY_MS } from "./schedule.js";
+
+type Deps = Pick<BillsDeps, "db" | "provider" | "now">;
+
+/** Takes the due check: moves nextCheckAt on, so an overlapping run skips this bill. */
+async function claimCheck(deps: Deps, billId: string): Promise<BillRecord | undefined> {
+  const ref = BILLS.ref(deps.db).doc(billId);
+  return deps.db.runTransaction(async (tx) => {
+    const bill = (await tx.get(ref)).data();
+    const now = deps.now();
+    if (!bill || TERMINAL_BILL_STATUSES.includes(bill.status)) return undefined;
+    if (bill.nextCheckAt === null || bill.nextCheckAt.toMillis() > now) return undefined;
+    const checks = bill.checks + 1;
+    const next = nextCheckAfter(bill.createdAt.toMillis(), checks);
+    const nextCheckAt = Timestamp.fromMillis(next ?? now + AFTER_ALERT_EVERY_MS);
+    tx.update(ref, { checks, nextCheckAt, updatedAt: Timestamp.fromMillis(now) });
+    return { ...bill, checks, nextCheckAt };
+  });
+}
+
+async function askProvider(deps: Deps, bill: BillRecord): Promise<BillStatus> {
+  try {
+    return await deps.provider().requery(bill.requestId);
+  } catch (error) {
+    return {
+      outcome: "pending",
+      requestId: bill.requestId,
+      providerCode: "no-answer",
+      providerDescription: String(error).slice(0, 200),
+      customerMessage: bill.customerMessage,
+    };
+  }
+}
+
+/** One re-query of one bill, and what follows from its answer. */
+export async function recheckBill(
+  deps: Deps,
+  billId: string,
+  bill: BillRecord,
+  source: BillSource,
+): Promise<BillRecord> {
+  const status = await askProvider(deps, bill);
+  if (status.outcome === "unknown") {
+    logger.warn("provider has no record of a bill; sending it again under the same request id", {
+      billId,
+      requestId: bill.requestId,
+    });
+    await BILLS.ref(deps.db)
+      .doc(billId)
+      .update({ payCalls: bill.payCalls + 1 });
+    return sendBill(deps, billId, { ...bill, payCalls: bill.payCalls + 1 }, source);
+  }
+  return applyBillStatus(deps.db, billId, status, source, deps.now);
+}
+
+export interface RequeryReport {
+  readonly checked: number;
+  readonly delivered: number;
+  readonly failed: number;
+  readonly pending: number;
+  readonly alerted: number;
+}
+
+/** Every bill whose check is due, a few at a time (the scheduled function calls this each minute). */
+export async function requeryDueBills(deps: Deps, limit = 100): Promise<RequeryReport> {
+  const due = await BILLS.ref(deps.db)
+    .where("nextCheckAt", "<=", Timestamp.fromMillis(deps.now()))
+    .orderBy("nextCheckAt")
+    .limit(limit)
+    .get();
+  const counts = { checked: 0, delivered: 0, failed: 0, pending: 0, alerted: 0 };
+  const queue = [...due.docs];
+  const worker = async () => {
+    for (let doc = queue.shift(); doc; doc = queue.shift()) {
+      try {
+        const bill = await claimCheck(deps, doc.id);
+        if (!bill) continue;
+        counts.checked += 1;
+        const after = await recheckBill(deps, doc.id, bill, "requery");
+        if (after.status === "delivered") counts.delivered += 1;
+        else if (after.status === "failed") counts.failed += 1;
+        else {
+          counts.pending += 1;
+          if (nextCheckAfter(after.createdAt.toMillis(), after.checks) === null && after.alertedAt === null) {
+            await alertLongPending(deps.db, doc.id, after, deps.now());
+            counts.alerted += 1;
+          }
+        }
+      } catch (error) {
+        logger.error("bill re-query failed; it stays due", { billId: doc.id, error: String(error) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 5 }, worker));
+  return counts;
+}

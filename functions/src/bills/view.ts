@@ -1,0 +1,45 @@
+// What a bill's owner is shown: the page, the callable's answer and the receipt read the same.
+import { deliveredLines } from "./receipt.js";
+import type { BillRecord } from "./collections.js";
+
+export interface BillView {
+  readonly billId: string;
+  readonly status: BillRecord["status"];
+  readonly customerMessage: string;
+  readonly serviceId: string;
+  readonly serviceName: string;
+  readonly variationName: string | null;
+  readonly customerNumber: string;
+  readonly customerName: string | null;
+  readonly currency: BillRecord["currency"];
+  readonly amount: number;
+  readonly fee: number;
+  readonly total: number;
+  readonly points: number;
+  readonly delivery: BillRecord["delivery"];
+  readonly delivered: readonly string[];
+  readonly createdAt: string;
+  readonly settledAt: string | null;
+}
+
+export function billView(billId: string, bill: BillRecord): BillView {
+  return {
+    billId,
+    status: bill.status,
+    customerMessage: bill.customerMessage,
+    serviceId: bill.serviceId,
+    serviceName: bill.serviceName,
+    variationName: bill.variationName,
+    customerNumber: bill.customerNumber,
+    customerName: bill.customerName,
+    currency: bill.currency,
+    amount: bill.amount,
+    fee: bill.fee,
+    total: bill.total,
+    points: bill.points,
+    delivery: bill.delivery,
+    delivered: deliveredLines(bill.delivery),
+    createdAt: bill.createdAt.toDate().toISOString(),
+    settledAt: bill.settledAt?.toDate().toISOString() ?? null,
+  };
+}
