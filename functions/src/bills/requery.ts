@@ -11,7 +11,7 @@ import { BILLS, TERMINAL_BILL_STATUSES, type BillRecord } from "./collections.js
 import type { BillsDeps } from "./deps.js";
 import { alertLongPending, applyBillStatus, type BillSource } from "./outcome.js";
 import { sendBill } from "./pay.js";
-import { nextCheckAfter, AFTER_ALERT_EVERY_MS } from "./schedule.js";
+import { ALERT_AFTER_MS, nextCheckFrom } from "./schedule.js";
 
 type Deps = Pick<BillsDeps, "db" | "provider" | "now">;
 
@@ -27,8 +27,7 @@ async function claimCheck(deps: Deps, billId: string): Promise<BillRecord | unde
     if (!bill || !snapshot.updateTime || TERMINAL_BILL_STATUSES.includes(bill.status)) return skip;
     if (bill.nextCheckAt === null || bill.nextCheckAt.toMillis() > now) return skip;
     const checks = bill.checks + 1;
-    const next = nextCheckAfter(bill.createdAt.toMillis(), checks);
-    const nextCheckAt = Timestamp.fromMillis(next ?? now + AFTER_ALERT_EVERY_MS);
+    const nextCheckAt = Timestamp.fromMillis(nextCheckFrom(bill.createdAt.toMillis(), now));
     const readAt = snapshot.updateTime;
     const commit = async () => {
       await ref.update({ checks, nextCheckAt, updatedAt: Timestamp.fromMillis(now) }, { lastUpdateTime: readAt });
@@ -101,7 +100,7 @@ export async function requeryDueBills(deps: Deps, limit = 100): Promise<RequeryR
         else if (after.status === "failed") counts.failed += 1;
         else {
           counts.pending += 1;
-          if (nextCheckAfter(after.createdAt.toMillis(), after.checks) === null && after.alertedAt === null) {
+          if (deps.now() - after.createdAt.toMillis() >= ALERT_AFTER_MS && after.alertedAt === null) {
             await alertLongPending(deps.db, doc.id, after, deps.now());
             counts.alerted += 1;
           }
