@@ -5,9 +5,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { addLocalFault, localVtpass, type LocalSimulator } from "../../../../tests/support/local-simulators.js";
 import { VTPASS } from "../../../../sandbox/src/settings.js";
 import type { VtpassSimulatorOptions } from "../../../../sandbox/src/vtpass.js";
-import type { PayBillInput } from "../bills.js";
+import type { BillOutcome, PayBillInput } from "../bills.js";
 import { ProviderAuthError, ProviderDeclinedError, ProviderUnavailableError } from "../errors.js";
+import { toStatus } from "./outcomes.js";
 import { VtpassBills, type VtpassConfig } from "./vtpass.js";
+import { transactionReplySchema } from "./wire.js";
 
 let sim: LocalSimulator;
 let clock: number;
@@ -52,6 +54,33 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await sim.close();
+});
+
+const CODES: [code: string, status: string | undefined, outcome: BillOutcome][] = [
+  ["000", "delivered", "delivered"],
+  ["000", "initiated", "pending"],
+  ["000", "pending", "pending"],
+  ["000", "failed", "failed"],
+  ["000", "reversed", "failed"],
+  ["000", undefined, "pending"],
+  ["099", undefined, "pending"],
+  ["016", "failed", "failed"],
+  ["091", undefined, "not-processed"],
+  ["040", undefined, "pending"],
+  ["083", undefined, "pending"],
+  ["087", undefined, "pending"],
+  ...["010", "011", "012", "013", "017", "018", "019", "021", "022", "023", "024", "030"].map(
+    (code): [string, undefined, BillOutcome] => [code, undefined, "refused"],
+  ),
+];
+
+describe("VTpass codes", () => {
+  it.each(CODES)("code %s with status %s is %s", (code, status, outcome) => {
+    const reply = transactionReplySchema.parse({ code, ...(status ? { content: { transactions: { status } } } : {}) });
+    const normalised = toStatus(reply, "202503101014abc");
+    expect(normalised.outcome).toBe(outcome);
+    expect(normalised.customerMessage.length).toBeGreaterThan(20);
+  });
 });
 
 describe("VTpass catalogue", () => {
