@@ -168,6 +168,6 @@ describe("VTpass simulator keys", () => {
   });
 
   it("refuses an unknown fault by name", async () => {
-    await expect(addLocalFault(sim, { fault: "no-such-fault" })).rejects.toThrow(/known: timeout/);
+    await expect(addLocalFault(sim, { fault: "no-such-fault" })).rejects.toThrow(/known: pending, timeout/);
   });
 });

@@ -177,7 +177,7 @@ export function sandboxCustomer(product: SimProduct, billersCode: string, type: 
         Customer_Account_Type: "NMD",
       };
     }
-    return undefined;
+    return generatedCustomer(product, billersCode, type);
   }
   if (product.verify === "smartcard" && billersCode === "1212121212") {
     const current = product.variations[0];
@@ -193,5 +193,36 @@ export function sandboxCustomer(product: SimProduct, billersCode: string, type: 
   if (product.verify === "account" && billersCode === "08011111111") {
     return { Customer_Name: "Smile Sandbox", AccountId: "1402000567" };
   }
-  return undefined;
+  return generatedCustomer(product, billersCode, type);
+}
+
+/**
+ * Any other number of a plausible length is a customer too (named after its last digits), so
+ * that tests can each buy for numbers of their own; numbers starting with 9 are not found.
+ */
+function generatedCustomer(product: SimProduct, billersCode: string, type: string): SandboxCustomer | undefined {
+  if (billersCode.startsWith("9") || !/^[0-9]{10,13}$/.test(billersCode)) return undefined;
+  const name = `SANDBOX CUSTOMER ${billersCode.slice(-4)}`;
+  if (product.verify === "meter") {
+    return {
+      Customer_Name: name,
+      Address: "1 SANDBOX STREET IKEJA",
+      Meter_Number: billersCode,
+      Meter_Type: type.toUpperCase(),
+      Min_Purchase_Amount: String(product.min),
+      Customer_Account_Type: "NMD",
+    };
+  }
+  if (product.verify === "smartcard") {
+    const current = product.variations[0];
+    return {
+      Customer_Name: name,
+      Status: "ACTIVE",
+      Due_Date: "2030-01-31",
+      Customer_Number: billersCode,
+      Current_Bouquet: current?.name ?? "",
+      Renewal_Amount: current?.variation_amount ?? "",
+    };
+  }
+  return { Customer_Name: name, AccountId: billersCode };
 }

@@ -11,8 +11,9 @@
 //   400000000000  delivered, but pay holds the connection for timeoutHoldMs, then drops it
 //   300000000000  delivered, but pay answers only after timeoutHoldMs
 //   meters 1111111111111 (prepaid: token and units) and 1010101010101 (postpaid: receipt);
-//   smartcard 1212121212; Smile account 08011111111. Other meters, smartcards and accounts fail
-//   merchant-verify and pay answers 016 (failed). Other phones for airtime and data are delivered.
+//   smartcard 1212121212; Smile account 08011111111. Other meters, smartcards and accounts of 10 to
+//   13 digits are customers too (delivered), except those starting with 9: merchant-verify says
+//   wrong number and pay answers 016 (failed). Other phones for airtime and data are delivered.
 // Codes: a known request_id on pay 014 (never a second transaction); unknown on requery 015;
 // the same serviceID and number within duplicateWindowMs 019; bad variation 010; missing or bad
 // fields 011; unknown serviceID 012; below / above the product's limits 013 / 017. Faults
@@ -25,6 +26,7 @@ import { readJson, record, sendJson, sleep, text } from "./http.ts";
 import { CATEGORIES, catalogue, sandboxCustomer, type SimProduct, type SimVariation } from "./vtpass-catalogue.ts";
 
 export const VTPASS_FAULTS = [
+  "pending", // pay answers 099 (pending), as 201000000000 does
   "timeout", // pay answers only after timeoutHoldMs (the bill is still delivered)
   "no-reply", // pay holds the connection, then drops it (the bill is still delivered)
   "garbage-reply", // pay answers a 200 HTML page (the bill is still delivered)
@@ -387,7 +389,7 @@ export function createVtpassSimulator(options: VtpassSimulatorOptions): { server
       sendJson(response, 200, view(tx));
       return;
     }
-    if (scenario === "pending") {
+    if (scenario === "pending" || state.take("pending", subject)) {
       tx.status = "pending";
       setTimeout(() => {
         resolvePending(tx);

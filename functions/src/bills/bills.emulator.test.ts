@@ -276,7 +276,9 @@ describe("paying a bill", () => {
 
   it("a bill nobody can confirm stays held through every re-query; after a day an operator is alerted", async () => {
     const buyer = await customer(5_000);
-    const { quoted, bill } = await buyAirtime(buyer, "400000000000", 500);
+    const phone = freshPhone();
+    await addLocalFault(sim, { fault: "no-reply", phone, remaining: 1 });
+    const { quoted, bill } = await buyAirtime(buyer, phone, 500);
     expect(bill.status).toBe("pending");
     // VTpass unreachable for a day: every re-query fails, and time alone releases nothing.
     const unreachable = new VtpassBills({ ...VTPASS, baseUrl: "http://127.0.0.1:9/api", timeoutMs: 1_000 });

@@ -144,11 +144,11 @@ describe("VTpass customer verification", () => {
 
   it("tells the customer to check a number the biller does not know", async () => {
     const failure = await adapter()
-      .verifyCustomer({ serviceId: "ikeja-electric", customerNumber: "1234567890123", variationCode: "prepaid" })
+      .verifyCustomer({ serviceId: "ikeja-electric", customerNumber: "9234567890123", variationCode: "prepaid" })
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ProviderDeclinedError);
     expect((failure as ProviderDeclinedError).customerMessage).toBe(
-      "We could not find prepaid meter 1234567890123 at Ikeja Electric. Check the number.",
+      "We could not find prepaid meter 9234567890123 at Ikeja Electric. Check the number.",
     );
     await expect(adapter().verifyCustomer({ serviceId: "gotv", customerNumber: "999" })).rejects.toThrow(
       ProviderDeclinedError,
@@ -214,7 +214,7 @@ describe("VTpass pay: deliveries", () => {
   });
 
   it("reports a bill for a meter the biller does not know as failed", async () => {
-    const status = await adapter().pay(prepaid({ customerNumber: "1234567890123" }));
+    const status = await adapter().pay(prepaid({ customerNumber: "9234567890123" }));
     expect(status).toMatchObject({ outcome: "failed", providerCode: "016" });
   });
 });
