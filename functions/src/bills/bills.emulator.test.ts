@@ -552,6 +552,31 @@ describe("the webhook", () => {
   });
 });
 
+describe("a reversal after delivery", () => {
+  it("the biller reverses a delivered bill: the webhook's hint is checked, the purchase refunded once", async () => {
+    const buyer = await customer(5_000);
+    const phone = freshPhone();
+    await addLocalFault(sim, { fault: "reversed-later", phone, remaining: 1 });
+    const { quoted, bill } = await buyAirtime(buyer, phone, 1_000);
+    expect(bill.status).toBe("delivered");
+    expect(balanceOf(await wallet(buyer.uid))).toBe(5_000_00 - quoted.total);
+    const requestId = (await billOf(bill.billId))?.requestId ?? "";
+    await eventually(
+      () => provider.requery(requestId),
+      (status) => status.outcome === "failed",
+    );
+    const hint = { type: "transaction-update", data: { requestId } };
+    await Promise.all([deliverWebhook(hint), deliverWebhook(hint)]);
+    const after = await billOf(bill.billId);
+    expect(after?.status).toBe("delivered");
+    expect(after?.refundedAt).not.toBeNull();
+    expect(balanceOf(await wallet(buyer.uid))).toBe(5_000_00);
+    expect((await readEntry(db, `reverse:${after?.entryId ?? ""}`))?.status).toBe("posted");
+    await deliverWebhook(hint);
+    expect(balanceOf(await wallet(buyer.uid))).toBe(5_000_00);
+  });
+});
+
 describe("the request id", () => {
   it.each([
     [Date.UTC(2026, 11, 2, 22, 59), "202612022359"],

@@ -103,6 +103,8 @@ export const BILLS = defineCollection(
     /** When an operator was told the bill is still pending after a day. */
     alertedAt: timestamp.nullable(),
     receiptsSent: z.number().int().min(0),
+    /** When the biller reversed a delivered bill and the purchase was refunded (reverse:{entryId}). */
+    refundedAt: timestamp.nullable(),
     createdAt: timestamp,
     updatedAt: timestamp,
     settledAt: timestamp.nullable(),

@@ -11,6 +11,8 @@ import { AppError, FIRESTORE_STATUS, firestoreStatus } from "../core/errors.js";
 import { commitOptimistically, versionOf } from "../core/optimistic.js";
 import { ALERTS } from "../payments/collections.js";
 import type { BillStatus } from "../providers/bills.js";
+import { reverseEntry } from "../ledger/journal.js";
+import { formatMoney } from "../shared/money.js";
 import { completePurchase, failPurchase } from "../wallet/purchase.js";
 import { BILL_EVENTS, BILLS, TERMINAL_BILL_STATUSES, type BillRecord, type BillStatusName } from "./collections.js";
 import { mailBillReceipt } from "./receipt.js";
@@ -64,10 +66,11 @@ export async function applyBillStatus(
   const before = (await ref.get()).data();
   if (!before) throw new Error(`bill ${billId} does not exist`);
   const target = targetOf(status.outcome);
+  if (before.status === "delivered" && target === "failed") return refundReversed(db, billId, before, status, now);
   if (TERMINAL_BILL_STATUSES.includes(before.status)) {
     if (before.status !== target && target !== "pending") {
-      // A delivered bill the biller now calls failed (reversed), or the other way round: money
-      // may be owed either way, so an operator decides; nothing moves by itself.
+      // A failed bill the biller now calls delivered: its hold was released, so the customer has
+      // the goods unpaid for; an operator decides, nothing moves by itself.
       logger.error("bill answer contradicts its final status", {
         billId,
         status: before.status,
@@ -146,4 +149,36 @@ export async function alertLongPending(db: Firestore, billId: string, bill: Bill
   await BILLS.ref(db)
     .doc(billId)
     .update({ alertedAt: Timestamp.fromMillis(now), nextCheckAt: Timestamp.fromMillis(now + AFTER_ALERT_EVERY_MS) });
+}
+
+/**
+ * The biller reversed a bill it had delivered (it refunds Malipo): the purchase is reversed in the
+ * ledger (reverse:{entryId}: the total back to the wallet, the earned points clawed back), once.
+ * The bill stays delivered, as it was; `refundedAt` and its events say what followed.
+ */
+async function refundReversed(
+  db: Firestore,
+  billId: string,
+  bill: BillRecord,
+  status: BillStatus,
+  now: () => number,
+): Promise<BillRecord> {
+  if (bill.refundedAt !== null) return bill;
+  await reverseEntry(db, bill.entryId, { allowNegative: true }, now);
+  const at = Timestamp.fromMillis(now());
+  const ref = BILLS.ref(db).doc(billId);
+  const customerMessage = `The biller reversed this purchase, so ${formatMoney(bill.total, bill.currency)} is back in your wallet.`;
+  const batch = db.batch();
+  batch.update(ref, { refundedAt: at, customerMessage, updatedAt: at });
+  batch.set(BILL_EVENTS.under(ref).doc("refunded"), {
+    at,
+    from: "delivered",
+    to: "delivered",
+    source: "requery",
+    providerCode: status.providerCode,
+    detail: `reversed by the biller (${status.providerDescription.slice(0, 200)}); purchase refunded`,
+  });
+  await batch.commit();
+  logger.warn("bill reversed by the biller; refunded", { billId });
+  return { ...bill, refundedAt: at, customerMessage };
 }

@@ -202,6 +202,7 @@ export async function payBill(input: PayBillInput, caller: Caller, deps: BillsDe
     nextCheckAt: Timestamp.fromMillis(nextCheckAfter(at.toMillis(), 0) ?? at.toMillis()),
     alertedAt: null,
     receiptsSent: 0,
+    refundedAt: null,
     createdAt: at,
     updatedAt: at,
     settledAt: null,

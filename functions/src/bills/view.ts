@@ -20,6 +20,8 @@ export interface BillView {
   readonly delivered: readonly string[];
   readonly createdAt: string;
   readonly settledAt: string | null;
+  /** Set when the biller reversed a delivered bill and the total went back to the wallet. */
+  readonly refundedAt: string | null;
 }
 
 export function billView(billId: string, bill: BillRecord): BillView {
@@ -41,5 +43,6 @@ export function billView(billId: string, bill: BillRecord): BillView {
     delivered: deliveredLines(bill.delivery),
     createdAt: bill.createdAt.toDate().toISOString(),
     settledAt: bill.settledAt?.toDate().toISOString() ?? null,
+    refundedAt: bill.refundedAt?.toDate().toISOString() ?? null,
   };
 }

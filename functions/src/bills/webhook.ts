@@ -40,6 +40,9 @@ export function createBillsWebhookHandler(deps: () => Deps) {
           // Due now, so that if the re-query below fails the scheduled one picks it up.
           await doc.ref.update({ nextCheckAt: Timestamp.fromMillis(now()) });
           await recheckBill({ db, provider, now }, doc.id, bill, "webhook");
+        } else if (doc && bill?.status === "delivered" && bill.refundedAt === null) {
+          // News of a delivered bill can only be a reversal: asked, and refunded if so.
+          await recheckBill({ db, provider, now }, doc.id, bill, "webhook");
         } else if (!doc) {
           logger.warn("bills webhook for an unknown request id", { requestId: hint.requestId });
         }
