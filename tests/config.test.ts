@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 import { REGION } from "../functions/src/core/region.ts";
-import { DARAJA, IOTEC } from "../sandbox/src/settings.ts";
+import { DARAJA, IOTEC, PAYSTACK } from "../sandbox/src/settings.ts";
 import { EMULATOR_PROJECT, ROOT } from "../tools/emulators/environment.ts";
 import { emulatorParams, emulatorSecrets } from "./support/providers.ts";
 
@@ -52,6 +52,8 @@ describe("project configuration", () => {
     expect(emulatorParams.IOTEC_TOKEN_URL).toBe(`http://127.0.0.1:${IOTEC.port}/connect/token`);
     expect(emulatorParams.MPESA_SHORTCODE).toBe(DARAJA.shortcode);
     expect(emulatorParams.IOTEC_WALLET_ID).toBe(IOTEC.walletId);
+    expect(emulatorParams.PAYSTACK_BASE_URL).toBe(`http://127.0.0.1:${PAYSTACK.port}`);
+    expect(emulatorParams.PAYSTACK_CALLBACK_URL).toBe(PAYSTACK.callbackUrl);
     expect(emulatorSecrets).toMatchObject({
       MPESA_CONSUMER_KEY: DARAJA.consumerKey,
       MPESA_CONSUMER_SECRET: DARAJA.consumerSecret,
@@ -59,6 +61,7 @@ describe("project configuration", () => {
       IOTEC_CLIENT_ID: IOTEC.clientId,
       IOTEC_CLIENT_SECRET: IOTEC.clientSecret,
       IOTEC_CALLBACK_SECRET: IOTEC.callbackSecret,
+      PAYSTACK_SECRET_KEY: PAYSTACK.secretKey,
     });
   });
 
@@ -67,10 +70,16 @@ describe("project configuration", () => {
     const base = `http://${functions.host}:${functions.port}/${EMULATOR_PROJECT}/${REGION}`;
     expect(emulatorParams.MPESA_CALLBACK_URL).toBe(`${base}/mpesaCallback`);
     expect(IOTEC.callbackUrl).toBe(`${base}/iotecCallback`);
+    expect(PAYSTACK.webhookUrl).toBe(`${base}/paystackWebhook`);
+  });
+
+  it("sends Paystack's payers back to the wallet page the Hosting emulator serves", () => {
+    const hosting = firebase.emulators.hosting as { host: string; port: number };
+    expect(PAYSTACK.callbackUrl).toBe(`http://${hosting.host}:${hosting.port}/wallet.html`);
   });
 
   it("keeps real secrets out of the committed emulator files", () => {
     for (const value of Object.values(emulatorSecrets))
-      expect(value === "disabled" || value.startsWith("sim-")).toBe(true);
+      expect(value === "disabled" || value.startsWith("sim-") || value.startsWith("sk_test_sim_"), value).toBe(true);
   });
 });

@@ -26,7 +26,13 @@ import { paymentSchema } from "./payments/records.js";
 import { dispatchStatusChange } from "./payments/settlement.js";
 import { getPaymentStatus as getPaymentStatusHandler } from "./payments/get-status.js";
 import { createPaymentInput, getPaymentStatusInput } from "./payments/schemas.js";
-import { collectionProvider, IOTEC_SECRETS, MPESA_SECRETS, PROVIDER_SECRETS } from "./providers/registry.js";
+import {
+  collectionProvider,
+  IOTEC_SECRETS,
+  MPESA_SECRETS,
+  PAYSTACK_SECRETS,
+  PROVIDER_SECRETS,
+} from "./providers/registry.js";
 import { followPostedEntry } from "./rewards/award.js";
 import { changePin as changePinHandler, setPin as setPinHandler } from "./wallet/pin.js";
 import { changePinInput, setPinInput } from "./wallet/pin-schemas.js";
@@ -121,6 +127,12 @@ export const mpesaCallback = onRequest(
 export const iotecCallback = onRequest(
   { secrets: IOTEC_SECRETS, cors: false },
   createCallbackHandler({ db, provider: () => collectionProvider("iotec"), now: Date.now }),
+);
+
+// Signed over the raw body (req.rawBody), then verified at Paystack before anything changes.
+export const paystackWebhook = onRequest(
+  { secrets: PAYSTACK_SECRETS, cors: false },
+  createCallbackHandler({ db, provider: () => collectionProvider("paystack"), now: Date.now }),
 );
 
 export const onPaymentWritten = onDocumentWritten("payments/{paymentId}", async (event) => {

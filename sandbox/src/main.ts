@@ -6,7 +6,8 @@ import type { Server } from "node:http";
 
 import { createDarajaSimulator } from "./daraja.ts";
 import { createIotecSimulator } from "./iotec.ts";
-import { DARAJA, IOTEC, SANDBOX_HOST } from "./settings.ts";
+import { createPaystackSimulator } from "./paystack.ts";
+import { DARAJA, IOTEC, PAYSTACK, SANDBOX_HOST } from "./settings.ts";
 
 const callbackDelayMs = Number(process.env.SANDBOX_CALLBACK_DELAY_MS ?? 1500);
 const timeoutHoldMs = Number(process.env.SANDBOX_TIMEOUT_HOLD_MS ?? 20_000);
@@ -25,11 +26,13 @@ function listen(name: string, server: Server, port: number): Promise<void> {
 
 const daraja = createDarajaSimulator({ ...DARAJA, callbackDelayMs, timeoutHoldMs });
 const iotec = createIotecSimulator({ ...IOTEC, callbackDelayMs, timeoutHoldMs });
-const servers = [daraja.server, iotec.server];
+const paystack = createPaystackSimulator({ ...PAYSTACK, callbackDelayMs, timeoutHoldMs });
+const servers = [daraja.server, iotec.server, paystack.server];
 
 try {
   await listen("Daraja (M-Pesa)", daraja.server, DARAJA.port);
   await listen("ioTec (MTN/Airtel Uganda)", iotec.server, IOTEC.port);
+  await listen("Paystack (Nigeria; checkout pages)", paystack.server, PAYSTACK.port);
   console.log("Sandbox ready");
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
