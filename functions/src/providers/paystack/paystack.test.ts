@@ -155,7 +155,7 @@ describe("Paystack webhooks", () => {
     expect(early?.status.outcome).toBe("pending");
     await act("hook1", "pay");
     const paid = await client.readCallback(signed(success("hook1")));
-    expect(paid).toMatchObject({ eventKey: "charge.success:42:succeeded", status: { outcome: "succeeded" } });
+    expect(paid).toMatchObject({ eventKey: "charge.success:hook1:42:succeeded", status: { outcome: "succeeded" } });
   });
 
   it("refuses a wrong signature, a missing one and a re-serialised body", async () => {

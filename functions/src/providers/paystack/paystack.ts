@@ -207,6 +207,8 @@ export class PaystackCollections implements CollectionProvider {
     if (!reference) throw new ProviderInvalidRequestError("paystack webhook: data.reference is missing", "");
     // The webhook says a charge succeeded; only Paystack's verify answer, fetched now, counts.
     const status = await this.queryStatus({ paymentId: reference, providerReference: reference });
-    return { eventKey: `${event.data.event}:${id ?? reference}:${status.outcome}`, status };
+    // Paystack redelivers an event with the same data.id; the verified outcome is part of the key
+    // so a delivery verified before the charge completed does not shadow a later one.
+    return { eventKey: `${event.data.event}:${reference}:${id ?? ""}:${status.outcome}`, status };
   }
 }
