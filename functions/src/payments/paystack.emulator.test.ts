@@ -6,7 +6,7 @@ import { randomInt, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 
 import { deliverInProcess, paystackWebhook } from "../../../tests/support/callbacks.js";
-import { call, idempotencyKey, signUpAnonymous } from "../../../tests/support/client.js";
+import { call, idempotencyKey, nigerianPhone, signUpAnonymous } from "../../../tests/support/client.js";
 import { functionUrl } from "../../../tests/support/emulators.js";
 import { adminDb, eventually, paymentDoc, paymentEvents, waitForStatus } from "../../../tests/support/firestore.js";
 import { emulatorSecrets, simulatorProvider } from "../../../tests/support/providers.js";
@@ -32,10 +32,7 @@ interface View {
 
 /** A Nigerian mobile number (+234 803 …) and an email of its own, which the simulator's faults match. */
 function payer() {
-  return {
-    phone: `+234803${String(randomInt(0, 10_000_000)).padStart(7, "0")}`,
-    email: `ada.${randomUUID()}@example.ng`,
-  };
+  return { phone: nigerianPhone(), email: `ada.${randomUUID()}@example.ng` };
 }
 
 async function topUp(who = payer(), amount = 2_500_00) {

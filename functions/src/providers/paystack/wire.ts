@@ -43,12 +43,20 @@ export const verifyReplySchema = z.object({
 
 export const refusalSchema = z.object({ status: z.literal(false), message: z.string() });
 
+/** Paystack's reference alphabet; our references are payment ids, well inside it. */
+export const referenceSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9.=-]{1,100}$/, "must be a Paystack reference (letters, digits, - . =)");
+
 /** A webhook event: only its name and the transaction's reference and id are read from it. */
 export const webhookSchema = z.object({
-  event: z.string().min(1),
+  event: z.string().min(1).max(100),
   data: z.looseObject({
-    id: z.union([z.number(), z.string()]).transform(String).optional(),
-    reference: z.string().min(1).optional(),
+    id: z
+      .union([z.number(), z.string().max(100)])
+      .transform(String)
+      .optional(),
+    reference: referenceSchema.optional(),
   }),
 });
 
