@@ -1,6 +1,6 @@
-// The collections capability every mobile-money adapter implements. Inputs and outputs are
-// Malipo's own shapes (integer minor units, E.164 phones, normalised outcomes): provider wire
-// types never leave the adapter.
+// The collections capability every adapter implements (mobile money, hosted checkouts). Inputs
+// and outputs are Malipo's own shapes (integer minor units, E.164 phones, normalised outcomes):
+// provider wire types never leave the adapter.
 import type { Currency, ProviderName } from "../shared/catalog.js";
 
 export type { ProviderName };

@@ -40,7 +40,7 @@ async function act(reference: string, action: "pay" | "fail" | "abandon"): Promi
   return ((await response.json()) as { redirect: string }).redirect;
 }
 
-function signed(event: unknown, key = PAYSTACK.secretKey) {
+function signed(event: unknown, key: string = PAYSTACK.secretKey) {
   const text = JSON.stringify(event);
   return {
     path: "/",
