@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 import { REGION } from "../functions/src/core/region.ts";
-import { DARAJA, IOTEC, VTPASS } from "../sandbox/src/settings.ts";
+import { DARAJA, IOTEC, PAYSTACK, VTPASS } from "../sandbox/src/settings.ts";
 import { EMULATOR_PROJECT, ROOT } from "../tools/emulators/environment.ts";
 import { emulatorParams, emulatorSecrets } from "./support/providers.ts";
 
@@ -53,6 +53,8 @@ describe("project configuration", () => {
     expect(emulatorParams.MPESA_SHORTCODE).toBe(DARAJA.shortcode);
     expect(emulatorParams.IOTEC_WALLET_ID).toBe(IOTEC.walletId);
     expect(emulatorParams.VTPASS_BASE_URL).toBe(`http://127.0.0.1:${VTPASS.port}/api`);
+    expect(emulatorParams.PAYSTACK_BASE_URL).toBe(`http://127.0.0.1:${PAYSTACK.port}`);
+    expect(emulatorParams.PAYSTACK_CALLBACK_URL).toBe(PAYSTACK.callbackUrl);
     expect(emulatorSecrets).toMatchObject({
       MPESA_CONSUMER_KEY: DARAJA.consumerKey,
       MPESA_CONSUMER_SECRET: DARAJA.consumerSecret,
@@ -63,6 +65,7 @@ describe("project configuration", () => {
       VTPASS_API_KEY: VTPASS.apiKey,
       VTPASS_PUBLIC_KEY: VTPASS.publicKey,
       VTPASS_SECRET_KEY: VTPASS.secretKey,
+      PAYSTACK_SECRET_KEY: PAYSTACK.secretKey,
     });
   });
 
@@ -72,10 +75,16 @@ describe("project configuration", () => {
     expect(emulatorParams.MPESA_CALLBACK_URL).toBe(`${base}/mpesaCallback`);
     expect(IOTEC.callbackUrl).toBe(`${base}/iotecCallback`);
     expect(VTPASS.webhookUrl).toBe(`${base}/vtpassWebhook`);
+    expect(PAYSTACK.webhookUrl).toBe(`${base}/paystackWebhook`);
+  });
+
+  it("sends Paystack's payers back to the wallet page the Hosting emulator serves", () => {
+    const hosting = firebase.emulators.hosting as { host: string; port: number };
+    expect(PAYSTACK.callbackUrl).toBe(`http://${hosting.host}:${hosting.port}/wallet.html`);
   });
 
   it("keeps real secrets out of the committed emulator files", () => {
     for (const value of Object.values(emulatorSecrets))
-      expect(value === "disabled" || value.startsWith("sim-")).toBe(true);
+      expect(value === "disabled" || value.startsWith("sim-") || value.startsWith("sk_test_sim_"), value).toBe(true);
   });
 });

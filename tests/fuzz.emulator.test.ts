@@ -3,6 +3,8 @@
 // Check) never produces `internal` or a 5xx and never writes a payment it should not. The seed is
 // fixed so CI runs the same cases every time; a failure prints it with the counterexample, and
 // FUZZ_SEED=<n> replays a seed (FUZZ_SEED=random explores new cases).
+import { createHmac } from "node:crypto";
+
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
@@ -178,5 +180,56 @@ describe(`fuzzing (seed ${seed})`, () => {
       );
     },
     240_000,
+  );
+});
+
+describe(`fuzzing paystackWebhook (seed ${seed})`, () => {
+  const key = emulatorSecrets.PAYSTACK_SECRET_KEY ?? "";
+  const sign = (text: string): string => createHmac("sha512", key).update(text).digest("hex");
+  // Bodies near Paystack's shape (a charge for references it never issued) and far from it.
+  const event = fc.record({
+    event: fc.oneof(fc.constantFrom("charge.success", "transfer.success", "refund.processed"), nasty),
+    data: fc.oneof(
+      fc.record({
+        id: fc.oneof(fc.nat(), nasty),
+        reference: fc.oneof(fc.stringMatching(/^[A-Za-z0-9]{1,30}$/), nasty),
+      }),
+      nasty,
+    ),
+  });
+  const body = fc.oneof(
+    event.map((value) => JSON.stringify(value)),
+    nasty.map((value) => (JSON.stringify(value) as string | undefined) ?? "null"),
+    fc.string({ maxLength: 500 }),
+  );
+
+  it.each([
+    ["signed with the secret key", WEBHOOK_RUNS, (text: string) => sign(text)],
+    ["with a wrong signature", HTTP_RUNS, (text: string) => sign(`${text} `)],
+    ["without a signature", HTTP_RUNS, () => undefined],
+  ])(
+    `%s answers %i random methods and bodies without a 5xx`,
+    async (_label, runs, signature) => {
+      const url = await functionUrl("paystackWebhook", REGION);
+      const method = fc.constantFrom("POST", "POST", "POST", "PUT", "GET", "OPTIONS");
+      await fc.assert(
+        fc.asyncProperty(method, body, async (verb, text) => {
+          const signed = signature(text);
+          const response = await fetch(url, {
+            method: verb,
+            headers: {
+              "Content-Type": "application/json",
+              "X-Forwarded-For": randomIp(),
+              ...(signed === undefined ? {} : { "x-paystack-signature": signed }),
+            },
+            ...(verb === "GET" || verb === "OPTIONS" ? {} : { body: text }),
+          });
+          await response.arrayBuffer();
+          expect(response.status, `${verb} ${text.slice(0, 80)}`).toBeLessThan(500);
+        }),
+        { numRuns: runs, seed },
+      );
+    },
+    600_000,
   );
 });

@@ -39,6 +39,7 @@ import {
   collectionProvider,
   IOTEC_SECRETS,
   MPESA_SECRETS,
+  PAYSTACK_SECRETS,
   PROVIDER_SECRETS,
   VTPASS_SECRETS,
 } from "./providers/registry.js";
@@ -182,6 +183,12 @@ export const mpesaCallback = onRequest(
 export const iotecCallback = onRequest(
   { secrets: IOTEC_SECRETS, cors: false },
   createCallbackHandler({ db, provider: () => collectionProvider("iotec"), now: Date.now }),
+);
+
+// Signed over the raw body (req.rawBody), then verified at Paystack before anything changes.
+export const paystackWebhook = onRequest(
+  { secrets: PAYSTACK_SECRETS, cors: false },
+  createCallbackHandler({ db, provider: () => collectionProvider("paystack"), now: Date.now }),
 );
 
 export const onPaymentWritten = onDocumentWritten("payments/{paymentId}", async (event) => {

@@ -7,19 +7,28 @@ import { COUNTRIES, countryOfNumber, type Country, type PaymentStatus } from "./
 import { element } from "./dom";
 import type { Client } from "./firebase";
 
-/** Shows the currency and what the payer will see for the country the number (or the menu) names. */
-export function followCountry(ids: { phone: string; country: string; currency: string; hint: string }): void {
+/**
+ * Shows the currency and what the payer will see for the country the number (or the menu) names;
+ * a number from a country the page does not offer leaves the menu as it is.
+ */
+export function followCountry(
+  ids: { phone: string; country: string; currency: string; hint: string },
+  changed?: (country: Country) => void,
+): void {
   const phone = element(ids.phone, HTMLInputElement);
   const country = element(ids.country, HTMLSelectElement);
   const refresh = (): void => {
     const detected = countryOfNumber(phone.value);
-    if (detected) country.value = detected;
+    if (detected && [...country.options].some((option) => option.value === detected)) country.value = detected;
     const selected = COUNTRIES[country.value as Country];
     element(ids.currency).textContent = selected.currency;
     element(ids.hint).textContent = selected.hint;
+    changed?.(country.value as Country);
   };
   phone.addEventListener("input", refresh);
   country.addEventListener("change", refresh);
+  // The browser may have restored the fields of an earlier visit (the way back from a checkout).
+  refresh();
 }
 
 /**
@@ -49,6 +58,8 @@ export interface PaymentAnswer {
   readonly paymentId: string;
   readonly status: PaymentStatus;
   readonly customerMessage: string;
+  /** The provider's own page, when the payer pays there (Paystack). */
+  readonly checkoutUrl?: string;
 }
 
 export async function createPayment(client: Client, request: Record<string, unknown>): Promise<PaymentAnswer> {

@@ -7,10 +7,15 @@ import { readJson, record, sendJson } from "./http.ts";
 
 export interface FaultRule {
   readonly fault: string;
-  /** Only requests for this payer (digits as the provider sees them); every request when absent. */
+  /**
+   * Only requests for this payer (digits as the provider sees them; Paystack's payer is the
+   * email); every request when absent.
+   */
   readonly phone?: string;
   /** How many times the fault fires; unlimited when absent. */
   remaining?: number;
+  /** A size for faults that have one (how many copies of a delivery). */
+  readonly count?: number;
 }
 
 /**
@@ -38,13 +43,18 @@ export class SimulatorState {
 
   /** True when `fault` applies to this request; consumes one use of the matching rule. */
   take(fault: string, phone?: string): boolean {
+    return this.takeRule(fault, phone) !== undefined;
+  }
+
+  /** The rule for `fault` that applies to this request, if any; consumes one use of it. */
+  takeRule(fault: string, phone?: string): FaultRule | undefined {
     const rule = this.#rules.find((r) => r.fault === fault && (r.phone === undefined || r.phone === phone));
-    if (!rule) return false;
+    if (!rule) return undefined;
     if (rule.remaining !== undefined) {
       rule.remaining -= 1;
       if (rule.remaining <= 0) this.#rules.splice(this.#rules.indexOf(rule), 1);
     }
-    return true;
+    return rule;
   }
 
   record(entry: Omit<RecordedRequest, "at">): void {
@@ -58,7 +68,7 @@ export class SimulatorState {
     if (url.pathname === "/__sim/faults" && request.method === "POST") {
       const rules = record(await readJson(request)).rules;
       if (!Array.isArray(rules)) {
-        sendJson(response, 400, { error: "send {rules: [{fault, phone?, remaining?}]}" });
+        sendJson(response, 400, { error: "send {rules: [{fault, phone?, remaining?, count?}]}" });
         return true;
       }
       for (const raw of rules) {
@@ -73,6 +83,7 @@ export class SimulatorState {
           fault: rule.fault,
           ...(typeof rule.phone === "string" ? { phone: rule.phone } : {}),
           ...(typeof rule.remaining === "number" ? { remaining: rule.remaining } : {}),
+          ...(typeof rule.count === "number" ? { count: rule.count } : {}),
         });
       }
       sendJson(response, 200, { ok: true });

@@ -28,12 +28,17 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** POSTs JSON to a callback URL; failures are reported, never thrown (the provider just logs them). */
-export async function postCallback(url: string, body: unknown, headers: Record<string, string> = {}): Promise<number> {
+export function postCallback(url: string, body: unknown, headers: Record<string, string> = {}): Promise<number> {
+  return postText(url, JSON.stringify(body), headers);
+}
+
+/** POSTs these exact bytes as JSON (for signed callbacks); answers the HTTP status, 0 on failure. */
+export async function postText(url: string, body: string, headers: Record<string, string> = {}): Promise<number> {
   try {
     const response = await fetch(url, {
       method: "POST",
       headers: { "Content-Type": "application/json", ...headers },
-      body: JSON.stringify(body),
+      body,
       signal: AbortSignal.timeout(30_000),
     });
     await response.arrayBuffer();

@@ -7,7 +7,8 @@ import type { Server } from "node:http";
 
 import { createDarajaSimulator } from "./daraja.ts";
 import { createIotecSimulator } from "./iotec.ts";
-import { DARAJA, IOTEC, SANDBOX_HOST, VTPASS } from "./settings.ts";
+import { createPaystackSimulator } from "./paystack.ts";
+import { DARAJA, IOTEC, PAYSTACK, SANDBOX_HOST, VTPASS } from "./settings.ts";
 import { createVtpassSimulator } from "./vtpass.ts";
 
 const callbackDelayMs = Number(process.env.SANDBOX_CALLBACK_DELAY_MS ?? 1500);
@@ -29,12 +30,14 @@ function listen(name: string, server: Server, port: number): Promise<void> {
 const daraja = createDarajaSimulator({ ...DARAJA, callbackDelayMs, timeoutHoldMs });
 const iotec = createIotecSimulator({ ...IOTEC, callbackDelayMs, timeoutHoldMs });
 const vtpass = createVtpassSimulator({ ...VTPASS, callbackDelayMs, timeoutHoldMs, duplicateWindowMs });
-const servers = [daraja.server, iotec.server, vtpass.server];
+const paystack = createPaystackSimulator({ ...PAYSTACK, callbackDelayMs, timeoutHoldMs });
+const servers = [daraja.server, iotec.server, vtpass.server, paystack.server];
 
 try {
   await listen("Daraja (M-Pesa)", daraja.server, DARAJA.port);
   await listen("ioTec (MTN/Airtel Uganda)", iotec.server, IOTEC.port);
   await listen("VTpass (Nigeria bills)", vtpass.server, VTPASS.port);
+  await listen("Paystack (Nigeria; checkout pages)", paystack.server, PAYSTACK.port);
   console.log("Sandbox ready");
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));

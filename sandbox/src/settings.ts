@@ -30,3 +30,12 @@ export const VTPASS = {
   /** VTpass posts webhooks to the one URL configured on the merchant's dashboard. */
   webhookUrl: "http://127.0.0.1:5001/demo-malipo/africa-south1/vtpassWebhook",
 } as const;
+
+export const PAYSTACK = {
+  port: 9304,
+  /** Shaped like a test key; it opens only this simulator. */
+  secretKey: "sk_test_sim_paystack_secret",
+  webhookUrl: "http://127.0.0.1:5001/demo-malipo/africa-south1/paystackWebhook",
+  /** The wallet page as the Hosting emulator serves it: where the checkout sends the payer back. */
+  callbackUrl: "http://127.0.0.1:5000/wallet.html",
+} as const;

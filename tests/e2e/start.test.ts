@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { ROOT } from "../../tools/emulators/environment.ts";
 import { launchChromium } from "../support/chromium.ts";
-import { kenyanPhone, REGION } from "../support/client.ts";
+import { PAYSTACK } from "../../sandbox/src/settings.ts";
+import { kenyanPhone, nigerianPhone, REGION } from "../support/client.ts";
 import { adminDb, eventually } from "../support/firestore.ts";
 
 // The test reads the mail documents of the platform `npm start` runs, like a person opening the
@@ -244,6 +245,31 @@ describe("npm start", () => {
     await page.locator('#pin[data-state="set"]').waitFor({ timeout: 30_000 });
     expect(await page.locator("#set-pin-form").isHidden()).toBe(true);
     expect(await page.locator("#change-pin").isVisible()).toBe(true);
+  });
+
+  it("tops up NGN on Paystack's simulated page and shows the NGN balance back on the wallet page", async () => {
+    const page = await newPage();
+    await page.goto(`${pageUrl}wallet.html`);
+    await page.locator('#balances[data-state="loaded"]').waitFor({ timeout: 30_000 });
+    await page.locator("#topup:not([disabled])").waitFor({ timeout: 30_000 });
+    await page.fill("#topup-phone", nigerianPhone());
+    // The number names Nigeria: the page asks for the email Paystack needs.
+    await page.locator("#topup-email").waitFor({ state: "visible", timeout: 15_000 });
+    expect(await page.locator("#topup-currency").textContent()).toBe("NGN");
+    await page.fill("#topup-email", "ada@example.ng");
+    await page.fill("#topup-amount", "2500");
+    await page.click("#topup");
+    await page.waitForURL(new RegExp(`^http://127\\.0\\.0\\.1:${PAYSTACK.port}/checkout/`), { timeout: 30_000 });
+    expect(await page.locator("#amount").textContent()).toBe("NGN 2500.00");
+    await page.screenshot({ path: path.join(ROOT, "test-results", "paystack-checkout.png"), fullPage: true });
+    await page.click("#pay");
+    // Back on the wallet page with ?reference=: it shows what the payment document says, live.
+    await page.waitForURL(/\/wallet\.html\?/, { timeout: 30_000 });
+    await page.locator('#topup-status[data-status="succeeded"]').waitFor({ timeout: 30_000 });
+    const balance = page.locator('#wallets li[data-currency="NGN"] .balance', { hasText: "NGN 2,500.00" });
+    await balance.waitFor({ timeout: 30_000 });
+    await page.locator('#activity-list li[data-kind="topup"][data-currency="NGN"]').waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ROOT, "test-results", "wallet-topped-up-ngn.png"), fullPage: true });
   });
 
   it("ran every page without a Content-Security-Policy violation", () => {

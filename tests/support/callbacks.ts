@@ -1,6 +1,8 @@
 // Provider callbacks delivered in-process to the handler the callback functions use, with the
 // adapters configured as in the emulator: for tests that deliver one callback many times at once,
 // which through the Functions emulator would start a worker process per delivery in flight.
+import { createHmac } from "node:crypto";
+
 import { createCallbackHandler } from "../../functions/src/payments/callbacks.ts";
 import type { ProviderName } from "../../functions/src/providers/collections.ts";
 import { adminDb } from "./firestore.ts";
@@ -9,6 +11,7 @@ import { simulatorProvider } from "./providers.ts";
 const handlers = {
   mpesa: createCallbackHandler({ db: adminDb, provider: () => simulatorProvider("mpesa"), now: Date.now }),
   iotec: createCallbackHandler({ db: adminDb, provider: () => simulatorProvider("iotec"), now: Date.now }),
+  paystack: createCallbackHandler({ db: adminDb, provider: () => simulatorProvider("paystack"), now: Date.now }),
 } satisfies Record<ProviderName, unknown>;
 
 export interface Answer {
@@ -18,13 +21,10 @@ export interface Answer {
 
 /**
  * Delivers one callback as the provider would (path and headers as the function would see them),
- * again while the answer is a 5xx, as Daraja and ioTec redeliver: a callback whose transaction
+ * again while the answer is a 5xx, as the providers redeliver: a callback whose transaction
  * lost to concurrent ones is answered 500, having recorded nothing.
  */
-export async function deliverInProcess(
-  provider: ProviderName,
-  request: { path?: string; headers?: Record<string, string>; body: unknown },
-): Promise<Answer> {
+export async function deliverInProcess(provider: ProviderName, request: CallbackDelivery): Promise<Answer> {
   for (let attempt = 1; ; attempt++) {
     const answer = await deliverOnce(provider, request);
     if (answer.status < 500 || attempt >= REDELIVERIES) return answer;
@@ -34,10 +34,15 @@ export async function deliverInProcess(
 /** How often a provider redelivers before the test sees the 5xx (Daraja and ioTec try for hours). */
 const REDELIVERIES = 20;
 
-async function deliverOnce(
-  provider: ProviderName,
-  request: { path?: string; headers?: Record<string, string>; body: unknown },
-): Promise<Answer> {
+/** `rawBody` are the bytes as sent (signed callbacks); `body` is what the framework parsed. */
+export interface CallbackDelivery {
+  readonly path?: string;
+  readonly headers?: Record<string, string>;
+  readonly body: unknown;
+  readonly rawBody?: Buffer;
+}
+
+async function deliverOnce(provider: ProviderName, request: CallbackDelivery): Promise<Answer> {
   let status = 200;
   let body: unknown;
   const res = {
@@ -53,7 +58,14 @@ async function deliverOnce(
     },
   };
   await handlers[provider](
-    { method: "POST", path: request.path ?? "/", headers: request.headers ?? {}, body: request.body, ip: "127.0.0.1" },
+    {
+      method: "POST",
+      path: request.path ?? "/",
+      headers: request.headers ?? {},
+      body: request.body,
+      rawBody: request.rawBody,
+      ip: "127.0.0.1",
+    },
     res,
   );
   return { status, body };
@@ -83,5 +95,15 @@ export function darajaCallback(checkoutRequestId: string, resultCode: number, am
           : {}),
       },
     },
+  };
+}
+
+/** A Paystack webhook as Paystack sends it: these exact bytes, signed with `key`. */
+export function paystackWebhook(event: unknown, key: string): CallbackDelivery {
+  const text = JSON.stringify(event);
+  return {
+    headers: { "x-paystack-signature": createHmac("sha512", key).update(text).digest("hex") },
+    body: JSON.parse(text) as unknown,
+    rawBody: Buffer.from(text),
   };
 }

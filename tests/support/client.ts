@@ -89,6 +89,11 @@ export function ugandanPhone(): string {
   return `0772${String(randomInt(0, 1_000_000)).padStart(6, "0")}`;
 }
 
+/** A random MTN Nigeria number (+234 803 XXX XXXX): Paystack does not use it, Malipo keeps it. */
+export function nigerianPhone(): string {
+  return `+234803${String(randomInt(0, 10_000_000)).padStart(7, "0")}`;
+}
+
 /** An ioTec sandbox payer: prefix "011177777" (success), "011177799" (failed), ... plus a digit. */
 export function iotecPhone(prefix: "011177777" | "011177799" | "011177778" | "011177779"): string {
   return `${prefix}${randomInt(0, 10)}`;

@@ -6,7 +6,8 @@ import type { AddressInfo } from "node:net";
 import { createDarajaSimulator, type DarajaSimulatorOptions } from "../../sandbox/src/daraja.ts";
 import type { SimulatorState } from "../../sandbox/src/faults.ts";
 import { createIotecSimulator, type IotecSimulatorOptions } from "../../sandbox/src/iotec.ts";
-import { DARAJA, IOTEC, VTPASS } from "../../sandbox/src/settings.ts";
+import { createPaystackSimulator, type PaystackSimulatorOptions } from "../../sandbox/src/paystack.ts";
+import { DARAJA, IOTEC, PAYSTACK, VTPASS } from "../../sandbox/src/settings.ts";
 import { createVtpassSimulator, type VtpassSimulatorOptions } from "../../sandbox/src/vtpass.ts";
 import { eventually } from "./eventually.ts";
 
@@ -62,9 +63,20 @@ export function localVtpass(options: Partial<VtpassSimulatorOptions> = {}): Prom
   return listen(server, state);
 }
 
+export function localPaystack(options: Partial<PaystackSimulatorOptions> = {}): Promise<LocalSimulator> {
+  const { server, state } = createPaystackSimulator({
+    ...PAYSTACK,
+    webhookUrl: NOWHERE,
+    callbackDelayMs: 10,
+    timeoutHoldMs: 2_000,
+    ...options,
+  });
+  return listen(server, state);
+}
+
 export async function addLocalFault(
   sim: LocalSimulator,
-  rule: { fault: string; phone?: string; remaining?: number },
+  rule: { fault: string; phone?: string; remaining?: number; count?: number },
 ): Promise<void> {
   const response = await fetch(`${sim.baseUrl}/__sim/faults`, {
     method: "POST",

@@ -6,6 +6,7 @@ import path from "node:path";
 import type { CollectionProvider, ProviderName } from "../../functions/src/providers/collections.ts";
 import { IotecCollections } from "../../functions/src/providers/iotec/iotec.ts";
 import { DarajaCollections } from "../../functions/src/providers/mpesa/daraja.ts";
+import { PaystackCollections } from "../../functions/src/providers/paystack/paystack.ts";
 import { ROOT } from "../../tools/emulators/environment.ts";
 
 export function readEnvFile(file: string): Record<string, string> {
@@ -51,6 +52,14 @@ function configuredAdapter(name: ProviderName): CollectionProvider {
       partyB: required(emulatorParams, "MPESA_PARTY_B"),
       callbackUrl: required(emulatorParams, "MPESA_CALLBACK_URL"),
       callbackSecret: required(emulatorSecrets, "MPESA_CALLBACK_SECRET"),
+      timeoutMs,
+    });
+  }
+  if (name === "paystack") {
+    return new PaystackCollections({
+      baseUrl: required(emulatorParams, "PAYSTACK_BASE_URL"),
+      secretKey: required(emulatorSecrets, "PAYSTACK_SECRET_KEY"),
+      callbackUrl: required(emulatorParams, "PAYSTACK_CALLBACK_URL"),
       timeoutMs,
     });
   }

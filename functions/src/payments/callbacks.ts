@@ -207,13 +207,22 @@ const ACKNOWLEDGE: Readonly<Record<ProviderName, (res: HttpAnswer) => void>> = {
   iotec: (res) => {
     res.status(200).json({ received: true });
   },
+  // Paystack retries anything but a 2xx, for days.
+  paystack: (res) => {
+    res.status(200).json({ received: true });
+  },
 };
+
+/** How each provider is told a callback was not authenticated (Paystack's own examples use 401). */
+const NOT_AUTHORISED: Readonly<Record<ProviderName, number>> = { mpesa: 403, iotec: 403, paystack: 401 };
 
 export interface CallbackRequestLike {
   readonly method: string;
   readonly path: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: unknown;
+  /** The bytes as received (Cloud Functions' req.rawBody), for signed callbacks. */
+  readonly rawBody?: Buffer | undefined;
   readonly ip?: string | undefined;
 }
 
@@ -224,15 +233,20 @@ export function createCallbackHandler(deps: CallbackHandlerDeps) {
       res.status(405).json({ error: "Callbacks are POSTed." });
       return;
     }
-    let callback: CollectionCallback;
+    let callback: CollectionCallback | null;
     try {
-      callback = await provider.readCallback({ path: req.path, headers: req.headers, body: req.body });
+      callback = await provider.readCallback({
+        path: req.path,
+        headers: req.headers,
+        body: req.body,
+        rawBody: req.rawBody,
+      });
     } catch (error) {
       if (error instanceof ProviderAuthError) {
         logger.warn("callback refused: not authenticated", { provider: provider.name });
         // Guessing a callback secret is slowed down: 429 once the address's limit is used up.
         if (await admitRequest(deps.db(), "rejectedCallback", req, res, deps.now())) {
-          res.status(403).json({ error: "Not authorised." });
+          res.status(NOT_AUTHORISED[provider.name]).json({ error: "Not authorised." });
         }
       } else if (error instanceof ProviderInvalidRequestError) {
         logger.warn("callback refused: invalid body", { provider: provider.name, error: error.message });
@@ -242,6 +256,11 @@ export function createCallbackHandler(deps: CallbackHandlerDeps) {
         logger.error("callback could not be confirmed", { provider: provider.name, error: String(error) });
         res.status(503).json({ error: "Try again later." });
       }
+      return;
+    }
+    if (callback === null) {
+      // Authentic, but about something other than a collection: acknowledged so it is not resent.
+      ACKNOWLEDGE[provider.name](res);
       return;
     }
     try {

@@ -217,7 +217,12 @@ describe("createPayment input", () => {
     ["an amount as text", base(phone, { amount: "100" }), "amount"],
     ["an unparseable phone", base("not a phone"), "phone"],
     ["a landline", base("+254202123456"), "not a mobile number"],
-    ["a Nigerian number", base("+2348031234567"), "Kenyan (+254) and Ugandan (+256)"],
+    [
+      "a Nigerian number paying in KES",
+      base("+2348031234567"),
+      "currency: Paystack (card, bank transfer, USSD) payments are in NGN",
+    ],
+    ["a number from elsewhere", base("+27821234567"), "Kenyan (+254), Ugandan (+256) and Nigerian (+234)"],
     ["a Ugandan number paying in KES", base("+256772123456"), "currency: MTN/Airtel mobile money payments are in UGX"],
     [
       "a Kenyan number sent to ioTec",

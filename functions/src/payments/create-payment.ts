@@ -28,8 +28,17 @@ export interface PaymentDeps {
 }
 
 export const DUPLICATE_WINDOW_MS = 5 * 60_000;
-const COUNTRY_FOR_CURRENCY: Readonly<Record<CreatePaymentInput["currency"], PayerCountry>> = { KES: "KE", UGX: "UG" };
-const PROVIDER_FOR_COUNTRY: Readonly<Record<PayerCountry, ProviderName>> = { KE: "mpesa", UG: "iotec" };
+const COUNTRY_FOR_CURRENCY: Readonly<Record<CreatePaymentInput["currency"], PayerCountry>> = {
+  KES: "KE",
+  UGX: "UG",
+  NGN: "NG",
+};
+const PROVIDER_FOR_COUNTRY: Readonly<Record<PayerCountry, ProviderName>> = { KE: "mpesa", UG: "iotec", NG: "paystack" };
+const HOME_COUNTRY: Readonly<Record<ProviderName, { code: PayerCountry; name: string }>> = {
+  mpesa: { code: "KE", name: "Kenya (+254)" },
+  iotec: { code: "UG", name: "Uganda (+256)" },
+  paystack: { code: "NG", name: "Nigeria (+234)" },
+};
 /** Retries for failures that certainly did not reach the provider's payment API. */
 const RETRY_DELAYS_MS = [300, 900];
 
@@ -45,10 +54,14 @@ function checkProvider(input: CreatePaymentInput, provider: CollectionProvider, 
       `currency: ${label} payments are in ${provider.currency}, not ${input.currency}.`,
     );
   }
-  if (PROVIDER_FOR_COUNTRY[country] !== provider.name) {
+  const home = HOME_COUNTRY[provider.name];
+  if (home.code !== country) {
+    throw new AppError("invalid-argument", `phone: ${label} needs a number from ${home.name}.`);
+  }
+  if (provider.name === "paystack" && !input.email) {
     throw new AppError(
       "invalid-argument",
-      `phone: ${label} needs a number from ${provider.name === "mpesa" ? "Kenya (+254)" : "Uganda (+256)"}.`,
+      "email: is required for a Paystack payment: Paystack's page asks for it and sends the receipt there.",
     );
   }
   if (input.amount < provider.limits.min || input.amount > provider.limits.max) {
@@ -133,6 +146,7 @@ export async function createPayment(
         ...request,
         status: "pending",
         providerReference: null,
+        checkoutUrl: null,
         receipt: null,
         failureCode: null,
         customerMessage: `Starting your ${PROVIDER_LABELS[provider.name]} payment…`,
@@ -174,6 +188,7 @@ async function callProvider(
         currency: payment.currency,
         phone: payment.phone,
         payerName: payment.name ?? undefined,
+        email: payment.email ?? undefined,
         reference: payment.reference ?? ref.id.slice(0, 12),
         description:
           payment.purpose === "entry" ? "Entry fee" : payment.purpose === "order" ? "Order" : "Wallet top up",
@@ -212,7 +227,10 @@ async function initiate(
     const current = (await tx.get(ref)).data();
     if (!current) throw new Error(`payment ${ref.id} vanished`);
     const early = accepted ? await findEarlyCallbacks(db, tx, provider.name, accepted.providerReference) : [];
-    const initiated = { initiatedAt: FieldValue.serverTimestamp() };
+    const initiated = {
+      initiatedAt: FieldValue.serverTimestamp(),
+      ...(accepted?.checkoutUrl ? { checkoutUrl: accepted.checkoutUrl } : {}),
+    };
     if (current.status !== "pending") {
       tx.update(ref, initiated);
       return current;
@@ -270,7 +288,16 @@ async function initiate(
     return { ...current, status: "failed" as const, customerMessage: reason.customerMessage };
   });
   logger.info("payment initiated", { paymentId: ref.id, provider: provider.name, status: view.status });
-  return { paymentId: ref.id, status: view.status, customerMessage: view.customerMessage };
+  return toView(ref.id, { ...view, checkoutUrl: accepted?.checkoutUrl ?? view.checkoutUrl ?? null });
+}
+
+function toView(paymentId: string, payment: Pick<PaymentRecord, "status" | "customerMessage" | "checkoutUrl">) {
+  return {
+    paymentId,
+    status: payment.status,
+    customerMessage: payment.customerMessage,
+    ...(payment.checkoutUrl ? { checkoutUrl: payment.checkoutUrl } : {}),
+  };
 }
 
 /** A repeat call waits for the first call's provider answer, so every caller sees the same status. */
@@ -281,7 +308,7 @@ async function waitForInitiation(db: Firestore, paymentId: string, uid: string):
     const payment = (await ref.get()).data();
     if (payment?.uid !== uid) throw new AppError("not-found", "paymentId: no such payment for this user.");
     if (payment.initiatedAt !== null || payment.status !== "pending" || Date.now() > deadline) {
-      return { paymentId, status: payment.status, customerMessage: payment.customerMessage };
+      return toView(paymentId, payment);
     }
     await new Promise((resolve) => setTimeout(resolve, 150));
   }

@@ -22,6 +22,8 @@ export const paymentSchema = z.object({
   reference: z.string().nullable(),
   status: z.enum(PAYMENT_STATUSES),
   providerReference: z.string().nullable(),
+  /** The provider's hosted page the payer pays on (Paystack); absent for phone prompts. */
+  checkoutUrl: z.string().nullable().optional(),
   receipt: z.string().nullable(),
   failureCode: z.string().nullable(),
   customerMessage: z.string(),
@@ -51,4 +53,6 @@ export interface PaymentView {
   readonly paymentId: string;
   readonly status: PaymentRecord["status"];
   readonly customerMessage: string;
+  /** Open this to pay, when the provider takes the payment on its own page. */
+  readonly checkoutUrl?: string;
 }

@@ -19,7 +19,9 @@ export const createPaymentInput = z
       .int("must be a whole number of minor units (e.g. 10000 for KES 100.00), not a fraction")
       .positive("must be greater than zero")
       .max(MAX_AMOUNT_MINOR, "is larger than any single mobile money payment"),
-    currency: z.enum(COLLECTION_CURRENCIES, { error: "must be KES (M-Pesa, Kenya) or UGX (MTN/Airtel, Uganda)" }),
+    currency: z.enum(COLLECTION_CURRENCIES, {
+      error: "must be KES (M-Pesa, Kenya), UGX (MTN/Airtel, Uganda) or NGN (Paystack, Nigeria)",
+    }),
     phone: z
       .string({ error: "must be the payer's mobile number as text" })
       .min(7, "is too short for a mobile number")

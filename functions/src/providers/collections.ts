@@ -1,6 +1,6 @@
-// The collections capability every mobile-money adapter implements. Inputs and outputs are
-// Malipo's own shapes (integer minor units, E.164 phones, normalised outcomes): provider wire
-// types never leave the adapter.
+// The collections capability every adapter implements (mobile money, hosted checkouts). Inputs
+// and outputs are Malipo's own shapes (integer minor units, E.164 phones, normalised outcomes):
+// provider wire types never leave the adapter.
 import type { Currency, ProviderName } from "../shared/catalog.js";
 
 export type { ProviderName };
@@ -14,6 +14,8 @@ export interface InitiateCollectionInput {
   readonly currency: Currency;
   readonly phone: string;
   readonly payerName?: string | undefined;
+  /** Card and bank checkouts (Paystack) need the payer's email; mobile money ignores it. */
+  readonly email?: string | undefined;
   /** Shown to the payer; adapters shorten it to what the provider allows. */
   readonly reference: string;
   readonly description: string;
@@ -22,6 +24,8 @@ export interface InitiateCollectionInput {
 export interface InitiateCollectionResult {
   readonly providerReference: string;
   readonly customerMessage: string;
+  /** A hosted checkout page the payer must open to pay (Paystack); absent for phone prompts. */
+  readonly checkoutUrl?: string | undefined;
 }
 
 export interface CollectionStatus {
@@ -47,6 +51,8 @@ export interface CallbackRequest {
   readonly path: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: unknown;
+  /** The bytes as received, for providers that sign them (a re-serialised body differs). */
+  readonly rawBody?: Buffer | undefined;
 }
 
 export interface CollectionProvider {
@@ -56,6 +62,9 @@ export interface CollectionProvider {
   readonly limits: { readonly min: number; readonly max: number };
   initiate(input: InitiateCollectionInput): Promise<InitiateCollectionResult>;
   queryStatus(input: { paymentId: string; providerReference?: string | undefined }): Promise<CollectionStatus>;
-  /** Authenticates and parses a callback; throws ProviderAuthError or ProviderInvalidRequestError. */
-  readCallback(request: CallbackRequest): Promise<CollectionCallback>;
+  /**
+   * Authenticates and parses a callback; throws ProviderAuthError or ProviderInvalidRequestError.
+   * Null for an authentic event that is not about a collection (acknowledged, nothing recorded).
+   */
+  readCallback(request: CallbackRequest): Promise<CollectionCallback | null>;
 }

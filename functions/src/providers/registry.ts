@@ -9,11 +9,13 @@ import { IOTEC_SECRETS, iotecParams, iotecSecrets } from "./iotec/config.js";
 import { IotecCollections } from "./iotec/iotec.js";
 import { MPESA_SECRETS, mpesaParams, mpesaSecrets } from "./mpesa/config.js";
 import { DarajaCollections } from "./mpesa/daraja.js";
+import { PAYSTACK_SECRETS, paystackParams, paystackSecrets } from "./paystack/config.js";
+import { PaystackCollections } from "./paystack/paystack.js";
 import { VTPASS_SECRETS, vtpassParams, vtpassSecrets } from "./vtpass/config.js";
 import { VtpassBills } from "./vtpass/vtpass.js";
 
-export { IOTEC_SECRETS, MPESA_SECRETS, VTPASS_SECRETS };
-export const PROVIDER_SECRETS = [...MPESA_SECRETS, ...IOTEC_SECRETS];
+export { IOTEC_SECRETS, MPESA_SECRETS, PAYSTACK_SECRETS, VTPASS_SECRETS };
+export const PROVIDER_SECRETS = [...MPESA_SECRETS, ...IOTEC_SECRETS, ...PAYSTACK_SECRETS];
 
 /** How long one provider request may take before it counts as a timeout (its outcome unknown). */
 export const providerTimeoutMs = defineInt("PROVIDER_TIMEOUT_MS", { default: 15_000 });
@@ -48,6 +50,15 @@ export function collectionProvider(name: ProviderName): CollectionProvider {
       timeoutMs,
     };
     return memo(`mpesa:${JSON.stringify(config)}`, () => new DarajaCollections(config));
+  }
+  if (name === "paystack") {
+    const config = {
+      baseUrl: paystackParams.baseUrl.value(),
+      secretKey: paystackSecrets.secretKey.value(),
+      callbackUrl: paystackParams.callbackUrl.value(),
+      timeoutMs,
+    };
+    return memo(`paystack:${JSON.stringify(config)}`, () => new PaystackCollections(config));
   }
   const config = {
     baseUrl: iotecParams.baseUrl.value(),

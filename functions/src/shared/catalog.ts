@@ -17,7 +17,7 @@ export type LedgerCurrency = Currency | typeof POINTS;
 export const LEDGER_CURRENCIES = [...CURRENCY_CODES, POINTS] as const;
 
 /** The currencies mobile-money collections take today, by the provider that serves them. */
-export const COLLECTION_CURRENCIES = ["KES", "UGX"] as const satisfies readonly Currency[];
+export const COLLECTION_CURRENCIES = ["KES", "UGX", "NGN"] as const satisfies readonly Currency[];
 
 export const PAYMENT_STATUSES = [
   "pending",
@@ -44,19 +44,21 @@ export const STATUS_LABELS: Readonly<Record<PaymentStatus, string>> = {
 export const PURPOSES = ["order", "wallet-topup", "entry"] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
-export const PROVIDERS = ["mpesa", "iotec"] as const;
+export const PROVIDERS = ["mpesa", "iotec", "paystack"] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 /** How receipts and pages name each provider to the payer. */
 export const PROVIDER_LABELS: Readonly<Record<ProviderName, string>> = {
   mpesa: "M-Pesa",
   iotec: "MTN/Airtel mobile money",
+  paystack: "Paystack (card, bank transfer, USSD)",
 };
 
 /** What the payer is told happens next, by the currency they pay in. */
 export const PAYER_HINTS: Readonly<Record<(typeof COLLECTION_CURRENCIES)[number], string>> = {
   KES: "You will get an M-Pesa prompt on this phone.",
   UGX: "You will get an MTN or Airtel Money prompt on this phone.",
+  NGN: "You will pay on Paystack's secure page.",
 };
 
 /** What customers buy through Malipo: each is priced by its own fee rules (fees/rules.ts). */

@@ -3,7 +3,7 @@ import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 
 import { AppError } from "../core/errors.js";
 
-export type PayerCountry = "KE" | "UG";
+export type PayerCountry = "KE" | "UG" | "NG";
 
 export interface PayerPhone {
   /** +2547XXXXXXXX */
@@ -11,7 +11,7 @@ export interface PayerPhone {
   readonly country: PayerCountry;
 }
 
-const SUPPORTED: ReadonlySet<string> = new Set<PayerCountry>(["KE", "UG"]);
+const SUPPORTED: ReadonlySet<string> = new Set<PayerCountry>(["KE", "UG", "NG"]);
 
 /**
  * ioTec's sandbox payer numbers (docs/providers.md: 011177777x, 011177799x, 011177778x, 011177779x)
@@ -21,21 +21,21 @@ const IOTEC_SANDBOX = /^\+256111777(?:77|99|78|79)\d$/;
 
 export function parsePayerPhone(raw: string, defaultCountry: PayerCountry, allowSandbox: boolean): PayerPhone {
   const compact = raw.replace(/[\s().-]/g, "");
-  // "2547..." and "2567..." arrive without the plus sign from many clients.
-  const withPlus = /^(254|256)\d{9}$/.test(compact) ? `+${compact}` : compact;
+  // "2547...", "2567..." and "2348..." arrive without the plus sign from many clients.
+  const withPlus = /^(?:(?:254|256)\d{9}|234\d{10})$/.test(compact) ? `+${compact}` : compact;
   const parsed = parsePhoneNumberFromString(withPlus, defaultCountry);
   if (parsed && allowSandbox && IOTEC_SANDBOX.test(parsed.number)) return { e164: parsed.number, country: "UG" };
   if (!parsed?.isValid()) {
     throw new AppError(
       "invalid-argument",
-      "phone: enter a mobile number such as 0712 345 678 (Kenya) or 0772 123 456 (Uganda), or in international form (+254…, +256…).",
+      "phone: enter a mobile number such as 0712 345 678 (Kenya), 0772 123 456 (Uganda) or 0803 123 4567 (Nigeria), or in international form (+254…, +256…, +234…).",
     );
   }
   const country = parsed.country;
   if (!country || !SUPPORTED.has(country)) {
     throw new AppError(
       "invalid-argument",
-      "phone: mobile money payments are available for Kenyan (+254) and Ugandan (+256) numbers.",
+      "phone: payments are available for Kenyan (+254), Ugandan (+256) and Nigerian (+234) numbers.",
     );
   }
   const type = parsed.getType();
