@@ -178,6 +178,9 @@ export function startBillForm(client: Client, paid: (billId: string, bill: BillV
   const pickService = (picked: BillService, button: HTMLElement): void => {
     press(servicesList, button);
     service = picked;
+    // What was typed for another biller does not apply to this one.
+    amount.value = "";
+    hide("form-error");
     const placeholder = picked.variations.length > 1 ? [new Option("Choose a plan", "")] : [];
     variationSelect.replaceChildren(
       ...placeholder,
@@ -210,6 +213,7 @@ export function startBillForm(client: Client, paid: (billId: string, bill: BillV
     );
     show("services");
     service = null;
+    hide("form-error");
     hide("details");
     requote();
   };
@@ -298,9 +302,15 @@ export function startBillForm(client: Client, paid: (billId: string, bill: BillV
     pay.disabled = true;
     pay.textContent = "Paying…";
     try {
+      // A quote still waiting for the customer to pause would outdate the one asked for here.
+      clearTimeout(quoteTimer);
       const current = quote?.key === JSON.stringify(request) && quoteUsable(quote.answer, Date.now()) ? quote : null;
       const priced = current?.answer ?? (await fetchQuote(request));
-      if (!priced) return;
+      if (!priced) {
+        if (element("quote-error").hidden)
+          show("form-error", "The details changed: check the price and press Pay again.");
+        return;
+      }
       const details = {
         serviceId: chosen.id,
         customerNumber: customerNumber.value.trim(),
@@ -318,6 +328,7 @@ export function startBillForm(client: Client, paid: (billId: string, bill: BillV
       attempts.forget();
       pin.value = "";
       quote = null;
+      clearTimeout(expiryTimer);
       hide("quote");
       form.hidden = true;
       paid(data.billId, data, details.email ?? "");

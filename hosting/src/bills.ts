@@ -49,7 +49,9 @@ function span(className: string, text: string): HTMLSpanElement {
   return item;
 }
 
-function historyItem(billId: string, bill: BillSnapshot & { createdAt?: Timestamp }): HTMLLIElement {
+type HistoryBill = BillSnapshot & { readonly createdAt?: Timestamp };
+
+function historyItem(billId: string, bill: HistoryBill): HTMLLIElement {
   const row = document.createElement("li");
   row.dataset.billId = billId;
   row.dataset.status = bill.status;
@@ -74,7 +76,7 @@ function watchHistory(client: Client, uid: string): void {
       limit(BILL_HISTORY.size),
     ),
     (snapshot) => {
-      list.replaceChildren(...snapshot.docs.map((doc) => historyItem(doc.id, doc.data() as BillSnapshot)));
+      list.replaceChildren(...snapshot.docs.map((doc) => historyItem(doc.id, doc.data() as HistoryBill)));
       element("history-empty").hidden = snapshot.size > 0;
       element("history").dataset.state = "loaded";
     },

@@ -84,8 +84,7 @@ describe("the bills page", () => {
     expect(await page.locator("#bills-balance").textContent()).toBe("NGN 5,000.00");
     expect(await page.locator("#pin-missing").isHidden()).toBe(true);
 
-    await page.locator('#categories[data-state="loaded"]').waitFor({ timeout: 30_000 });
-    await page.click("#category-electricity");
+    await page.click("#category-electricity", { timeout: 30_000 });
     await page.click("#service-ikeja-electric");
     await page.selectOption("#variation", "prepaid");
     await page.fill("#amount", "1000");
