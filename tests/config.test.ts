@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 import { REGION } from "../functions/src/core/region.ts";
-import { DARAJA, IOTEC } from "../sandbox/src/settings.ts";
+import { DARAJA, IOTEC, VTPASS } from "../sandbox/src/settings.ts";
 import { EMULATOR_PROJECT, ROOT } from "../tools/emulators/environment.ts";
 import { emulatorParams, emulatorSecrets } from "./support/providers.ts";
 
@@ -52,6 +52,7 @@ describe("project configuration", () => {
     expect(emulatorParams.IOTEC_TOKEN_URL).toBe(`http://127.0.0.1:${IOTEC.port}/connect/token`);
     expect(emulatorParams.MPESA_SHORTCODE).toBe(DARAJA.shortcode);
     expect(emulatorParams.IOTEC_WALLET_ID).toBe(IOTEC.walletId);
+    expect(emulatorParams.VTPASS_BASE_URL).toBe(`http://127.0.0.1:${VTPASS.port}/api`);
     expect(emulatorSecrets).toMatchObject({
       MPESA_CONSUMER_KEY: DARAJA.consumerKey,
       MPESA_CONSUMER_SECRET: DARAJA.consumerSecret,
@@ -59,6 +60,9 @@ describe("project configuration", () => {
       IOTEC_CLIENT_ID: IOTEC.clientId,
       IOTEC_CLIENT_SECRET: IOTEC.clientSecret,
       IOTEC_CALLBACK_SECRET: IOTEC.callbackSecret,
+      VTPASS_API_KEY: VTPASS.apiKey,
+      VTPASS_PUBLIC_KEY: VTPASS.publicKey,
+      VTPASS_SECRET_KEY: VTPASS.secretKey,
     });
   });
 
@@ -67,6 +71,7 @@ describe("project configuration", () => {
     const base = `http://${functions.host}:${functions.port}/${EMULATOR_PROJECT}/${REGION}`;
     expect(emulatorParams.MPESA_CALLBACK_URL).toBe(`${base}/mpesaCallback`);
     expect(IOTEC.callbackUrl).toBe(`${base}/iotecCallback`);
+    expect(VTPASS.webhookUrl).toBe(`${base}/vtpassWebhook`);
   });
 
   it("keeps real secrets out of the committed emulator files", () => {

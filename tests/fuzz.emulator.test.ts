@@ -17,6 +17,8 @@ const FIXED_SEED = 20_261_122;
 const seed = process.env.FUZZ_SEED === "random" ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED ?? FIXED_SEED);
 const CALLABLE_RUNS = 500;
 const HTTP_RUNS = 100;
+/** Webhooks added with bills are fuzzed as hard as the callables. */
+const WEBHOOK_RUNS = 500;
 
 const nasty = fc.oneof(
   fc.anything({ maxDepth: 4 }),
@@ -66,10 +68,35 @@ const callables: [string, fc.Arbitrary<unknown>][] = [
       cursor: Buffer.from('[1,0,0,"ledgerAccounts/a/activity/b","x"]').toString("base64url"),
     })),
   ],
+  ["quoteBill", around(() => ({ serviceId: "ikeja-electric", variationCode: "prepaid", amount: 1_000_00 }))],
+  [
+    "verifyBillCustomer",
+    around(() => ({ serviceId: "ikeja-electric", customerNumber: "1111111111111", variationCode: "prepaid" })),
+  ],
+  [
+    "payBill",
+    around(() => ({
+      idempotencyKey: idempotencyKey(),
+      quoteId: "missing000000000000",
+      serviceId: "ikeja-electric",
+      variationCode: "prepaid",
+      customerNumber: "1111111111111",
+      phone: "08011111111",
+      verificationId: "missing000000000000",
+      email: "fuzz@example.com",
+      pin: "4821",
+    })),
+  ],
+  ["resendBillReceipt", around(() => ({ billId: "0".repeat(32), email: "fuzz@example.com" }))],
 ];
 
-/** The collection each callable writes the caller's documents to when it accepts a call. */
-const WRITES: Record<string, string> = { createPayment: "payments", quote: "quotes" };
+/** The collections callables write the caller's documents to, and which callables may. */
+const WRITES: Record<string, readonly string[]> = {
+  payments: ["createPayment"],
+  quotes: ["quote", "quoteBill"],
+  bills: ["payBill"],
+  billVerifications: ["verifyBillCustomer"],
+};
 
 async function ownedIn(collection: string, user: TestUser): Promise<number> {
   return (await adminDb().collection(collection).where("uid", "==", user.uid).get()).size;
@@ -101,8 +128,8 @@ describe(`fuzzing (seed ${seed})`, () => {
         }),
         { numRuns: CALLABLE_RUNS, seed },
       );
-      for (const [callable, collection] of Object.entries(WRITES)) {
-        expect(await ownedIn(collection, user)).toBeLessThanOrEqual(callable === name ? accepted : 0);
+      for (const [collection, writers] of Object.entries(WRITES)) {
+        expect(await ownedIn(collection, user)).toBeLessThanOrEqual(writers.includes(name) ? accepted : 0);
       }
       expect(await hasPin(user)).toBe(name === "setPin" && accepted > 0);
     },
@@ -110,19 +137,27 @@ describe(`fuzzing (seed ${seed})`, () => {
   );
 
   it.each([
-    ["mpesaCallback with its path secret", "mpesaCallback", `/${emulatorSecrets.MPESA_CALLBACK_SECRET ?? ""}`, {}],
-    ["mpesaCallback with a wrong secret", "mpesaCallback", "/wrong-secret", {}],
+    [
+      "mpesaCallback with its path secret",
+      "mpesaCallback",
+      `/${emulatorSecrets.MPESA_CALLBACK_SECRET ?? ""}`,
+      {},
+      HTTP_RUNS,
+    ],
+    ["mpesaCallback with a wrong secret", "mpesaCallback", "/wrong-secret", {}, HTTP_RUNS],
     [
       "iotecCallback with its header secret",
       "iotecCallback",
       "",
       { [IOTEC.callbackHeader]: emulatorSecrets.IOTEC_CALLBACK_SECRET ?? "" },
+      HTTP_RUNS,
     ],
-    ["iotecCallback without a secret", "iotecCallback", "", {}],
-    ["health", "health", "", {}],
+    ["iotecCallback without a secret", "iotecCallback", "", {}, HTTP_RUNS],
+    ["health", "health", "", {}, HTTP_RUNS],
+    ["vtpassWebhook", "vtpassWebhook", "", {}, WEBHOOK_RUNS],
   ])(
-    `%s answers ${HTTP_RUNS} random methods and bodies without a 5xx`,
-    async (_label, name, suffix, headers) => {
+    `%s answers random methods and bodies without a 5xx`,
+    async (_label, name, suffix, headers, runs) => {
       const url = `${await functionUrl(name, REGION)}${suffix}`;
       const method = fc.constantFrom("POST", "PUT", "GET", "DELETE", "OPTIONS");
       const body = fc.oneof(
@@ -139,9 +174,9 @@ describe(`fuzzing (seed ${seed})`, () => {
           await response.arrayBuffer();
           expect(response.status, `${verb} ${text.slice(0, 80)}`).toBeLessThan(500);
         }),
-        { numRuns: HTTP_RUNS, seed },
+        { numRuns: runs, seed },
       );
     },
-    120_000,
+    240_000,
   );
 });

@@ -1,6 +1,6 @@
 // The local seed, run by `npm start` once the emulators are up: one operator account with the
-// admin claim, so the access model can be tried by hand, and the fee rules every service is
-// priced by (functions/src/fees/local-rules.ts, which the quote tests load too). Emulator-only:
+// admin claim, so the access model can be tried by hand, the fee rules every service is priced by
+// (functions/src/fees/local-rules.ts, which the quote tests load too) and the bills catalogue. Emulator-only:
 // the password is not a secret, and the account never exists in a real project.
 import { deleteApp } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
@@ -39,7 +39,32 @@ export async function seedFeeRules(): Promise<string> {
   }
 }
 
+/**
+ * Copies the bills catalogue from the local VTpass simulator, as the 6-hourly refreshBillCatalogue
+ * does in production (the emulator never fires schedules by itself).
+ */
+export async function seedBillCatalogue(): Promise<string> {
+  const { refreshCatalogue } = await import("../functions/src/bills/catalogue.ts");
+  const { VtpassBills } = await import("../functions/src/providers/vtpass/vtpass.ts");
+  const { SANDBOX_HOST, VTPASS } = await import("../sandbox/src/settings.ts");
+  const { app } = await adminApp(undefined);
+  try {
+    const provider = new VtpassBills({
+      baseUrl: `http://${SANDBOX_HOST}:${VTPASS.port}/api`,
+      apiKey: VTPASS.apiKey,
+      publicKey: VTPASS.publicKey,
+      secretKey: VTPASS.secretKey,
+      timeoutMs: 10_000,
+    });
+    const report = await refreshCatalogue(getFirestore(app), provider, Date.now);
+    const failed = report.failed.length > 0 ? ` (not listed: ${report.failed.join(", ")})` : "";
+    return `Bills         ${report.services} services copied from the VTpass simulator${failed}`;
+  } finally {
+    await deleteApp(app);
+  }
+}
+
 /** Everything `npm start` seeds, with the lines it prints. */
 export async function seedLocal(): Promise<string[]> {
-  return [await seedLocalAdmin(), await seedFeeRules()];
+  return [await seedLocalAdmin(), await seedFeeRules(), await seedBillCatalogue()];
 }

@@ -5,6 +5,14 @@ import { onDocumentCreated, onDocumentWritten } from "firebase-functions/v2/fire
 import { onCall, onRequest } from "firebase-functions/v2/https";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 
+import { CATALOGUE_REFRESH, refreshCatalogue } from "./bills/catalogue.js";
+import { payBill as payBillHandler } from "./bills/pay.js";
+import { quoteBill as quoteBillHandler } from "./bills/quote-bill.js";
+import { resendBillReceipt as resendBillReceiptHandler } from "./bills/receipt.js";
+import { requeryDueBills } from "./bills/requery.js";
+import { payBillInput, quoteBillInput, resendBillReceiptInput, verifyBillCustomerInput } from "./bills/schemas.js";
+import { verifyBillCustomer as verifyBillCustomerHandler } from "./bills/verify.js";
+import { createBillsWebhookHandler } from "./bills/webhook.js";
 import { handleCallable, type EdgePolicy } from "./core/callable.js";
 import { params, PIN_SECRETS, secrets } from "./core/config.js";
 import { db } from "./core/firebase.js";
@@ -26,9 +34,16 @@ import { paymentSchema } from "./payments/records.js";
 import { dispatchStatusChange } from "./payments/settlement.js";
 import { getPaymentStatus as getPaymentStatusHandler } from "./payments/get-status.js";
 import { createPaymentInput, getPaymentStatusInput } from "./payments/schemas.js";
-import { collectionProvider, IOTEC_SECRETS, MPESA_SECRETS, PROVIDER_SECRETS } from "./providers/registry.js";
+import {
+  billsProvider,
+  collectionProvider,
+  IOTEC_SECRETS,
+  MPESA_SECRETS,
+  PROVIDER_SECRETS,
+  VTPASS_SECRETS,
+} from "./providers/registry.js";
 import { followPostedEntry } from "./rewards/award.js";
-import { changePin as changePinHandler, setPin as setPinHandler } from "./wallet/pin.js";
+import { changePin as changePinHandler, setPin as setPinHandler, verifyPin } from "./wallet/pin.js";
 import { changePinInput, setPinInput } from "./wallet/pin-schemas.js";
 import { listWalletActivity as listWalletActivityHandler } from "./wallet/activity.js";
 import { getWallet as getWalletHandler } from "./wallet/get-wallet.js";
@@ -111,6 +126,52 @@ export const listWalletActivity = onCall(
   handleCallable("listWalletActivity", listWalletActivityInput, edge, (input, caller) =>
     listWalletActivityHandler(input, caller, { db: db(), now: Date.now }),
   ),
+);
+
+const billsDeps = () => ({ db: db(), provider: billsProvider, now: Date.now, verifyPin });
+
+export const quoteBill = onCall(
+  { secrets: VTPASS_SECRETS, cors: callableCors },
+  handleCallable("quoteBill", quoteBillInput, edge, (input, caller) => quoteBillHandler(input, caller, billsDeps())),
+);
+
+export const verifyBillCustomer = onCall(
+  { secrets: VTPASS_SECRETS, cors: callableCors },
+  handleCallable("verifyBillCustomer", verifyBillCustomerInput, edge, (input, caller) =>
+    verifyBillCustomerHandler(input, caller, billsDeps()),
+  ),
+);
+
+export const payBill = onCall(
+  { secrets: [...VTPASS_SECRETS, ...PIN_SECRETS], timeoutSeconds: 60, cors: callableCors },
+  handleCallable("payBill", payBillInput, edge, (input, caller) => payBillHandler(input, caller, billsDeps())),
+);
+
+export const resendBillReceipt = onCall(
+  { cors: callableCors },
+  handleCallable("resendBillReceipt", resendBillReceiptInput, edge, (input, caller) =>
+    resendBillReceiptHandler(input, caller, { db: db(), now: Date.now }),
+  ),
+);
+
+export const vtpassWebhook = onRequest({ secrets: VTPASS_SECRETS, cors: false }, createBillsWebhookHandler(billsDeps));
+
+// Pending bills asked about again on their schedule (bills/schedule.ts); never released by time.
+export const requeryBills = onSchedule(
+  { schedule: "every 1 minutes", secrets: VTPASS_SECRETS, timeoutSeconds: 300 },
+  async () => {
+    const report = await requeryDueBills(billsDeps());
+    if (report.checked > 0) logger.info("bills re-queried", report);
+  },
+);
+
+export const refreshBillCatalogue = onSchedule(
+  { schedule: CATALOGUE_REFRESH, secrets: VTPASS_SECRETS, timeoutSeconds: 300 },
+  async () => {
+    const report = await refreshCatalogue(db(), billsProvider(), Date.now);
+    if (report.failed.length > 0) logger.warn("bills catalogue refreshed in part", report);
+    else logger.info("bills catalogue refreshed", report);
+  },
 );
 
 export const mpesaCallback = onRequest(

@@ -21,3 +21,12 @@ export const IOTEC = {
   callbackSecret: "sim-iotec-callback-secret",
   callbackUrl: "http://127.0.0.1:5001/demo-malipo/africa-south1/iotecCallback",
 } as const;
+
+export const VTPASS = {
+  port: 9303,
+  apiKey: "sim-vtpass-api-key",
+  publicKey: "sim-vtpass-public-key",
+  secretKey: "sim-vtpass-secret-key",
+  /** VTpass posts webhooks to the one URL configured on the merchant's dashboard. */
+  webhookUrl: "http://127.0.0.1:5001/demo-malipo/africa-south1/vtpassWebhook",
+} as const;

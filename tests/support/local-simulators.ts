@@ -6,7 +6,8 @@ import type { AddressInfo } from "node:net";
 import { createDarajaSimulator, type DarajaSimulatorOptions } from "../../sandbox/src/daraja.ts";
 import type { SimulatorState } from "../../sandbox/src/faults.ts";
 import { createIotecSimulator, type IotecSimulatorOptions } from "../../sandbox/src/iotec.ts";
-import { DARAJA, IOTEC } from "../../sandbox/src/settings.ts";
+import { DARAJA, IOTEC, VTPASS } from "../../sandbox/src/settings.ts";
+import { createVtpassSimulator, type VtpassSimulatorOptions } from "../../sandbox/src/vtpass.ts";
 import { eventually } from "./eventually.ts";
 
 export interface LocalSimulator {
@@ -43,6 +44,17 @@ export function localIotec(options: Partial<IotecSimulatorOptions> = {}): Promis
   const { server, state } = createIotecSimulator({
     ...IOTEC,
     callbackUrl: NOWHERE,
+    callbackDelayMs: 10,
+    timeoutHoldMs: 2_000,
+    ...options,
+  });
+  return listen(server, state);
+}
+
+export function localVtpass(options: Partial<VtpassSimulatorOptions> = {}): Promise<LocalSimulator> {
+  const { server, state } = createVtpassSimulator({
+    ...VTPASS,
+    webhookUrl: NOWHERE,
     callbackDelayMs: 10,
     timeoutHoldMs: 2_000,
     ...options,

@@ -7,7 +7,8 @@ import { createHash } from "node:crypto";
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { logger } from "firebase-functions";
 
-import { AppError } from "../core/errors.js";
+import { AppError, FIRESTORE_STATUS, firestoreStatus } from "../core/errors.js";
+import { commitOptimistically, versionOf } from "../core/optimistic.js";
 import { ALERTS } from "../payments/collections.js";
 import type { BillStatus } from "../providers/bills.js";
 import { completePurchase, failPurchase } from "../wallet/purchase.js";
@@ -35,7 +36,7 @@ async function raiseAlert(db: Firestore, id: string, type: string, detail: Recor
     .create({ type, detail, createdAt: Timestamp.fromMillis(now), resolved: false })
     .catch((error: unknown) => {
       // Already raised: once is enough.
-      if ((error as { code?: unknown }).code !== 6) throw error;
+      if (firestoreStatus(error) !== FIRESTORE_STATUS.ALREADY_EXISTS) throw error;
     });
 }
 
@@ -87,10 +88,12 @@ export async function applyBillStatus(
     logger.error("bill hold already resolved the other way", { billId, outcome: status.outcome });
     return before;
   }
-  const after = await db.runTransaction(async (tx) => {
-    const bill = (await tx.get(ref)).data();
-    if (!bill) throw new Error(`bill ${billId} does not exist`);
-    if (TERMINAL_BILL_STATUSES.includes(bill.status)) return bill;
+  const after = await commitOptimistically(async () => {
+    const snapshot = await ref.get();
+    const bill = snapshot.data();
+    const version = versionOf([snapshot]);
+    if (!bill || !snapshot.updateTime) throw new Error(`bill ${billId} does not exist`);
+    if (TERMINAL_BILL_STATUSES.includes(bill.status)) return { version, commit: () => Promise.resolve(bill) };
     const at = Timestamp.fromMillis(now());
     const final = target !== "pending";
     const next = final ? null : nextCheckAfter(bill.createdAt.toMillis(), bill.checks);
@@ -104,9 +107,10 @@ export async function applyBillStatus(
       ...(!final && bill.nextCheckAt === null && next !== null ? { nextCheckAt: Timestamp.fromMillis(next) } : {}),
       ...(status.delivery ? { delivery: stripUndefined(status.delivery) } : {}),
     };
-    tx.update(ref, update);
+    const batch = db.batch();
+    batch.update(ref, update, { lastUpdateTime: snapshot.updateTime });
     if (bill.status !== target || source !== "requery") {
-      tx.set(BILL_EVENTS.under(ref).doc(eventId(billId, source, status, target)), {
+      batch.set(BILL_EVENTS.under(ref).doc(eventId(billId, source, status, target)), {
         at,
         from: bill.status,
         to: target,
@@ -115,8 +119,8 @@ export async function applyBillStatus(
         detail: status.providerDescription.slice(0, 500),
       });
     }
-    return { ...bill, ...update };
-  });
+    return { version, commit: async () => (await batch.commit(), { ...bill, ...update }) };
+  }, "This bill is being updated right now.");
   if (after.status === "delivered") await mailBillReceipt(db, billId, after);
   return after;
 }

@@ -10,6 +10,7 @@ import { logger } from "firebase-functions";
 
 import type { Caller } from "../core/callable.js";
 import { AppError } from "../core/errors.js";
+import { commitOptimistically, versionOf } from "../core/optimistic.js";
 import { enforceRateLimits } from "../core/rate-limit.js";
 import { QUOTES } from "../fees/quotes.js";
 import { accounts } from "../ledger/accounts.js";
@@ -205,17 +206,28 @@ export async function payBill(input: PayBillInput, caller: Caller, deps: BillsDe
     updatedAt: at,
     settledAt: null,
   };
-  const decision = await db.runTransaction(async (tx) => {
-    const [billSnap, guardSnap] = await Promise.all([tx.get(ref), tx.get(guard)]);
+  // Optimistic: of any number of concurrent calls with this key exactly one creates the bill (the
+  // others lose the create, read it and answer with it), and so exactly one sends it.
+  type Decision =
+    | { readonly kind: "existing"; readonly bill: BillRecord }
+    | { readonly kind: "guarded"; readonly until: number }
+    | { readonly kind: "created" };
+  const decision = await commitOptimistically<Decision>(async () => {
+    const [billSnap, guardSnap] = await Promise.all([ref.get(), guard.get()]);
+    const version = versionOf([billSnap, guardSnap]);
     const existing = billSnap.data();
-    if (existing) return { kind: "existing" as const, bill: existing };
+    if (existing) return { version, commit: () => Promise.resolve({ kind: "existing", bill: existing }) };
     const current = guardSnap.data();
     if (current && current.billId !== billId && current.until.toMillis() > at.toMillis()) {
-      return { kind: "guarded" as const, until: current.until.toMillis() };
+      const until = current.until.toMillis();
+      return { version, commit: () => Promise.resolve({ kind: "guarded", until }) };
     }
-    tx.create(ref, bill);
-    tx.set(guard, { billId, until: Timestamp.fromMillis(at.toMillis() + SAME_BILLER_WINDOW_MS) });
-    tx.create(BILL_EVENTS.under(ref).doc("created"), {
+    const batch = db.batch();
+    batch.create(ref, bill);
+    const window = { billId, until: Timestamp.fromMillis(at.toMillis() + SAME_BILLER_WINDOW_MS) };
+    if (guardSnap.updateTime) batch.update(guard, window, { lastUpdateTime: guardSnap.updateTime });
+    else batch.create(guard, window);
+    batch.create(BILL_EVENTS.under(ref).doc("created"), {
       at,
       from: null,
       to: "sending",
@@ -223,8 +235,8 @@ export async function payBill(input: PayBillInput, caller: Caller, deps: BillsDe
       providerCode: null,
       detail: `request ${bill.requestId} for ${bill.serviceId} ${bill.customerNumber}, ip ${caller.ip}`,
     });
-    return { kind: "created" as const };
-  });
+    return { version, commit: async () => (await batch.commit(), { kind: "created" }) };
+  }, "This bill is being paid right now. Please wait a few seconds and check your bills.");
   if (decision.kind === "existing") return existingBill(billId, decision.bill, caller.uid, requestHash);
   if (decision.kind === "guarded") {
     // Another bill for this number got in between our check and our hold: release ours in full.

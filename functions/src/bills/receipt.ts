@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
 
 import type { Caller } from "../core/callable.js";
-import { AppError } from "../core/errors.js";
+import { AppError, FIRESTORE_STATUS, firestoreStatus } from "../core/errors.js";
 import { enforceRateLimits } from "../core/rate-limit.js";
 import { MAIL } from "../notifications/send.js";
 import { billReceiptMail } from "../notifications/templates.js";
@@ -41,17 +41,18 @@ function receiptMessage(billId: string, bill: BillRecord) {
 export async function mailBillReceipt(db: Firestore, billId: string, bill: BillRecord): Promise<void> {
   if (!bill.email || bill.status !== "delivered") return;
   const ref = receiptRef(db, billId, 0);
-  const to = bill.email;
-  await db.runTransaction(async (tx) => {
-    if ((await tx.get(ref)).exists) return;
-    tx.create(ref, {
-      to,
+  await ref
+    .create({
+      to: bill.email,
       kind: "bill-receipt",
       uid: bill.uid,
       message: receiptMessage(billId, bill),
       createdAt: FieldValue.serverTimestamp(),
+    })
+    .catch((error: unknown) => {
+      // Written already, by the first to apply the delivery.
+      if (firestoreStatus(error) !== FIRESTORE_STATUS.ALREADY_EXISTS) throw error;
     });
-  });
 }
 
 /** resendBillReceipt: the receipt again, to the bill's address or a new one. */

@@ -5,29 +5,36 @@
 import { Timestamp } from "firebase-admin/firestore";
 import { logger } from "firebase-functions";
 
+import { commitOptimistically, versionOf } from "../core/optimistic.js";
 import type { BillStatus } from "../providers/bills.js";
 import { BILLS, TERMINAL_BILL_STATUSES, type BillRecord } from "./collections.js";
 import type { BillsDeps } from "./deps.js";
 import { alertLongPending, applyBillStatus, type BillSource } from "./outcome.js";
 import { sendBill } from "./pay.js";
-import { nextCheckAfter, AFTER_ALERT_EVERY_MS } from "./schedule.js";
+import { ALERT_AFTER_MS, nextCheckFrom } from "./schedule.js";
 
 type Deps = Pick<BillsDeps, "db" | "provider" | "now">;
 
 /** Takes the due check: moves nextCheckAt on, so an overlapping run skips this bill. */
 async function claimCheck(deps: Deps, billId: string): Promise<BillRecord | undefined> {
   const ref = BILLS.ref(deps.db).doc(billId);
-  return deps.db.runTransaction(async (tx) => {
-    const bill = (await tx.get(ref)).data();
+  return commitOptimistically(async () => {
+    const snapshot = await ref.get();
+    const bill = snapshot.data();
+    const version = versionOf([snapshot]);
     const now = deps.now();
-    if (!bill || TERMINAL_BILL_STATUSES.includes(bill.status)) return undefined;
-    if (bill.nextCheckAt === null || bill.nextCheckAt.toMillis() > now) return undefined;
+    const skip = { version, commit: () => Promise.resolve(undefined) };
+    if (!bill || !snapshot.updateTime || TERMINAL_BILL_STATUSES.includes(bill.status)) return skip;
+    if (bill.nextCheckAt === null || bill.nextCheckAt.toMillis() > now) return skip;
     const checks = bill.checks + 1;
-    const next = nextCheckAfter(bill.createdAt.toMillis(), checks);
-    const nextCheckAt = Timestamp.fromMillis(next ?? now + AFTER_ALERT_EVERY_MS);
-    tx.update(ref, { checks, nextCheckAt, updatedAt: Timestamp.fromMillis(now) });
-    return { ...bill, checks, nextCheckAt };
-  });
+    const nextCheckAt = Timestamp.fromMillis(nextCheckFrom(bill.createdAt.toMillis(), now));
+    const readAt = snapshot.updateTime;
+    const commit = async () => {
+      await ref.update({ checks, nextCheckAt, updatedAt: Timestamp.fromMillis(now) }, { lastUpdateTime: readAt });
+      return { ...bill, checks, nextCheckAt };
+    };
+    return { version, commit };
+  }, "This bill is being checked right now.");
 }
 
 async function askProvider(deps: Deps, bill: BillRecord): Promise<BillStatus> {
@@ -93,7 +100,7 @@ export async function requeryDueBills(deps: Deps, limit = 100): Promise<RequeryR
         else if (after.status === "failed") counts.failed += 1;
         else {
           counts.pending += 1;
-          if (nextCheckAfter(after.createdAt.toMillis(), after.checks) === null && after.alertedAt === null) {
+          if (deps.now() - after.createdAt.toMillis() >= ALERT_AFTER_MS && after.alertedAt === null) {
             await alertLongPending(deps.db, doc.id, after, deps.now());
             counts.alerted += 1;
           }

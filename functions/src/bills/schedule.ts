@@ -21,3 +21,15 @@ export function nextCheckAfter(createdAtMs: number, checks: number): number | nu
   const offset = REQUERY_OFFSETS_MS[checks];
   return offset === undefined ? null : createdAtMs + offset;
 }
+
+/**
+ * The next check after one made at `nowMs`: the first scheduled time still ahead (checks missed
+ * while the job was not running are not made up one by one), or 6 hours on once past the day.
+ */
+export function nextCheckFrom(createdAtMs: number, nowMs: number): number {
+  const offset = REQUERY_OFFSETS_MS.find((o) => createdAtMs + o > nowMs);
+  return offset === undefined ? nowMs + AFTER_ALERT_EVERY_MS : createdAtMs + offset;
+}
+
+/** A bill still pending this long after it was created is an operator's to look at. */
+export const ALERT_AFTER_MS = 24 * HOUR;

@@ -55,7 +55,9 @@ function localRule(service: Service, currency: Currency): FeeRule {
     currency,
     version: 1,
     effectiveFrom: LOCAL_RULES_FROM,
-    pointsDivisor: pointsDivisor * scale,
+    // A point is worth one major unit in every currency (rewards/earn.ts), so the same divisor
+    // gives the same reward rate everywhere: 1 % for airtime.
+    pointsDivisor,
   });
 }
 

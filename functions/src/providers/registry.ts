@@ -3,22 +3,25 @@
 // its own folder.
 import { defineInt } from "firebase-functions/params";
 
+import type { BillsProvider } from "./bills.js";
 import type { CollectionProvider, ProviderName } from "./collections.js";
 import { IOTEC_SECRETS, iotecParams, iotecSecrets } from "./iotec/config.js";
 import { IotecCollections } from "./iotec/iotec.js";
 import { MPESA_SECRETS, mpesaParams, mpesaSecrets } from "./mpesa/config.js";
 import { DarajaCollections } from "./mpesa/daraja.js";
+import { VTPASS_SECRETS, vtpassParams, vtpassSecrets } from "./vtpass/config.js";
+import { VtpassBills } from "./vtpass/vtpass.js";
 
-export { IOTEC_SECRETS, MPESA_SECRETS };
+export { IOTEC_SECRETS, MPESA_SECRETS, VTPASS_SECRETS };
 export const PROVIDER_SECRETS = [...MPESA_SECRETS, ...IOTEC_SECRETS];
 
 /** How long one provider request may take before it counts as a timeout (its outcome unknown). */
 export const providerTimeoutMs = defineInt("PROVIDER_TIMEOUT_MS", { default: 15_000 });
 
-const cache = new Map<string, CollectionProvider>();
+const cache = new Map<string, CollectionProvider | BillsProvider>();
 
-function memo(key: string, build: () => CollectionProvider): CollectionProvider {
-  let provider = cache.get(key);
+function memo<T extends CollectionProvider | BillsProvider>(key: string, build: () => T): T {
+  let provider = cache.get(key) as T | undefined;
   if (!provider) {
     provider = build();
     cache.set(key, provider);
@@ -56,4 +59,15 @@ export function collectionProvider(name: ProviderName): CollectionProvider {
     timeoutMs,
   };
   return memo(`iotec:${JSON.stringify(config)}`, () => new IotecCollections(config));
+}
+
+export function billsProvider(): BillsProvider {
+  const config = {
+    baseUrl: vtpassParams.baseUrl.value(),
+    apiKey: vtpassSecrets.apiKey.value(),
+    publicKey: vtpassSecrets.publicKey.value(),
+    secretKey: vtpassSecrets.secretKey.value(),
+    timeoutMs: providerTimeoutMs.value(),
+  };
+  return memo(`vtpass:${JSON.stringify(config)}`, () => new VtpassBills(config));
 }
