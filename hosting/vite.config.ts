@@ -35,6 +35,7 @@ export default defineConfig({
       input: {
         main: fileURLToPath(new URL("index.html", import.meta.url)),
         wallet: fileURLToPath(new URL("wallet.html", import.meta.url)),
+        bills: fileURLToPath(new URL("bills.html", import.meta.url)),
       },
     },
   },

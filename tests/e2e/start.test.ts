@@ -2,122 +2,41 @@
 // headless Chromium opens it, the page signs in anonymously and shows `ok` from `health`, pays,
 // and tops up on the wallet page; Ctrl-C (SIGINT to the process group) shuts everything down
 // cleanly.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { ROOT } from "../../tools/emulators/environment.ts";
-import { launchChromium } from "../support/chromium.ts";
-import { PAYSTACK } from "../../sandbox/src/settings.ts";
-import { kenyanPhone, nigerianPhone, REGION } from "../support/client.ts";
+import { kenyanPhone, REGION } from "../support/client.ts";
 import { adminDb, eventually } from "../support/firestore.ts";
+import { isListening, startPlatform, topUpNgnThroughPaystack, type Platform } from "../support/platform.ts";
 
-// The test reads the mail documents of the platform `npm start` runs, like a person opening the
-// local mailbox: the Admin SDK pointed at that Firestore emulator.
-const firebaseJson = JSON.parse(readFileSync(path.join(ROOT, "firebase.json"), "utf8")) as {
-  emulators: { firestore: { host: string; port: number } };
-};
-process.env.FIRESTORE_EMULATOR_HOST = `${firebaseJson.emulators.firestore.host}:${firebaseJson.emulators.firestore.port}`;
-
-let platform: ChildProcess | undefined;
-let output = "";
-/** Settles when npm and everything holding its output (launcher, emulators, watchers) is gone. */
-let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-let browser: Browser | undefined;
-/** Console messages about Content-Security-Policy violations, from every page opened. */
-const cspViolations: string[] = [];
-
-async function newPage(): Promise<Page> {
-  browser ??= await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
-  page.on("console", (message) => {
-    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-  });
-  return page;
-}
-
-function waitForOutput(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    const check = (): boolean => {
-      const match = pattern.exec(output);
-      if (match) resolve(match);
-      return Boolean(match);
-    };
-    if (check()) return;
-    const timer = setTimeout(() => {
-      reject(new Error(`npm start never printed ${pattern}:\n${output}`));
-    }, timeoutMs);
-    platform?.stdout?.on("data", () => {
-      if (check()) clearTimeout(timer);
-    });
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`npm start ended (${code ?? signal}) before printing ${pattern}:\n${output}`));
-    });
-  });
-}
-
-/** Ctrl-C: SIGINT to the whole process group, as a terminal sends it. */
-function stopPlatform(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (platform?.pid && platform.exitCode === null && platform.signalCode === null) {
-    try {
-      process.kill(-platform.pid, "SIGINT");
-    } catch {
-      // the group is already gone
-    }
-  }
-  return exited;
-}
-
-async function isListening(url: string): Promise<boolean> {
-  return fetch(url).then(
-    () => true,
-    () => false,
-  );
-}
+let platform: Platform;
 
 beforeAll(() => {
-  platform = spawn("npm", ["start"], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: process.env,
-  });
-  const child = platform;
-  exited = new Promise((resolve) => {
-    child.on("close", (code, signal) => {
-      resolve({ code, signal });
-    });
-  });
-  const collect = (chunk: Buffer): void => {
-    output += chunk.toString();
-  };
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
+  platform = startPlatform();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await stopPlatform();
+  await platform.close();
 });
 
 describe("npm start", () => {
   let pageUrl: string;
 
   it("starts the emulators and prints the page URL", async () => {
-    const [, url] = await waitForOutput(/Malipo is running[\s\S]*?Page\s+(http:\/\/\S+)/, 180_000);
-    pageUrl = url!;
+    pageUrl = await platform.pageUrl();
     expect(pageUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const output = platform.output();
     expect(output).toContain("Firestore Emulator was started");
     expect(output).toContain("Pub/Sub Emulator logging to pubsub-debug.log");
     expect(output).toContain(`functions[${REGION}-health]: http function initialized`);
   });
 
   it("serves a page that signs in anonymously and shows ok from health", async () => {
-    const page = await newPage();
+    const page = await platform.newPage();
     await page.goto(pageUrl);
     const status = page.locator('#health-status[data-state="ok"]');
     await status.waitFor({ timeout: 30_000 });
@@ -143,7 +62,7 @@ describe("npm start", () => {
   }
 
   it("pays with a success number, shows succeeded, takes the emailed code and shows verified", async () => {
-    const page = await newPage();
+    const page = await platform.newPage();
     const paymentId = await payOnPage(page, kenyanPhone("0000"));
     await page.locator('#payment-status[data-status="succeeded"]').waitFor({ timeout: 30_000 });
     const mails = await eventually(
@@ -160,7 +79,7 @@ describe("npm start", () => {
   });
 
   it("pays with a number that cancels and shows the cancel message", async () => {
-    const page = await newPage();
+    const page = await platform.newPage();
     await payOnPage(page, kenyanPhone("1032"));
     await page.locator('#payment-status[data-status="cancelled"]').waitFor({ timeout: 30_000 });
     expect(await page.locator("#payment-message").textContent()).toBe(
@@ -171,7 +90,7 @@ describe("npm start", () => {
   });
 
   it("explains a bad number on the form without charging", async () => {
-    const page = await newPage();
+    const page = await platform.newPage();
     await page.goto(pageUrl);
     await page.locator("#pay:not([disabled])").waitFor({ timeout: 30_000 });
     await page.fill("#name", "Test");
@@ -184,9 +103,9 @@ describe("npm start", () => {
   });
 
   it("signs in as the seeded admin that npm start printed", async () => {
-    const [, email, password] = /Admin\s+(\S+@\S+) \/ (\S+)/.exec(output) ?? [];
+    const [, email, password] = /Admin\s+(\S+@\S+) \/ (\S+)/.exec(platform.output()) ?? [];
     expect(email).toBeDefined();
-    const page = await newPage();
+    const page = await platform.newPage();
     await page.goto(pageUrl);
     await page.locator("#session", { hasText: "anonymous visitor" }).waitFor({ timeout: 30_000 });
     await page.click("#operator summary");
@@ -200,7 +119,7 @@ describe("npm start", () => {
   });
 
   it("tops up on the wallet page, shows the balance and the line, and keeps them after a reload", async () => {
-    const page = await newPage();
+    const page = await platform.newPage();
     await page.goto(pageUrl);
     await page.click("#wallet-link");
     await page.waitForURL(/\/wallet\.html$/, { timeout: 15_000 });
@@ -248,36 +167,20 @@ describe("npm start", () => {
   });
 
   it("tops up NGN on Paystack's simulated page and shows the NGN balance back on the wallet page", async () => {
-    const page = await newPage();
+    const page = await platform.newPage();
     await page.goto(`${pageUrl}wallet.html`);
-    await page.locator('#balances[data-state="loaded"]').waitFor({ timeout: 30_000 });
-    await page.locator("#topup:not([disabled])").waitFor({ timeout: 30_000 });
-    await page.fill("#topup-phone", nigerianPhone());
-    // The number names Nigeria: the page asks for the email Paystack needs.
-    await page.locator("#topup-email").waitFor({ state: "visible", timeout: 15_000 });
-    expect(await page.locator("#topup-currency").textContent()).toBe("NGN");
-    await page.fill("#topup-email", "ada@example.ng");
-    await page.fill("#topup-amount", "2500");
-    await page.click("#topup");
-    await page.waitForURL(new RegExp(`^http://127\\.0\\.0\\.1:${PAYSTACK.port}/checkout/`), { timeout: 30_000 });
-    expect(await page.locator("#amount").textContent()).toBe("NGN 2500.00");
-    await page.screenshot({ path: path.join(ROOT, "test-results", "paystack-checkout.png"), fullPage: true });
-    await page.click("#pay");
-    // Back on the wallet page with ?reference=: it shows what the payment document says, live.
-    await page.waitForURL(/\/wallet\.html\?/, { timeout: 30_000 });
-    await page.locator('#topup-status[data-status="succeeded"]').waitFor({ timeout: 30_000 });
-    const balance = page.locator('#wallets li[data-currency="NGN"] .balance', { hasText: "NGN 2,500.00" });
-    await balance.waitFor({ timeout: 30_000 });
+    await topUpNgnThroughPaystack(page, 2_500);
     await page.locator('#activity-list li[data-kind="topup"][data-currency="NGN"]').waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(ROOT, "test-results", "wallet-topped-up-ngn.png"), fullPage: true });
   });
 
   it("ran every page without a Content-Security-Policy violation", () => {
-    expect(cspViolations).toEqual([]);
+    expect(platform.cspViolations).toEqual([]);
   });
 
   it("stops cleanly on Ctrl-C and frees its ports", async () => {
-    const { code, signal } = await stopPlatform();
+    const { code, signal } = await platform.stop();
+    const output = platform.output();
     // npm re-raises the SIGINT it received once its script has exited; the launcher exits 0.
     expect(code === 0 || signal === "SIGINT", `code ${code}, signal ${signal}`).toBe(true);
     expect(output).toContain("Shutting down emulators.");

@@ -13,20 +13,11 @@ import { billReceiptMail } from "../notifications/templates.js";
 import { SERVICE_LABELS } from "../shared/catalog.js";
 import { formatMoney } from "../shared/money.js";
 import { BILLS, type BillRecord } from "./collections.js";
+import { deliveredLines } from "./delivered.js";
 import type { ResendBillReceiptInput } from "./schemas.js";
 
 function receiptRef(db: Firestore, billId: string, number: number) {
   return MAIL.ref(db).doc(createHash("sha256").update(`${billId}|bill-receipt|${number}`).digest("hex").slice(0, 32));
-}
-
-/** The lines that hand over what was bought, as the customer reads them on screen and by email. */
-export function deliveredLines(delivery: BillRecord["delivery"]): string[] {
-  if (!delivery) return [];
-  return [
-    ...(delivery.token ? [`Token: ${delivery.token}${delivery.units ? ` (${delivery.units})` : ""}`] : []),
-    ...(delivery.pins ?? []).map((pin) => `PIN: ${pin}`),
-    ...(delivery.confirmation ? [delivery.confirmation] : []),
-  ];
 }
 
 function receiptMessage(billId: string, bill: BillRecord) {

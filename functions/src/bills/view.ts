@@ -1,6 +1,6 @@
 // What a bill's owner is shown: the page, the callable's answer and the receipt read the same.
-import { deliveredLines } from "./receipt.js";
 import type { BillRecord } from "./collections.js";
+import { deliveredLines } from "./delivered.js";
 
 export interface BillView {
   readonly billId: string;

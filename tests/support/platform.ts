@@ -1,0 +1,156 @@
+// The local platform as the browser tests use it: `npm start` run as a person runs it, its output
+// collected, headless Chromium pages at phone width (Content-Security-Policy violations recorded),
+// and Ctrl-C (SIGINT to the process group) to stop it. The tests read what the platform wrote
+// (mail, bills) like a person opening the local Emulator UI: the Admin SDK pointed at its Firestore.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+
+import { formatMoney } from "../../functions/src/shared/money.ts";
+import { PAYSTACK } from "../../sandbox/src/settings.ts";
+import { ROOT } from "../../tools/emulators/environment.ts";
+import { launchChromium } from "./chromium.ts";
+import { nigerianPhone } from "./client.ts";
+
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export interface Platform {
+  /** Everything npm start printed so far, stdout and stderr. */
+  output(): string;
+  /** Resolves with the first match in the output; fails if it never comes or npm start ends. */
+  waitForOutput(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
+  /** The page URL npm start prints once everything is up. */
+  pageUrl(timeoutMs?: number): Promise<string>;
+  newPage(options?: BrowserContextOptions): Promise<Page>;
+  /** Console messages about Content-Security-Policy violations, from every page opened. */
+  readonly cspViolations: readonly string[];
+  /** Ctrl-C; settles when npm and everything holding its output is gone. */
+  stop(): Promise<Exit>;
+  /** Closes the browser, then stops the platform. */
+  close(): Promise<void>;
+}
+
+function pointAdminSdkAtPlatform(): void {
+  const firebaseJson = JSON.parse(readFileSync(path.join(ROOT, "firebase.json"), "utf8")) as {
+    emulators: { firestore: { host: string; port: number } };
+  };
+  process.env.FIRESTORE_EMULATOR_HOST = `${firebaseJson.emulators.firestore.host}:${firebaseJson.emulators.firestore.port}`;
+}
+
+export async function isListening(url: string): Promise<boolean> {
+  return fetch(url).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Runs `npm start`; call it from beforeAll and `close()` it from afterAll. */
+export function startPlatform(): Platform {
+  pointAdminSdkAtPlatform();
+  const child = spawn("npm", ["start"], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: process.env,
+  });
+  let output = "";
+  let browser: Browser | undefined;
+  const cspViolations: string[] = [];
+  const exited = new Promise<Exit>((resolve) => {
+    child.on("close", (code, signal) => {
+      resolve({ code, signal });
+    });
+  });
+  const collect = (chunk: Buffer): void => {
+    output += chunk.toString();
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+
+  const waitForOutput = (pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> =>
+    new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const match = pattern.exec(output);
+        if (match) resolve(match);
+        return Boolean(match);
+      };
+      if (check()) return;
+      const timer = setTimeout(() => {
+        reject(new Error(`npm start never printed ${pattern}:\n${output}`));
+      }, timeoutMs);
+      child.stdout.on("data", () => {
+        if (check()) clearTimeout(timer);
+      });
+      void exited.then(({ code, signal }) => {
+        clearTimeout(timer);
+        reject(new Error(`npm start ended (${code ?? signal}) before printing ${pattern}:\n${output}`));
+      });
+    });
+
+  const stop = (): Promise<Exit> => {
+    if (child.pid && child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid, "SIGINT");
+      } catch {
+        // the group is already gone
+      }
+    }
+    return exited;
+  };
+
+  return {
+    output: () => output,
+    waitForOutput,
+    async pageUrl(timeoutMs = 180_000) {
+      const [, url = ""] = await waitForOutput(/Malipo is running[\s\S]*?Page\s+(http:\/\/\S+)/, timeoutMs);
+      return url;
+    },
+    async newPage(options = {}) {
+      browser ??= await launchChromium();
+      const page = await browser.newPage({ viewport: { width: 360, height: 740 }, ...options });
+      page.on("console", (message) => {
+        if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+      });
+      return page;
+    },
+    cspViolations,
+    stop,
+    async close() {
+      await browser?.close();
+      await stop();
+    },
+  };
+}
+
+/**
+ * On the wallet page: tops up `naira` through Paystack's simulated hosted checkout (a Nigerian
+ * number, the email Paystack needs, Pay on the checkout page) and waits, back on the wallet page,
+ * for the payment to succeed and the NGN balance to show it.
+ */
+export async function topUpNgnThroughPaystack(page: Page, naira: number): Promise<void> {
+  await page.locator('#balances[data-state="loaded"]').waitFor({ timeout: 30_000 });
+  await page.locator("#topup:not([disabled])").waitFor({ timeout: 30_000 });
+  await page.fill("#topup-phone", nigerianPhone());
+  // The number names Nigeria: the page asks for the email Paystack needs.
+  await page.locator("#topup-email").waitFor({ state: "visible", timeout: 15_000 });
+  if ((await page.locator("#topup-currency").textContent()) !== "NGN") throw new Error("the top-up is not in NGN");
+  await page.fill("#topup-email", "ada@example.ng");
+  await page.fill("#topup-amount", String(naira));
+  await page.click("#topup");
+  await page.waitForURL(new RegExp(`^http://127\\.0\\.0\\.1:${PAYSTACK.port}/checkout/`), { timeout: 30_000 });
+  const shown = await page.locator("#amount").textContent();
+  if (shown !== `NGN ${naira}.00`) throw new Error(`the checkout page asks for ${shown ?? "nothing"}`);
+  await page.screenshot({ path: path.join(ROOT, "test-results", "paystack-checkout.png"), fullPage: true });
+  await page.click("#pay");
+  // Back on the wallet page with ?reference=: it shows what the payment document says, live.
+  await page.waitForURL(/\/wallet\.html\?/, { timeout: 30_000 });
+  await page.locator('#topup-status[data-status="succeeded"]').waitFor({ timeout: 30_000 });
+  await page
+    .locator('#wallets li[data-currency="NGN"] .balance', { hasText: formatMoney(naira * 100, "NGN") })
+    .waitFor({ timeout: 30_000 });
+}
