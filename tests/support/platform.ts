@@ -3,6 +3,7 @@
 // and Ctrl-C (SIGINT to the process group) to stop it. The tests read what the platform wrote
 // (mail, bills) like a person opening the local Emulator UI: the Admin SDK pointed at its Firestore.
 import { spawn } from "node:child_process";
+import { connect } from "node:net";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
@@ -40,6 +41,38 @@ function pointAdminSdkAtPlatform(): void {
     emulators: { firestore: { host: string; port: number } };
   };
   process.env.FIRESTORE_EMULATOR_HOST = `${firebaseJson.emulators.firestore.host}:${firebaseJson.emulators.firestore.port}`;
+}
+
+function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => {
+      resolve(false);
+    });
+  });
+}
+
+/**
+ * Waits until the emulators' ports (firebase.json) are free: a platform stopped by the previous
+ * test file may still be letting its Java emulators go.
+ */
+export async function emulatorPortsFree(): Promise<void> {
+  const firebaseJson = JSON.parse(readFileSync(path.join(ROOT, "firebase.json"), "utf8")) as {
+    emulators: Record<string, { port?: number } | boolean>;
+  };
+  const ports = Object.values(firebaseJson.emulators).flatMap((e) =>
+    typeof e === "object" && e.port !== undefined ? [e.port] : [],
+  );
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const taken = (await Promise.all(ports.map(portTaken))).some(Boolean);
+    if (!taken || Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 export async function isListening(url: string): Promise<boolean> {
