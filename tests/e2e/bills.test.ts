@@ -13,7 +13,7 @@ import { MAIL } from "../../functions/src/notifications/send.ts";
 import { formatMoney } from "../../functions/src/shared/money.ts";
 import { ROOT } from "../../tools/emulators/environment.ts";
 import { adminDb, eventually } from "../support/firestore.ts";
-import { emulatorPortsFree, startPlatform, topUpNgnThroughPaystack, type Platform } from "../support/platform.ts";
+import { startPlatform, topUpNgnThroughPaystack, type Platform } from "../support/platform.ts";
 
 const FUNDS = 5_000_00;
 const PIN = "4821";
@@ -23,8 +23,7 @@ const EMAIL = "ada@example.com";
 
 let platform: Platform;
 
-beforeAll(async () => {
-  await emulatorPortsFree();
+beforeAll(() => {
   platform = startPlatform();
 });
 

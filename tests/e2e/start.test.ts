@@ -11,18 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../tools/emulators/environment.ts";
 import { kenyanPhone, REGION } from "../support/client.ts";
 import { adminDb, eventually } from "../support/firestore.ts";
-import {
-  emulatorPortsFree,
-  isListening,
-  startPlatform,
-  topUpNgnThroughPaystack,
-  type Platform,
-} from "../support/platform.ts";
+import { isListening, startPlatform, topUpNgnThroughPaystack, type Platform } from "../support/platform.ts";
 
 let platform: Platform;
 
-beforeAll(async () => {
-  await emulatorPortsFree();
+beforeAll(() => {
   platform = startPlatform();
 });
 

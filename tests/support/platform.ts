@@ -57,10 +57,10 @@ function portTaken(port: number): Promise<boolean> {
 }
 
 /**
- * Waits until the emulators' ports (firebase.json) are free: a platform stopped by the previous
- * test file may still be letting its Java emulators go.
+ * Waits until the emulators' ports (firebase.json) are free: `npm start` may exit while its Java
+ * emulators are still letting go of them (the Pub/Sub wrapper gives its JVM up to 10 s).
  */
-export async function emulatorPortsFree(): Promise<void> {
+async function emulatorPortsFree(): Promise<void> {
   const firebaseJson = JSON.parse(readFileSync(path.join(ROOT, "firebase.json"), "utf8")) as {
     emulators: Record<string, { port?: number } | boolean>;
   };
@@ -133,7 +133,8 @@ export function startPlatform(): Platform {
         // the group is already gone
       }
     }
-    return exited;
+    // Stopped means the emulators' ports are free again, for the next test file's platform.
+    return exited.then(async (exit) => (await emulatorPortsFree(), exit));
   };
 
   return {

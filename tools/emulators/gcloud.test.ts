@@ -88,6 +88,28 @@ describe("writePubsubWrapper", () => {
     await exited;
     expect(() => process.kill(emulatorPid, 0)).toThrow();
   });
+
+  it("on SIGINT also stops what the component started (gcloud's script runs the JVM as a child)", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "malipo-jvm-"));
+    const jvm = path.join(dir, "jvm");
+    const component = path.join(dir, "launcher");
+    const pidFile = path.join(dir, "pid");
+    writeFileSync(jvm, `#!/bin/sh\ntrap 'exit 0' TERM\necho $$ > '${pidFile}'\nwhile :; do sleep 0.1; done\n`);
+    // The launcher waits for its child in the foreground and dies at once on SIGTERM.
+    writeFileSync(component, `#!/bin/sh\n'${jvm}'\n`);
+    chmodSync(jvm, 0o755);
+    chmodSync(component, 0o755);
+    const wrapper = writePubsubWrapper(component, dir);
+    const child = spawn(wrapper, [], { stdio: "ignore" });
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    while (!existsSync(pidFile) || readFileSync(pidFile, "utf8").trim() === "") {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const jvmPid = Number(readFileSync(pidFile, "utf8"));
+    child.kill("SIGINT");
+    await exited;
+    expect(() => process.kill(jvmPid, 0)).toThrow();
+  });
 });
 
 describe("cacheDir", () => {

@@ -83,20 +83,23 @@ export function writeFirestoreLauncher(componentJar: string, dir: string): strin
 /**
  * The Pub/Sub emulator behind a small supervisor. firebase-tools stops it with SIGINT and gives up
  * after 4 s; a JVM on a busy machine can take longer and would be left holding its port, so the
- * next run could not start. The wrapper stops it itself: TERM, then KILL after 10 s.
+ * next run could not start. The wrapper stops it itself: TERM, then KILL after 10 s. gcloud's
+ * script runs the JVM as its child rather than exec'ing it, and a shell killed while it waits
+ * leaves that child running, so the component runs in a session and process group of its own
+ * (`setsid`, util-linux) and the whole group is signalled.
  */
 export function writePubsubWrapper(componentScript: string, dir: string): string {
   const target = path.join(dir, `pubsub-emulator-${fingerprint(componentScript)}.sh`);
   const quoted = `'${componentScript.replaceAll("'", `'\\''`)}'`;
   const script = [
     "#!/bin/sh",
-    `${quoted} "$@" &`,
+    `setsid ${quoted} "$@" &`,
     "child=$!",
     "stop() {",
-    '  kill -TERM "$child" 2>/dev/null',
+    '  kill -TERM "-$child" 2>/dev/null',
     "  waited=0",
-    '  while kill -0 "$child" 2>/dev/null; do',
-    '    if [ "$waited" -ge 100 ]; then kill -KILL "$child" 2>/dev/null; break; fi',
+    '  while kill -0 "-$child" 2>/dev/null; do',
+    '    if [ "$waited" -ge 100 ]; then kill -KILL "-$child" 2>/dev/null; break; fi',
     "    sleep 0.1",
     "    waited=$((waited + 1))",
     "  done",
