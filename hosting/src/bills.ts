@@ -40,7 +40,7 @@ import {
 } from "./bills-view";
 import { element, hide, show } from "./dom";
 import { messageOf } from "./errors";
-import { connect, signIn, type Client } from "./firebase";
+import { startSignedInPage, type Client } from "./firebase";
 
 function span(className: string, text: string): HTMLSpanElement {
   const item = document.createElement("span");
@@ -122,17 +122,4 @@ function startBills(client: Client, uid: string): void {
   void readWallet();
 }
 
-async function startSession(): Promise<void> {
-  try {
-    const client = await connect();
-    const user = await signIn(client);
-    element("session").textContent = user.isAnonymous
-      ? `anonymous visitor ${user.uid}`
-      : `signed in as ${user.email ?? user.uid}`;
-    startBills(client, user.uid);
-  } catch (error) {
-    show("problem", `We could not start a secure session: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-await startSession();
+await startSignedInPage(startBills);

@@ -6,6 +6,7 @@ import { connectFirestoreEmulator, getFirestore, type Firestore } from "firebase
 import { connectFunctionsEmulator, getFunctions, type Functions } from "firebase/functions";
 
 import { startAppCheck } from "./app-check";
+import { element, show } from "./dom";
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
@@ -40,4 +41,21 @@ export async function connect(): Promise<Client> {
 
 export async function signIn(client: Client): Promise<User> {
   return client.auth.currentUser ?? (await signInAnonymously(client.auth)).user;
+}
+
+/**
+ * The wallet-side pages' start: connect, sign in (the same visitor across pages and reloads), name
+ * the visitor in #session, then `start` the page; a failure is shown in #problem.
+ */
+export async function startSignedInPage(start: (client: Client, uid: string) => void): Promise<void> {
+  try {
+    const client = await connect();
+    const user = await signIn(client);
+    element("session").textContent = user.isAnonymous
+      ? `anonymous visitor ${user.uid}`
+      : `signed in as ${user.email ?? user.uid}`;
+    start(client, user.uid);
+  } catch (error) {
+    show("problem", `We could not start a secure session: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

@@ -7,7 +7,7 @@ import { httpsCallable } from "firebase/functions";
 
 import { element, hide, show } from "./dom";
 import { messageOf } from "./errors";
-import { connect, signIn, type Client } from "./firebase";
+import { startSignedInPage, type Client } from "./firebase";
 import { startPin } from "./wallet-pin";
 import { startTopUp } from "./wallet-topup";
 import {
@@ -141,17 +141,4 @@ function startWallet(client: Client, uid: string): void {
   startPin(client, () => void refresh());
 }
 
-async function startSession(): Promise<void> {
-  try {
-    const client = await connect();
-    const user = await signIn(client);
-    element("session").textContent = user.isAnonymous
-      ? `anonymous visitor ${user.uid}`
-      : `signed in as ${user.email ?? user.uid}`;
-    startWallet(client, user.uid);
-  } catch (error) {
-    show("problem", `We could not start a secure session: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-await startSession();
+await startSignedInPage(startWallet);

@@ -2,8 +2,6 @@
 // idempotent), then the bill records the outcome in a transaction that never touches a terminal
 // bill, then the receipt is written: a crash between steps leaves the bill pending, the next
 // re-query gives the same answer, and each step finds its work already done.
-import { createHash } from "node:crypto";
-
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { logger } from "firebase-functions";
 
@@ -12,6 +10,7 @@ import { commitOptimistically, versionOf } from "../core/optimistic.js";
 import { ALERTS } from "../payments/collections.js";
 import type { BillStatus } from "../providers/bills.js";
 import { reverseEntry } from "../ledger/journal.js";
+import { sha256Hex } from "../shared/hashing.js";
 import { formatMoney } from "../shared/money.js";
 import { completePurchase, failPurchase } from "../wallet/purchase.js";
 import { BILL_EVENTS, BILLS, TERMINAL_BILL_STATUSES, type BillRecord, type BillStatusName } from "./collections.js";
@@ -29,7 +28,7 @@ function targetOf(outcome: BillStatus["outcome"]): BillStatusName {
 }
 
 function eventId(billId: string, source: BillSource, status: BillStatus, to: BillStatusName): string {
-  return createHash("sha256").update(`${billId}|${source}|${status.providerCode}|${to}`).digest("hex").slice(0, 20);
+  return sha256Hex(`${billId}|${source}|${status.providerCode}|${to}`).slice(0, 20);
 }
 
 async function raiseAlert(db: Firestore, id: string, type: string, detail: Record<string, unknown>, now: number) {

@@ -3,8 +3,6 @@
 // (wallet/purchase.ts), then recorded as bills/{billId} with its provider request id, and only then
 // sent to the provider, outside any transaction. The answer posts the hold (delivered), releases it
 // (failed, not processed, refused) or leaves it held for the re-queries (pending, or no answer).
-import { createHash } from "node:crypto";
-
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { logger } from "firebase-functions";
 
@@ -16,6 +14,7 @@ import { QUOTES } from "../fees/quotes.js";
 import { accounts } from "../ledger/accounts.js";
 import type { BillsProvider, BillStatus } from "../providers/bills.js";
 import { ProviderUnavailableError } from "../providers/errors.js";
+import { sha256Hex } from "../shared/hashing.js";
 import { formatMoney } from "../shared/money.js";
 import { failPurchase, holdPurchase } from "../wallet/purchase.js";
 import { currentVariation, sellableService, type SellableService } from "./catalogue.js";
@@ -29,16 +28,12 @@ import { billView, type BillView } from "./view.js";
 /** The provider refuses a second purchase for the same biller and number within this window. */
 export const SAME_BILLER_WINDOW_MS = 30_000;
 
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
-
 export function billIdFor(uid: string, idempotencyKey: string): string {
-  return sha256(`bill|${uid}|${idempotencyKey}`).slice(0, 32);
+  return sha256Hex(`bill|${uid}|${idempotencyKey}`).slice(0, 32);
 }
 
 function guardRef(db: Firestore, serviceId: string, customerNumber: string) {
-  return BILL_GUARDS.ref(db).doc(sha256(`${serviceId}|${customerNumber}`).slice(0, 40));
+  return BILL_GUARDS.ref(db).doc(sha256Hex(`${serviceId}|${customerNumber}`).slice(0, 40));
 }
 
 function sameBillerRefusal(service: SellableService, until: number, now: number): AppError {
@@ -127,7 +122,7 @@ async function check(
 
 function requestHashOf(input: PayBillInput): string {
   const { pin: _pin, idempotencyKey: _key, ...request } = input;
-  return sha256(JSON.stringify(Object.entries(request).sort(([a], [b]) => a.localeCompare(b))));
+  return sha256Hex(JSON.stringify(Object.entries(request).sort(([a], [b]) => a.localeCompare(b))));
 }
 
 function existingBill(billId: string, bill: BillRecord, uid: string, requestHash: string): BillView {

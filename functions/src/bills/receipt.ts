@@ -1,14 +1,12 @@
 // The receipt of a delivered bill: the token, PINs or confirmation, by email. The first is written
 // when the bill is delivered, each re-send under its own number, each mail document under an id
 // derived from (bill, number), so a delivery applied twice mails once.
-import { createHash } from "node:crypto";
-
 import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
 
 import type { Caller } from "../core/callable.js";
 import { AppError, FIRESTORE_STATUS, firestoreStatus } from "../core/errors.js";
 import { enforceRateLimits } from "../core/rate-limit.js";
-import { MAIL } from "../notifications/send.js";
+import { mailRef } from "../notifications/payment-mail.js";
 import { billReceiptMail } from "../notifications/templates.js";
 import { SERVICE_LABELS } from "../shared/catalog.js";
 import { formatMoney } from "../shared/money.js";
@@ -16,8 +14,9 @@ import { BILLS, type BillRecord } from "./collections.js";
 import { deliveredLines } from "./delivered.js";
 import type { ResendBillReceiptInput } from "./schemas.js";
 
+/** The mail document of a bill's receipt number `number` (0: the first). */
 function receiptRef(db: Firestore, billId: string, number: number) {
-  return MAIL.ref(db).doc(createHash("sha256").update(`${billId}|bill-receipt|${number}`).digest("hex").slice(0, 32));
+  return mailRef(db, billId, `bill-receipt|${number}`);
 }
 
 function receiptMessage(billId: string, bill: BillRecord) {

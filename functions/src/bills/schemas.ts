@@ -1,11 +1,11 @@
 // The bills callables' inputs, validated at the edge with messages a person can act on.
 import { z } from "zod";
 
-import { quoteId } from "../fees/schemas.js";
+import { quoteId, redeemPoints } from "../fees/schemas.js";
+import { emailAddress, idempotencyKey } from "../payments/schemas.js";
 import { pinDigits } from "../wallet/pin-schemas.js";
 
 const MAX_BILL_MINOR = 100_000_000; // NGN 1,000,000.00: above any biller's limit
-const MAX_REDEEM_POINTS = 1_000_000_000;
 
 export const serviceId = z
   .string({ error: "must be a service id from the catalogue, e.g. ikeja-electric" })
@@ -26,12 +26,6 @@ const phone = z
   .trim()
   .regex(/^\+?[0-9]{10,15}$/, "must be a phone number of 10 to 15 digits, e.g. 08031234567");
 
-const idempotencyKey = z
-  .string({ error: "must be a string" })
-  .min(8, "must be at least 8 characters (use a UUID)")
-  .max(100, "must be at most 100 characters")
-  .regex(/^[A-Za-z0-9_-]+$/, "may contain only letters, digits, '-' and '_'");
-
 export const billId = z
   .string({ error: "must be the bill id returned by payBill" })
   .regex(/^[a-f0-9]{32}$/, "must be the bill id returned by payBill");
@@ -46,12 +40,7 @@ export const quoteBillInput = z
       .positive("must be greater than zero")
       .max(MAX_BILL_MINOR, "is larger than any single bill")
       .optional(),
-    redeemPoints: z
-      .number({ error: "must be a whole number of points" })
-      .int("must be a whole number of points")
-      .positive("must be greater than zero (leave it out to spend no points)")
-      .max(MAX_REDEEM_POINTS, "is more points than anyone holds")
-      .optional(),
+    redeemPoints: redeemPoints.optional(),
   })
   .strict();
 export type QuoteBillInput = z.infer<typeof quoteBillInput>;
@@ -76,7 +65,7 @@ export const payBillInput = z
       .regex(/^[A-Za-z0-9]{10,40}$/, "must be the verificationId returned by verifyBillCustomer")
       .optional(),
     subscriptionType: z.enum(["change", "renew"], { error: "must be change or renew" }).optional(),
-    email: z.email({ error: "must be a valid email address" }).max(254, "must be at most 254 characters").optional(),
+    email: emailAddress.optional(),
     pin: pinDigits,
   })
   .strict();
@@ -85,7 +74,7 @@ export type PayBillInput = z.infer<typeof payBillInput>;
 export const resendBillReceiptInput = z
   .object({
     billId,
-    email: z.email({ error: "must be a valid email address" }).max(254, "must be at most 254 characters").optional(),
+    email: emailAddress.optional(),
   })
   .strict();
 export type ResendBillReceiptInput = z.infer<typeof resendBillReceiptInput>;

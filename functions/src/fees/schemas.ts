@@ -7,6 +7,13 @@ import { CURRENCY_CODES, SERVICES } from "../shared/catalog.js";
 export const MAX_QUOTE_MINOR = 1_000_000_000;
 const MAX_REDEEM_POINTS = 1_000_000_000;
 
+/** Points a customer asks to spend on a purchase. */
+export const redeemPoints = z
+  .number({ error: "must be a whole number of points" })
+  .int("must be a whole number of points")
+  .positive("must be greater than zero (leave it out to spend no points)")
+  .max(MAX_REDEEM_POINTS, "is more points than anyone holds");
+
 export const quoteInput = z
   .object({
     service: z.enum(SERVICES, { error: `must be one of: ${SERVICES.join(", ")}` }),
@@ -16,12 +23,7 @@ export const quoteInput = z
       .positive("must be greater than zero")
       .max(MAX_QUOTE_MINOR, "is larger than any single purchase"),
     currency: z.enum(CURRENCY_CODES, { error: `must be one of: ${CURRENCY_CODES.join(", ")}` }),
-    redeemPoints: z
-      .number({ error: "must be a whole number of points" })
-      .int("must be a whole number of points")
-      .positive("must be greater than zero (leave it out to spend no points)")
-      .max(MAX_REDEEM_POINTS, "is more points than anyone holds")
-      .optional(),
+    redeemPoints: redeemPoints.optional(),
   })
   .strict();
 export type QuoteInput = z.infer<typeof quoteInput>;

@@ -2,19 +2,18 @@
 // fails, is cancelled or expires. Each is written under a deterministic id inside a transaction
 // that first checks it is not there yet, so a settlement delivered twice has one effect; the
 // sendMail trigger then delivers it.
-import { createHash } from "node:crypto";
-
 import { FieldValue, type Firestore } from "firebase-admin/firestore";
 
 import type { StatusChange } from "../payments/settlement.js";
 import { PROVIDER_LABELS } from "../shared/catalog.js";
+import { sha256Hex } from "../shared/hashing.js";
 import { formatMoney } from "../shared/money.js";
 import { MAIL } from "./send.js";
 import { failureMail, receiptMail, type MailMessage } from "./templates.js";
 
 /** The mail document for one (payment, kind): its id is derived, so it is written at most once. */
 export function mailRef(db: Firestore, paymentId: string, kind: string) {
-  const id = createHash("sha256").update(`${paymentId}|${kind}`).digest("hex").slice(0, 32);
+  const id = sha256Hex(`${paymentId}|${kind}`).slice(0, 32);
   return MAIL.ref(db).doc(id);
 }
 

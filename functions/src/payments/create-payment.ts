@@ -1,8 +1,6 @@
 // createPayment: validate, decide (idempotency key, duplicate window, rate limits) and write the
 // pending record in one transaction, then call the provider outside any transaction, then record
 // what it said. Money rules 1-3, 16, 17 and 19 (docs/money-rules.md).
-import { createHash } from "node:crypto";
-
 import { FieldValue, Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
 import { logger } from "firebase-functions";
 
@@ -14,6 +12,7 @@ import { classifyHttpFailure, ProviderError, ProviderUnavailableError } from "..
 import { applyEarlyCallbacks, findEarlyCallbacks } from "./callbacks.js";
 import { IDEMPOTENCY_KEYS, PAYMENT_GUARDS } from "./collections.js";
 import { PROVIDER_LABELS } from "../shared/catalog.js";
+import { sha256Hex } from "../shared/hashing.js";
 import { formatMoney, toWholeMajor } from "../shared/money.js";
 import { parsePayerPhone, type PayerCountry } from "../shared/phone.js";
 import { paymentsCollection, type PaymentRecord, type PaymentView } from "./records.js";
@@ -41,10 +40,6 @@ const HOME_COUNTRY: Readonly<Record<ProviderName, { code: PayerCountry; name: st
 };
 /** Retries for failures that certainly did not reach the provider's payment API. */
 const RETRY_DELAYS_MS = [300, 900];
-
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
 
 function checkProvider(input: CreatePaymentInput, provider: CollectionProvider, country: PayerCountry): void {
   const label = PROVIDER_LABELS[provider.name];
@@ -98,11 +93,11 @@ export async function createPayment(
     name: input.name ?? null,
     reference: input.reference ?? null,
   };
-  const requestHash = sha256(JSON.stringify(request));
+  const requestHash = sha256Hex(JSON.stringify(request));
   const { db } = deps;
-  const keyRef = IDEMPOTENCY_KEYS.ref(db).doc(sha256(`${caller.uid}|${input.idempotencyKey}`));
+  const keyRef = IDEMPOTENCY_KEYS.ref(db).doc(sha256Hex(`${caller.uid}|${input.idempotencyKey}`));
   const guardRef = PAYMENT_GUARDS.ref(db).doc(
-    sha256(`${caller.uid}|${phone.e164}|${input.amount}|${input.currency}|${input.purpose}`),
+    sha256Hex(`${caller.uid}|${phone.e164}|${input.amount}|${input.currency}|${input.purpose}`),
   );
 
   // Only new payments count against the limits: repeats of a key and duplicates within the window

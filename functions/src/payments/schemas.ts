@@ -6,13 +6,20 @@ import { PROVIDERS, PURPOSES } from "./records.js";
 
 const MAX_AMOUNT_MINOR = 1_000_000_000;
 
+/** A caller's key for one attempt: the same key again is the same payment, bill or purchase. */
+export const idempotencyKey = z
+  .string({ error: "must be a string" })
+  .min(8, "must be at least 8 characters (use a UUID)")
+  .max(100, "must be at most 100 characters")
+  .regex(/^[A-Za-z0-9_-]+$/, "may contain only letters, digits, '-' and '_'");
+
+export const emailAddress = z
+  .email({ error: "must be a valid email address" })
+  .max(254, "must be at most 254 characters");
+
 export const createPaymentInput = z
   .object({
-    idempotencyKey: z
-      .string({ error: "must be a string" })
-      .min(8, "must be at least 8 characters (use a UUID)")
-      .max(100, "must be at most 100 characters")
-      .regex(/^[A-Za-z0-9_-]+$/, "may contain only letters, digits, '-' and '_'"),
+    idempotencyKey,
     purpose: z.enum(PURPOSES, { error: `must be one of: ${PURPOSES.join(", ")}` }),
     amount: z
       .number({ error: "must be a number of minor units (e.g. 10000 for KES 100.00)" })
@@ -26,7 +33,7 @@ export const createPaymentInput = z
       .string({ error: "must be the payer's mobile number as text" })
       .min(7, "is too short for a mobile number")
       .max(20, "is too long for a mobile number"),
-    email: z.email({ error: "must be a valid email address" }).max(254, "must be at most 254 characters").optional(),
+    email: emailAddress.optional(),
     name: z
       .string({ error: "must be text" })
       .trim()
