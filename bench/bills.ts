@@ -28,7 +28,7 @@ const PIN = "4821";
 const db = adminDb();
 const sim = await localVtpass({ callbackDelayMs: 0 });
 const provider = new VtpassBills({
-  baseUrl: sim.baseUrl,
+  baseUrl: `${sim.baseUrl}/api`,
   apiKey: VTPASS.apiKey,
   publicKey: VTPASS.publicKey,
   secretKey: VTPASS.secretKey,
