@@ -6,6 +6,11 @@ import { defineConfig } from "vitest/config";
 //   e2e       the local platform as a person uses it: `npm start` and headless Chromium
 export default defineConfig({
   test: {
+    // Emulator test files spend their time waiting on the emulators, not computing, so three run
+    // at once even on two cores (vitest's default there is one: cores - 1). Each file works on
+    // its own users, payments and ids, and the jobs it runs are scoped to them. (vitest reads
+    // this option at the root only; the e2e project turns file parallelism off.)
+    maxWorkers: 3,
     projects: [
       {
         test: {

@@ -20,6 +20,7 @@ import {
   type EmulatorEnvironment,
 } from "./emulators/environment.ts";
 import { REGION } from "../functions/src/core/region.ts";
+import { describeTaken, emulatorPortsFree, takenEmulatorPorts } from "./emulators/ports.ts";
 import { run, shellQuote, startService, Supervisor, type Service } from "./emulators/processes.ts";
 
 /** The file a package declares as its command `name` (its package.json `bin`). */
@@ -61,8 +62,25 @@ function startSandbox(env: NodeJS.ProcessEnv): Service {
 
 const TEST_SANDBOX_ENV = { SANDBOX_CALLBACK_DELAY_MS: "300", SANDBOX_TIMEOUT_HOLD_MS: "6000" };
 
+/**
+ * Waits (up to a minute) for an earlier run's emulators to let go of their ports, and explains
+ * which are held when they do not.
+ */
+async function emulatorPortsReady(): Promise<void> {
+  const busy = await takenEmulatorPorts();
+  if (busy.length === 0) return;
+  console.log(`[malipo] Waiting for ports ${describeTaken(busy)} to be free (an earlier run stopping?)`);
+  const taken = await emulatorPortsFree(60_000);
+  if (taken.length > 0) {
+    throw new LaunchError(
+      `Ports ${describeTaken(taken)} are in use by another process: stop the other npm start, npm test or emulators and try again.`,
+    );
+  }
+}
+
 /** Runs `script` under `firebase emulators:exec` with the simulators up for its whole duration. */
 async function execWithSandbox(prepared: EmulatorEnvironment, script: string): Promise<number> {
+  await emulatorPortsReady();
   const sandbox = startSandbox({ ...process.env, ...TEST_SANDBOX_ENV });
   try {
     await sandbox.ready.catch(() => {
@@ -121,18 +139,22 @@ function printUrls(prepared: EmulatorEnvironment, seeded: readonly string[]): vo
   console.log(lines.join("\n"));
 }
 
-// firebase-tools shuts its emulators down cleanly on SIGINT; the watchers just end.
+// firebase-tools shuts its emulators down cleanly on one SIGINT (a second one makes it exit at
+// once, leaving the Java emulators behind); the watchers just end.
 const STOP_SIGNALS: Record<string, NodeJS.Signals> = { emulators: "SIGINT" };
 
 async function start(): Promise<number> {
   const prepared = await prepareEmulatorEnvironment({ wantUi: true });
   announce(prepared);
+  await emulatorPortsReady();
   const supervisor = new Supervisor();
   const stop = (): void => {
     supervisor.stop(STOP_SIGNALS);
   };
+  // The emulators run in a process group of their own: these reach them only through here.
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  process.on("SIGHUP", stop);
   try {
     supervisor.add(startSandbox(process.env));
     const watchers = [
@@ -165,6 +187,7 @@ async function start(): Promise<number> {
         env: prepared.env,
         cwd: ROOT,
         readyWhen: /All emulators ready/,
+        ownProcessGroup: true,
       }),
     );
     await supervisor.unlessExit(emulators.ready);

@@ -3,21 +3,22 @@
 // and Ctrl-C (SIGINT to the process group) to stop it. The tests read what the platform wrote
 // (mail, bills) like a person opening the local Emulator UI: the Admin SDK pointed at its Firestore.
 import { spawn } from "node:child_process";
-import { connect } from "node:net";
-import { readFileSync } from "node:fs";
 import path from "node:path";
 
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 
 import { formatMoney } from "../../functions/src/shared/money.ts";
 import { PAYSTACK } from "../../sandbox/src/settings.ts";
-import { ROOT } from "../../tools/emulators/environment.ts";
+import { emulatorListens, ROOT } from "../../tools/emulators/environment.ts";
+import { emulatorPortsFree } from "../../tools/emulators/ports.ts";
 import { launchChromium } from "./chromium.ts";
 import { nigerianPhone } from "./client.ts";
 
 export interface Exit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
+  /** Emulator ports still taken two minutes after npm start ended: none when it stopped properly. */
+  readonly portsStillTaken: readonly number[];
 }
 
 export interface Platform {
@@ -32,47 +33,14 @@ export interface Platform {
   readonly cspViolations: readonly string[];
   /** Ctrl-C; settles when npm and everything holding its output is gone. */
   stop(): Promise<Exit>;
-  /** Closes the browser, then stops the platform. */
+  /** Closes the browser, then stops the platform; fails if it left emulator ports taken. */
   close(): Promise<void>;
 }
 
 function pointAdminSdkAtPlatform(): void {
-  const firebaseJson = JSON.parse(readFileSync(path.join(ROOT, "firebase.json"), "utf8")) as {
-    emulators: { firestore: { host: string; port: number } };
-  };
-  process.env.FIRESTORE_EMULATOR_HOST = `${firebaseJson.emulators.firestore.host}:${firebaseJson.emulators.firestore.port}`;
-}
-
-function portTaken(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => {
-      resolve(false);
-    });
-  });
-}
-
-/**
- * Waits until the emulators' ports (firebase.json) are free: `npm start` may exit while its Java
- * emulators are still letting go of them (the Pub/Sub wrapper gives its JVM up to 10 s).
- */
-async function emulatorPortsFree(): Promise<void> {
-  const firebaseJson = JSON.parse(readFileSync(path.join(ROOT, "firebase.json"), "utf8")) as {
-    emulators: Record<string, { port?: number } | boolean>;
-  };
-  const ports = Object.values(firebaseJson.emulators).flatMap((e) =>
-    typeof e === "object" && e.port !== undefined ? [e.port] : [],
-  );
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const taken = (await Promise.all(ports.map(portTaken))).some(Boolean);
-    if (!taken || Date.now() > deadline) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  const firestore = emulatorListens().firestore;
+  if (!firestore) throw new Error("firebase.json configures no Firestore emulator");
+  process.env.FIRESTORE_EMULATOR_HOST = `${firestore.host}:${firestore.port}`;
 }
 
 export async function isListening(url: string): Promise<boolean> {
@@ -94,7 +62,7 @@ export function startPlatform(): Platform {
   let output = "";
   let browser: Browser | undefined;
   const cspViolations: string[] = [];
-  const exited = new Promise<Exit>((resolve) => {
+  const exited = new Promise<Pick<Exit, "code" | "signal">>((resolve) => {
     child.on("close", (code, signal) => {
       resolve({ code, signal });
     });
@@ -134,7 +102,11 @@ export function startPlatform(): Platform {
       }
     }
     // Stopped means the emulators' ports are free again, for the next test file's platform.
-    return exited.then(async (exit) => (await emulatorPortsFree(), exit));
+    // Two minutes: the Pub/Sub wrapper alone gives its JVM up to 10 s.
+    return exited.then(async (exit) => ({
+      ...exit,
+      portsStillTaken: (await emulatorPortsFree(120_000)).map(({ port }) => port),
+    }));
   };
 
   return {
@@ -156,7 +128,10 @@ export function startPlatform(): Platform {
     stop,
     async close() {
       await browser?.close();
-      await stop();
+      const { portsStillTaken } = await stop();
+      if (portsStillTaken.length > 0) {
+        throw new Error(`npm start ended but left ports ${portsStillTaken.join(", ")} taken:\n${output}`);
+      }
     },
   };
 }

@@ -18,10 +18,21 @@ export interface ServiceOptions {
   readonly readyWhen: RegExp;
   /** Prefix for relayed lines; undefined relays them untouched. */
   readonly prefix?: string;
+  /**
+   * Runs it in a process group of its own, so that a Ctrl-C at the terminal reaches it only
+   * through the supervisor, once. firebase-tools takes a second SIGINT as "exit now" and leaves
+   * its Java emulators running, holding their ports.
+   */
+  readonly ownProcessGroup?: boolean;
 }
 
 export function startService(name: string, command: string, args: readonly string[], options: ServiceOptions): Service {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: options.ownProcessGroup ?? false,
+  });
   let markReady: () => void = () => undefined;
   let failReady: (error: Error) => void = () => undefined;
   const ready = new Promise<void>((resolve, reject) => {
