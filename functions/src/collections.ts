@@ -19,6 +19,7 @@ import {
   PAYMENT_GUARDS,
   PROVIDER_EVENTS,
   PROVIDER_REFS,
+  UNANSWERED_REQUESTS,
 } from "./payments/collections.js";
 import { PAYMENTS } from "./payments/records.js";
 import { PINS } from "./wallet/pin.js";
@@ -31,6 +32,7 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   PAYMENT_GUARDS,
   PROVIDER_EVENTS,
   PROVIDER_REFS,
+  UNANSWERED_REQUESTS,
   ALERTS,
   PAYMENT_CODES,
   MAIL,

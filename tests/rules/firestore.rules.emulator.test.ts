@@ -198,6 +198,12 @@ const table: Record<string, Row> = {
     update: { paymentId: "x" },
     allowed: {},
   },
+  unansweredRequests: {
+    path: `unansweredRequests/${run}`,
+    data: { uid: OWNER, paymentIds: [run] },
+    update: { paymentIds: [] },
+    allowed: {},
+  },
   ledgerChecks: {
     path: `ledgerChecks/${run}`,
     data: { uid: OWNER, ok: true },

@@ -5,7 +5,8 @@
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { logger } from "firebase-functions";
 
-import { AppError, FIRESTORE_STATUS, firestoreStatus } from "../core/errors.js";
+import { createOnce } from "../core/collections.js";
+import { AppError } from "../core/errors.js";
 import { commitOptimistically, versionOf } from "../core/optimistic.js";
 import { ALERTS } from "../payments/collections.js";
 import type { BillStatus } from "../providers/bills.js";
@@ -32,13 +33,8 @@ function eventId(billId: string, source: BillSource, status: BillStatus, to: Bil
 }
 
 async function raiseAlert(db: Firestore, id: string, type: string, detail: Record<string, unknown>, now: number) {
-  await ALERTS.ref(db)
-    .doc(id)
-    .create({ type, detail, createdAt: Timestamp.fromMillis(now), resolved: false })
-    .catch((error: unknown) => {
-      // Already raised: once is enough.
-      if (firestoreStatus(error) !== FIRESTORE_STATUS.ALREADY_EXISTS) throw error;
-    });
+  // Raised once: a repeat finds it there.
+  await createOnce(ALERTS.ref(db).doc(id), { type, detail, createdAt: Timestamp.fromMillis(now), resolved: false });
 }
 
 /** Moves the ledger for a final answer; false when the hold was already resolved the other way. */

@@ -4,7 +4,8 @@
 import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
 
 import type { Caller } from "../core/callable.js";
-import { AppError, FIRESTORE_STATUS, firestoreStatus } from "../core/errors.js";
+import { createOnce } from "../core/collections.js";
+import { AppError } from "../core/errors.js";
 import { enforceRateLimits } from "../core/rate-limit.js";
 import { mailRef } from "../notifications/payment-mail.js";
 import { billReceiptMail } from "../notifications/templates.js";
@@ -40,18 +41,14 @@ function receiptMessage(billId: string, bill: BillRecord) {
 export async function mailBillReceipt(db: Firestore, billId: string, bill: BillRecord): Promise<void> {
   if (!bill.email || bill.status !== "delivered") return;
   const ref = receiptRef(db, billId, 0);
-  await ref
-    .create({
-      to: bill.email,
-      kind: "bill-receipt",
-      uid: bill.uid,
-      message: receiptMessage(billId, bill),
-      createdAt: FieldValue.serverTimestamp(),
-    })
-    .catch((error: unknown) => {
-      // Written already, by the first to apply the delivery.
-      if (firestoreStatus(error) !== FIRESTORE_STATUS.ALREADY_EXISTS) throw error;
-    });
+  // Written at most once: by the first to apply the delivery.
+  await createOnce(ref, {
+    to: bill.email,
+    kind: "bill-receipt",
+    uid: bill.uid,
+    message: receiptMessage(billId, bill),
+    createdAt: FieldValue.serverTimestamp(),
+  });
 }
 
 /** resendBillReceipt: the receipt again, to the bill's address or a new one. */

@@ -13,8 +13,11 @@ import type {
   FirestoreDataConverter,
   Query,
   QueryDocumentSnapshot,
+  WithFieldValue,
 } from "firebase-admin/firestore";
 import type { z } from "zod";
+
+import { FIRESTORE_STATUS, firestoreStatus } from "./errors.js";
 
 export interface CollectionSpec<T extends DocumentData = DocumentData> {
   /**
@@ -90,4 +93,19 @@ export async function getAllTyped<T>(
 ): Promise<DocumentSnapshot<T>[]> {
   if (refs.length === 0) return [];
   return (await db.getAll(...(refs as readonly DocumentReference[]))) as DocumentSnapshot<T>[];
+}
+
+/**
+ * Creates the document unless it exists: one write whose precondition is "absent", no transaction
+ * and no read. Resolves true when this call created it, false when it was there already (the same
+ * effect delivered twice).
+ */
+export async function createOnce<T>(ref: DocumentReference<T>, data: WithFieldValue<T>): Promise<boolean> {
+  try {
+    await ref.create(data);
+    return true;
+  } catch (error) {
+    if (firestoreStatus(error) === FIRESTORE_STATUS.ALREADY_EXISTS) return false;
+    throw error;
+  }
 }

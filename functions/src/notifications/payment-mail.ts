@@ -1,9 +1,10 @@
 // The mail a payment's settlement sends its payer: a receipt when it succeeds, a notice when it
-// fails, is cancelled or expires. Each is written under a deterministic id inside a transaction
-// that first checks it is not there yet, so a settlement delivered twice has one effect; the
+// fails, is cancelled or expires. Each is created under a deterministic id with an "absent"
+// precondition (one write, no transaction), so a settlement delivered twice has one effect; the
 // sendMail trigger then delivers it.
 import { FieldValue, type Firestore } from "firebase-admin/firestore";
 
+import { createOnce } from "../core/collections.js";
 import type { StatusChange } from "../payments/settlement.js";
 import { PROVIDER_LABELS } from "../shared/catalog.js";
 import { sha256Hex } from "../shared/hashing.js";
@@ -43,16 +44,13 @@ export async function mailPayer(db: Firestore, change: StatusChange): Promise<vo
   }
   const ref = mailRef(db, paymentId, kind === "receipt" ? "receipt" : "failure");
   const to = after.email;
-  await db.runTransaction(async (tx) => {
-    if ((await tx.get(ref)).exists) return;
-    tx.create(ref, {
-      to,
-      kind,
-      paymentId,
-      uid: after.uid,
-      eventId,
-      message,
-      createdAt: FieldValue.serverTimestamp(),
-    });
+  await createOnce(ref, {
+    to,
+    kind,
+    paymentId,
+    uid: after.uid,
+    eventId,
+    message,
+    createdAt: FieldValue.serverTimestamp(),
   });
 }

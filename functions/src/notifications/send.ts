@@ -37,6 +37,8 @@ export function isSendgridKey(key: string): boolean {
   return key.startsWith("SG.");
 }
 
+const NOT_SENT_REASON = "SENDGRID_API_KEY is not a SendGrid key: the message was recorded, not sent.";
+
 /** Claims the document (so a redelivered trigger never sends twice), sends, records the outcome. */
 export async function deliverMail(ref: DocumentReference, deps: MailDeps): Promise<void> {
   const sending = isSendgridKey(deps.apiKey);
@@ -50,16 +52,14 @@ export async function deliverMail(ref: DocumentReference, deps: MailDeps): Promi
       });
       return undefined;
     }
-    tx.update(ref, { delivery: { state: sending ? "sending" : "not-sent", at: FieldValue.serverTimestamp() } });
+    // Without a key the claim is the outcome: recorded, not sent.
+    const delivery = sending
+      ? { state: "sending", at: FieldValue.serverTimestamp() }
+      : { state: "not-sent", at: FieldValue.serverTimestamp(), reason: NOT_SENT_REASON };
+    tx.update(ref, { delivery });
     return parsed.data;
   });
-  if (!claimed) return;
-  if (!sending) {
-    await ref.update({
-      "delivery.reason": "SENDGRID_API_KEY is not a SendGrid key: the message was recorded, not sent.",
-    });
-    return;
-  }
+  if (!claimed || !sending) return;
   try {
     const send =
       deps.send ??

@@ -22,7 +22,8 @@ import type {
 } from "../providers/collections.js";
 import { admitRequest, type HttpAnswer } from "../core/http.js";
 import { ProviderAuthError, ProviderInvalidRequestError } from "../providers/errors.js";
-import { PROVIDER_EVENTS, PROVIDER_REFS } from "./collections.js";
+import { getAllTyped } from "../core/collections.js";
+import { PROVIDER_EVENTS, PROVIDER_REFS, UNANSWERED_REQUESTS } from "./collections.js";
 import { paymentsCollection, type PaymentRecord } from "./records.js";
 import { applyProviderStatus } from "./transitions.js";
 
@@ -60,23 +61,31 @@ function toEarly(doc: DocumentSnapshot<ProviderEvent>): EarlyCallback | undefine
   return { ref: doc.ref, status: event.status, raw: event.raw };
 }
 
+/** unansweredRequests/{provider}_{hash(phone|amount)}: where an unanswered request is noted. */
+export function unansweredRef(db: Firestore, provider: ProviderName, phone: string, amount: number) {
+  return UNANSWERED_REQUESTS.ref(db).doc(`${provider}_${hashed(`${phone}|${amount}`)}`);
+}
+
 /**
- * A pending payment whose request to the provider timed out (so it never learnt the reference)
- * and that this success report can only belong to: same provider, payer and amount, and the only
- * one. Searched outside any transaction; the caller re-checks it inside.
+ * A pending payment whose request to the provider got no answer (so it never learnt the
+ * reference) and that this success report can only belong to: same provider, payer and amount,
+ * and the only one. Found by key in unansweredRequests, which only such requests write, so the
+ * common case (the callback beat the provider's reply) reads one absent document instead of
+ * running a query. Read outside any transaction; the caller re-checks it inside.
  */
 async function orphanFor(db: Firestore, provider: ProviderName, status: CollectionStatus): Promise<string | undefined> {
   if (status.outcome !== "succeeded" || status.amount === undefined || status.phone === undefined) return undefined;
-  const orphans = await paymentsCollection(db)
-    .where("provider", "==", provider)
-    .where("status", "==", "pending")
-    .where("providerReference", "==", null)
-    .where("phone", "==", status.phone)
-    .where("amount", "==", status.amount)
-    .limit(2)
-    .get();
-  const only = orphans.size === 1 ? orphans.docs[0] : undefined;
-  return only && only.data().initiatedAt !== null ? only.id : undefined;
+  const noted = (await unansweredRef(db, provider, status.phone, status.amount).get()).data();
+  if (!noted || noted.paymentIds.length === 0) return undefined;
+  const candidates = await getAllTyped(
+    db,
+    noted.paymentIds.map((id) => paymentsCollection(db).doc(id)),
+  );
+  const waiting = candidates.filter((snapshot) => {
+    const payment = snapshot.data();
+    return payment?.status === "pending" && payment.providerReference === null && payment.initiatedAt !== null;
+  });
+  return waiting.length === 1 ? waiting[0]?.id : undefined;
 }
 
 export async function recordCallback(

@@ -1,6 +1,6 @@
 // The payment feature's documents besides the payment itself (payments/records.ts): its audit
 // trail, idempotency keys, duplicate guards, provider callbacks as received, the reference index,
-// and operator alerts.
+// unanswered provider requests, and operator alerts.
 import { Timestamp } from "firebase-admin/firestore";
 import { z } from "zod";
 
@@ -66,6 +66,22 @@ export const PROVIDER_REFS = defineCollection(
     providerReference: z.string(),
     paymentId: z.string().nullable().optional(),
     unmatchedEvents: z.array(z.string()).optional(),
+  }),
+);
+
+/**
+ * unansweredRequests/{provider}_{hash(phone|amount)}: payments whose request to the provider got
+ * no answer (it may have acted on it), by payer and amount. A success callback naming a reference
+ * we never learnt finds its payment here by key, without a query; only the rare unanswered
+ * request writes one.
+ */
+export const UNANSWERED_REQUESTS = defineCollection(
+  "unansweredRequests",
+  z.object({
+    provider: z.enum(PROVIDERS),
+    phone: z.string(),
+    amount: z.number().int(),
+    paymentIds: z.array(z.string()),
   }),
 );
 

@@ -9,7 +9,7 @@ import { AppError } from "../core/errors.js";
 import { enforceRateLimits } from "../core/rate-limit.js";
 import type { CollectionProvider, InitiateCollectionResult, ProviderName } from "../providers/collections.js";
 import { classifyHttpFailure, ProviderError, ProviderUnavailableError } from "../providers/errors.js";
-import { applyEarlyCallbacks, findEarlyCallbacks } from "./callbacks.js";
+import { applyEarlyCallbacks, findEarlyCallbacks, unansweredRef } from "./callbacks.js";
 import { IDEMPOTENCY_KEYS, PAYMENT_GUARDS } from "./collections.js";
 import { PROVIDER_LABELS } from "../shared/catalog.js";
 import { sha256Hex } from "../shared/hashing.js";
@@ -74,6 +74,22 @@ type Decision =
   /** A new payment, not yet counted against the limits: count it, then decide again. */
   | { readonly kind: "count-first" };
 
+/** A key already used: the same request's payment, or a refusal when the details differ. */
+function repeatOf(key: { readonly requestHash: string; readonly paymentId: string }, requestHash: string): Decision {
+  if (key.requestHash !== requestHash) {
+    throw new AppError(
+      "already-exists",
+      "idempotencyKey: this key was already used for a payment with different details. Use a new key for a new payment.",
+    );
+  }
+  return { kind: "existing", paymentId: key.paymentId };
+}
+
+/** Whether the duplicate window of the same payer, amount and purpose is still open. */
+function guardOpen<G extends { readonly until: Timestamp }>(guard: G | undefined, now: number): guard is G {
+  return guard !== undefined && guard.until.toMillis() > now;
+}
+
 export async function createPayment(
   input: CreatePaymentInput,
   caller: Caller,
@@ -110,16 +126,8 @@ export async function createPayment(
       const [keySnap, guardSnap] = await Promise.all([tx.get(keyRef), tx.get(guardRef)]);
       const key = keySnap.data();
       const guard = guardSnap.data();
-      if (key) {
-        if (key.requestHash !== requestHash) {
-          throw new AppError(
-            "already-exists",
-            "idempotencyKey: this key was already used for a payment with different details. Use a new key for a new payment.",
-          );
-        }
-        return { kind: "existing", paymentId: key.paymentId };
-      }
-      if (guard && guard.until.toMillis() > now) {
+      if (key) return repeatOf(key, requestHash);
+      if (guardOpen(guard, now)) {
         const open = await tx.get(paymentsCollection(db).doc(guard.paymentId));
         const status = open.data()?.status;
         if (status === "pending" || status === "processing") {
@@ -159,7 +167,17 @@ export async function createPayment(
       return { kind: "created", payment, ref };
     });
 
-  let decision = await decide(false);
+  // A new payment, the common case, learns that it is new from a plain read of its key and guard,
+  // without a transaction: a repeat answers from the key, an open guard is decided in a
+  // transaction (it writes the key), and everything else is counted first. The transaction that
+  // creates the payment reads both again, so a racing repeat still finds the first payment.
+  const [keySnap, guardSnap] = await Promise.all([keyRef.get(), guardRef.get()]);
+  const known = keySnap.data();
+  let decision: Decision = known
+    ? repeatOf(known, requestHash)
+    : guardOpen(guardSnap.data(), deps.now())
+      ? await decide(false)
+      : { kind: "count-first" };
   if (decision.kind === "count-first") {
     await enforceRateLimits(db, "createPayment", caller, deps.now(), { attemptKey: keyRef.id });
     decision = await decide(true);
@@ -258,9 +276,20 @@ async function initiate(
       return { ...current, ...changes, status: "processing" as const };
     }
     if (failure instanceof ProviderUnavailableError && !failure.notProcessed) {
-      // We cannot know whether the provider acted: stay pending for callback or re-query.
+      // We cannot know whether the provider acted: stay pending for callback or re-query, noted
+      // where a success callback naming a reference we never learnt can find it.
       const customerMessage = `We are waiting for ${PROVIDER_LABELS[provider.name]} to confirm. This will update by itself; do not pay again.`;
       tx.update(ref, { ...initiated, customerMessage });
+      tx.set(
+        unansweredRef(db, provider.name, current.phone, current.amount),
+        {
+          provider: provider.name,
+          phone: current.phone,
+          amount: current.amount,
+          paymentIds: FieldValue.arrayUnion(ref.id),
+        },
+        { merge: true },
+      );
       appendEvent(tx, ref, { type: "provider-unknown", data: { error: failure.message } });
       return { ...current, customerMessage };
     }
