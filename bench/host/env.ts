@@ -1,0 +1,60 @@
+// The environment the host process runs the functions in: what the Functions emulator gives its
+// workers (firebase-tools lib/emulator/functionsEmulator.js getRuntimeEnvs), pointed at the host's
+// own Firestore emulator and its private Daraja simulator.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+/** NAME=value lines of a dotenv file (functions/.env.<project>, .secret.local); # starts a comment line. */
+export function parseDotenv(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!match) throw new Error(`not a NAME=value line: ${line}`);
+    const [, name, value] = match as unknown as [string, string, string];
+    const quoted = /^(["'])(.*)\1$/.exec(value);
+    values[name] = quoted ? (quoted[2] ?? "") : value;
+  }
+  return values;
+}
+
+export interface HostSettings {
+  readonly root: string;
+  readonly projectId: string;
+  readonly region: string;
+  readonly hostOrigin: string;
+  readonly firestoreHost: string;
+  readonly authHost: string;
+  readonly darajaBaseUrl: string;
+}
+
+/**
+ * The functions' parameters and secrets as the Functions emulator loads them (.env.<project>, then
+ * .secret.local), the emulator's own variables, and the host's addresses. Token verification is
+ * skipped exactly as the emulator skips it: FIREBASE_DEBUG_FEATURES.skipTokenVerification makes
+ * firebase-functions decode ID and App Check tokens without checking their signatures.
+ */
+export function hostEnvironment(settings: HostSettings, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const functionsDir = path.join(settings.root, "functions");
+  const params = parseDotenv(readFileSync(path.join(functionsDir, `.env.${settings.projectId}`), "utf8"));
+  const secrets = parseDotenv(readFileSync(path.join(functionsDir, ".secret.local"), "utf8"));
+  return {
+    ...base,
+    ...params,
+    ...secrets,
+    MPESA_BASE_URL: settings.darajaBaseUrl,
+    MPESA_CALLBACK_URL: `${settings.hostOrigin}/${settings.projectId}/${settings.region}/mpesaCallback`,
+    GCLOUD_PROJECT: settings.projectId,
+    GOOGLE_CLOUD_QUOTA_PROJECT: settings.projectId,
+    FIREBASE_CONFIG: JSON.stringify({ projectId: settings.projectId }),
+    FUNCTIONS_EMULATOR: "true",
+    TZ: "UTC",
+    FIREBASE_DEBUG_MODE: "true",
+    // Not the emulator's enableCors: that forces CORS onto every onRequest, which Cloud Run does not.
+    FIREBASE_DEBUG_FEATURES: JSON.stringify({ skipTokenVerification: true }),
+    FIRESTORE_EMULATOR_HOST: settings.firestoreHost,
+    FIREBASE_AUTH_EMULATOR_HOST: settings.authHost,
+    METADATA_SERVER_DETECTION: "none",
+  };
+}
