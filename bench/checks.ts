@@ -16,7 +16,10 @@ export async function paymentSnapshots(db: Firestore, ids: readonly string[]): P
 }
 
 /** The simulator's callback-sent time to the transition's server timestamp, per payment. */
-export function callbackToSucceeded(snapshots: readonly DocumentSnapshot[], requests: readonly RecordedRequest[]): number[] {
+export function callbackToSucceeded(
+  snapshots: readonly DocumentSnapshot[],
+  requests: readonly RecordedRequest[],
+): number[] {
   const sent = new Map<string, number>();
   for (const request of requests) {
     if (request.path === "callback-sent" && request.reference) sent.set(request.reference, Date.parse(request.at));

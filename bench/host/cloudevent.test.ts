@@ -36,7 +36,10 @@ describe("decodeCloudEvent", () => {
   });
 
   it("parses JSON data and structured-mode events", () => {
-    const json = decodeCloudEvent({ ...binaryHeaders, "content-type": "application/json; charset=utf-8" }, Buffer.from('{"value":{"name":"x"}}'));
+    const json = decodeCloudEvent(
+      { ...binaryHeaders, "content-type": "application/json; charset=utf-8" },
+      Buffer.from('{"value":{"name":"x"}}'),
+    );
     expect(json.data).toEqual({ value: { name: "x" } });
     expect(json.datacontenttype).toBe("application/json");
     const structured = decodeCloudEvent(
@@ -91,7 +94,10 @@ describe("triggerRegistration", () => {
       /database/,
     );
     expect(() =>
-      triggerRegistration("p", "k", { eventType: "x", eventFilters: { database: "(default)", namespace: "(default)" } }),
+      triggerRegistration("p", "k", {
+        eventType: "x",
+        eventFilters: { database: "(default)", namespace: "(default)" },
+      }),
     ).toThrow(/document/);
     expect(isFirestoreTrigger({ eventType: "google.cloud.pubsub.topic.v1.messagePublished" })).toBe(false);
   });

@@ -30,7 +30,7 @@ export function triggerRegistration(projectId: string, key: string, trigger: Eve
   const namespace = trigger.eventFilters?.namespace;
   if (!database || !namespace) throw new Error(`trigger ${key} names no database or namespace`);
   const pattern = trigger.eventFilterPathPatterns?.document;
-  const exact = trigger.eventFilters?.document;
+  const exact = trigger.eventFilters.document;
   const document =
     pattern !== undefined
       ? { value: pattern, matchType: "PATH_PATTERN" as const }
@@ -90,6 +90,7 @@ export function decodeCloudEvent(headers: Headers, body: Buffer): CloudEvent {
   if (!specversion || !id || !type || !source) throw new Error("not a binary-mode CloudEvent: ce-* headers missing");
   if (contentType !== "") attributes.datacontenttype = contentType.split(";")[0]?.trim() ?? contentType;
   const bytes = isBase64(body) ? Buffer.from(body.toString("ascii"), "base64") : body;
-  const data = attributes.datacontenttype === "application/json" ? JSON.parse(bytes.toString("utf8")) : bytes;
+  const data: unknown =
+    attributes.datacontenttype === "application/json" ? (JSON.parse(bytes.toString("utf8")) as unknown) : bytes;
   return { ...attributes, specversion, id, type, source, data };
 }

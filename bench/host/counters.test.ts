@@ -12,11 +12,13 @@ describe("countRequest", () => {
       transactions: 1,
       retries: 0,
     });
-    expect(countRequest("runQuery", { newTransaction: { readWrite: { retryTransaction: Buffer.from("t") } } })).toEqual({
-      queries: 1,
-      transactions: 1,
-      retries: 1,
-    });
+    expect(countRequest("runQuery", { newTransaction: { readWrite: { retryTransaction: Buffer.from("t") } } })).toEqual(
+      {
+        queries: 1,
+        transactions: 1,
+        retries: 1,
+      },
+    );
     expect(countRequest("runQuery", { transaction: Buffer.from("t") })).toEqual({ queries: 1 });
     expect(countRequest("beginTransaction", { options: { readWrite: {} } })).toEqual({ transactions: 1, retries: 0 });
     expect(countRequest("rollback", {})).toEqual({ rollbacks: 1 });
@@ -81,7 +83,13 @@ describe("instrumentFirestoreClient", () => {
     });
     await client.commit({ writes: [{}] });
     expect(seen).toHaveLength(2);
-    expect(counter.byFunction.get("createPayment")).toMatchObject({ commits: 1, writes: 2, lookups: 1, reads: 1, missing: 1 });
+    expect(counter.byFunction.get("createPayment")).toMatchObject({
+      commits: 1,
+      writes: 2,
+      lookups: 1,
+      reads: 1,
+      missing: 1,
+    });
     expect(counter.total()).toMatchObject({ commits: 2, writes: 3, reads: 1 });
     counter.reset();
     expect(counter.total().commits).toBe(0);

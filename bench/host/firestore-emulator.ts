@@ -6,14 +6,18 @@
 // starts the first (downloadableEmulators.js: java -jar <emulator> --host --port ...), on its own
 // ports: the Functions emulator's triggers never see the host's documents, and the host's never
 // see the emulator path's.
+import { spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
 import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
 
-import { startService, type Service } from "../../tools/emulators/processes.ts";
 import { ROOT } from "../../tools/emulators/environment.ts";
 
 export interface HostFirestore {
   readonly host: string;
-  readonly service: Service;
+  /** Where the emulator's own output goes (it logs every connection). */
+  readonly log: string;
   stop(): Promise<void>;
 }
 
@@ -50,19 +54,31 @@ export async function startHostFirestore(options: {
     "--functions_emulator",
     options.functionsHost,
   ];
-  const service = startService("host firestore", "java", args, {
-    env: process.env,
-    cwd: ROOT,
-    readyWhen: /Dev App Server is now running/,
-    prefix: "[host firestore]",
+  const log = path.join(os.tmpdir(), "malipo-bench-host-firestore.log");
+  const fd = openSync(log, "w");
+  const child = spawn("java", args, { cwd: ROOT, env: process.env, stdio: ["ignore", fd, fd] });
+  closeSync(fd);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const state = { gone: false };
+  void exited.then(() => {
+    state.gone = true;
   });
-  await service.ready;
+  const host = `127.0.0.1:${options.port}`;
+  for (;;) {
+    if (state.gone) throw new Error(`the host's Firestore emulator exited before it was ready: see ${log}`);
+    try {
+      if ((await fetch(`http://${host}/`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
   return {
-    host: `127.0.0.1:${options.port}`,
-    service,
+    host,
+    log,
     stop: async () => {
-      service.child.kill("SIGTERM");
-      await service.exited;
+      child.kill("SIGTERM");
+      await exited;
     },
   };
 }

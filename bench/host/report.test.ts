@@ -5,10 +5,12 @@ import { medianFigures, schedule } from "./report.ts";
 
 describe("medianFigures", () => {
   it("takes each figure's median over the repetitions, skipping missing values", () => {
-    expect(medianFigures([{ a: 3, b: 1 }, { a: 1 }, { a: 2, b: Number.NaN }, { a: 10, b: 5 }, { a: 4, b: 3 }])).toEqual({
-      a: 3,
-      b: 3,
-    });
+    expect(medianFigures([{ a: 3, b: 1 }, { a: 1 }, { a: 2, b: Number.NaN }, { a: 10, b: 5 }, { a: 4, b: 3 }])).toEqual(
+      {
+        a: 3,
+        b: 3,
+      },
+    );
     expect(medianFigures([{ a: Number.NaN }]).a).toBeNaN();
   });
 });
@@ -26,9 +28,13 @@ describe("schedule", () => {
 
 describe("parseDotenv", () => {
   it("reads NAME=value lines, skipping comments, unquoting values and keeping '=' inside them", () => {
-    expect(
-      parseDotenv('# comment\n\nA=1\nB = "two words"\nC=[\"x\",\"y\"]\nD=a=b\nE=\'q\'\n'),
-    ).toEqual({ A: "1", B: "two words", C: '["x","y"]', D: "a=b", E: "q" });
+    expect(parseDotenv('# comment\n\nA=1\nB = "two words"\nC=["x","y"]\nD=a=b\nE=\'q\'\n')).toEqual({
+      A: "1",
+      B: "two words",
+      C: '["x","y"]',
+      D: "a=b",
+      E: "q",
+    });
     expect(() => parseDotenv("not a line")).toThrow(/NAME=value/);
   });
 });

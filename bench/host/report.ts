@@ -8,7 +8,9 @@ export function medianFigures(repetitions: readonly Figures[]): Figures {
   const names = new Set(repetitions.flatMap((figures) => Object.keys(figures)));
   const result: Figures = {};
   for (const name of names) {
-    const values = repetitions.map((figures) => figures[name]).filter((v): v is number => v !== undefined && Number.isFinite(v));
+    const values = repetitions
+      .map((figures) => figures[name])
+      .filter((v): v is number => v !== undefined && Number.isFinite(v));
     result[name] = values.length === 0 ? Number.NaN : median(values);
   }
   return result;

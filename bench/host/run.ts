@@ -38,12 +38,12 @@ const HOST_LOG = path.join(os.tmpdir(), "malipo-bench-host.log");
 
 /** Until the host answers; fails with its log's last lines if it exits first. */
 async function waitForHost(exited: Promise<void>): Promise<void> {
-  let gone = false;
+  const state = { gone: false };
   void exited.then(() => {
-    gone = true;
+    state.gone = true;
   });
   for (;;) {
-    if (gone) {
+    if (state.gone) {
       const tail = readFileSync(HOST_LOG, "utf8").split("\n").slice(-20).join("\n");
       throw new Error(`the host exited before it was ready:\n${tail}`);
     }
@@ -116,8 +116,13 @@ async function startBench(): Promise<Bench> {
     .find((entry) => entry.startsWith("host ready"));
   console.log(`${ready ?? "host ready"}\nhost log: ${HOST_LOG}`);
   const app = initializeApp({ projectId: PROJECT_ID }, "bench-host");
+  // The Firestore client prefers FIRESTORE_EMULATOR_HOST (the shared emulator, set by
+  // emulators:exec) over its settings, and reads it when constructed.
+  const shared = process.env.FIRESTORE_EMULATOR_HOST;
+  process.env.FIRESTORE_EMULATOR_HOST = firestore.host;
   const db = getFirestore(app);
-  db.settings({ host: firestore.host, ssl: false });
+  if (shared === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
+  else process.env.FIRESTORE_EMULATOR_HOST = shared;
   return {
     firestore,
     daraja,
@@ -233,7 +238,9 @@ async function payments(bench: Bench, count: number, concurrency: number, users:
   if (completedAt.size >= expected) allComplete();
   const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), SETTLE_TIMEOUT_MS).unref());
   if ((await Promise.race([complete, timeout])) === "timeout") {
-    console.log(`  ${expected - completedAt.size} of ${expected} receipts not delivered within ${SETTLE_TIMEOUT_MS / 1000} s`);
+    console.log(
+      `  ${expected - completedAt.size} of ${expected} receipts not delivered within ${SETTLE_TIMEOUT_MS / 1000} s`,
+    );
   }
   const finished = Math.max(...completedAt.values(), performance.now() - 0);
   unsubscribe();
@@ -282,7 +289,17 @@ async function healthCalls(count: number, concurrency: number): Promise<number[]
 }
 
 const per = (counts: FirestoreCounts | undefined, n: number): Figures => {
-  const c = counts ?? { reads: 0, missing: 0, writes: 0, commits: 0, transactions: 0, retries: 0, rollbacks: 0, queries: 0, lookups: 0 };
+  const c = counts ?? {
+    reads: 0,
+    missing: 0,
+    writes: 0,
+    commits: 0,
+    transactions: 0,
+    retries: 0,
+    rollbacks: 0,
+    queries: 0,
+    lookups: 0,
+  };
   return {
     reads: (c.reads + c.missing) / n,
     writes: c.writes / n,
@@ -295,7 +312,12 @@ const per = (counts: FirestoreCounts | undefined, n: number): Figures => {
 const prefixed = (prefix: string, figures: Figures): Figures =>
   Object.fromEntries(Object.entries(figures).map(([name, value]) => [`${prefix}.${name}`, value]));
 
-async function measureRound(bench: Bench, concurrency: number, paymentCount: number, healthCount: number): Promise<Figures> {
+async function measureRound(
+  bench: Bench,
+  concurrency: number,
+  paymentCount: number,
+  healthCount: number,
+): Promise<Figures> {
   await clearDatabase(bench);
   const users = await signUp(paymentCount);
   await waitIdle();
@@ -335,9 +357,11 @@ async function measureRound(bench: Bench, concurrency: number, paymentCount: num
     "payment.cpuMs": stats.cpuMs.total / n,
     "payment.elu": stats.elu,
     ...prefixed("payment", per(stats.firestore.total, n)),
-    ...Object.assign({}, ...functions.map((name) => prefixed(name, per(stats.firestore.byFunction[name], n)))),
-    "invocations.perPayment":
-      Object.values(stats.invocations).reduce((sum, entry) => sum + entry.count, 0) / n,
+    ...(Object.assign(
+      {},
+      ...functions.map((name) => prefixed(name, per(stats.firestore.byFunction[name], n))),
+    ) as Figures),
+    "invocations.perPayment": Object.values(stats.invocations).reduce((sum, entry) => sum + entry.count, 0) / n,
     lost: tallied.lost,
     duplicated: tallied.duplicated,
     errors: round.failures.length + stats.triggersFailed,
@@ -360,11 +384,24 @@ function report(level: number, figures: Figures): void {
   ];
   const ratio = (a: string, b: string): number => (figures[a] ?? Number.NaN) / (figures[b] ?? Number.NaN);
   console.log(`\nconcurrency ${level} (median of the repetitions; ms unless named)`);
-  console.log(line("health", figures, [...ms("health"), ["health.perSecond", "/s", 0], ["health.cpuMs", "cpu ms", 2], ["health.elu", "elu", 2]]));
+  console.log(
+    line("health", figures, [
+      ...ms("health"),
+      ["health.perSecond", "/s", 0],
+      ["health.cpuMs", "cpu ms", 2],
+      ["health.elu", "elu", 2],
+    ]),
+  );
   console.log(line("createPayment", figures, ms("create")));
   console.log(line("complete payment", figures, [...ms("complete"), ["payment.perSecond", "payments/s", 1]]));
   console.log(line("callback → succeeded", figures, ms("callback")));
-  console.log(line("host per payment", figures, [["payment.cpuMs", "cpu ms", 1], ["payment.elu", "elu", 2], ["invocations.perPayment", "invocations", 1]]));
+  console.log(
+    line("host per payment", figures, [
+      ["payment.cpuMs", "cpu ms", 1],
+      ["payment.elu", "elu", 2],
+      ["invocations.perPayment", "invocations", 1],
+    ]),
+  );
   console.log(line("Firestore per payment", figures, ops("payment")));
   for (const name of ["createPayment", "mpesaCallback", "onPaymentWritten", "sendMail"]) {
     console.log(line(`  ${name}`, figures, ops(name)));
@@ -373,7 +410,13 @@ function report(level: number, figures: Figures): void {
   console.log(
     `ratios to health (same run)  createPayment p50 ×${ratio("create.p50", "health.p50").toFixed(1)}  complete p50 ×${ratio("complete.p50", "health.p50").toFixed(1)}  cpu/payment ×${ratio("payment.cpuMs", "health.cpuMs").toFixed(1)}`,
   );
-  console.log(line("checks (worst repetition)", figures, [["lost", "lost", 0], ["duplicated", "duplicated", 0], ["errors", "errors", 0]]));
+  console.log(
+    line("checks (worst repetition)", figures, [
+      ["lost", "lost", 0],
+      ["duplicated", "duplicated", 0],
+      ["errors", "errors", 0],
+    ]),
+  );
 }
 
 async function measure(bench: Bench): Promise<boolean> {
@@ -395,12 +438,15 @@ async function measure(bench: Bench): Promise<boolean> {
       `  concurrency ${level} repetition ${repetition}: ${countFor(level)} payments, complete p50 ${figures["complete.p50"]?.toFixed(0)} ms, ${figures["payment.cpuMs"]?.toFixed(1)} cpu ms/payment, lost ${figures.lost}, duplicated ${figures.duplicated}`,
     );
   }
-  console.log(`\nproduction-shaped host: ${order.length} rounds in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `\nproduction-shaped host: ${order.length} rounds in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
   let ok = true;
   for (const [level, repetitionsOf] of results) {
     const figures = medianFigures(repetitionsOf);
     // The checks are reported by their worst repetition, not their median.
-    for (const name of ["lost", "duplicated", "errors"]) figures[name] = Math.max(...repetitionsOf.map((f) => f[name] ?? 0));
+    for (const name of ["lost", "duplicated", "errors"])
+      figures[name] = Math.max(...repetitionsOf.map((f) => f[name] ?? 0));
     if ((figures.lost ?? 0) > 0 || (figures.duplicated ?? 0) > 0) ok = false;
     report(level, figures);
   }
@@ -416,7 +462,7 @@ async function lostAndDuplicated(bench: Bench): Promise<boolean> {
   let succeeded = 0;
   let receipts = 0;
   const started = performance.now();
-  for (let done = 0; done < total; ) {
+  for (let done = 0; done < total;) {
     const count = Math.min(2_000, total - done);
     await clearDatabase(bench);
     const round = await payments(bench, count, concurrency, await signUp(count));
@@ -435,7 +481,9 @@ async function lostAndDuplicated(bench: Bench): Promise<boolean> {
 }
 
 export async function runHostBench(part: "host" | "host-check"): Promise<boolean> {
-  console.log(`\nproduction-shaped host (${part}): all functions in one Node ${process.versions.node} process, 80 in flight per function, triggers acknowledged at once`);
+  console.log(
+    `\nproduction-shaped host (${part}): all functions in one Node ${process.versions.node} process, 80 in flight per function, triggers acknowledged at once`,
+  );
   const bench = await startBench();
   // Stopped from outside (timeout, Ctrl-C): the host, its Firestore and the simulator go too.
   const stop = (): void => {

@@ -34,12 +34,15 @@ const QUEUE = Number(process.env.HOST_QUEUE ?? Number.POSITIVE_INFINITY);
 
 // Before the functions load: the Firestore client they will use is the one instrumented here.
 const functionsRequire = createRequire(path.join(ROOT, "functions", "package.json"));
+interface ClientClass {
+  prototype: Record<string, unknown>;
+}
 const firestoreModule = functionsRequire(functionsRequire.resolve("@google-cloud/firestore")) as {
-  v1: { FirestoreClient?: { prototype: Record<string, unknown> }; prototype?: Record<string, unknown> };
+  v1: ClientClass & { FirestoreClient?: ClientClass };
 };
 const gapicClient = firestoreModule.v1.FirestoreClient ?? firestoreModule.v1;
 const counter = new FirestoreCounter();
-instrumentFirestoreClient(gapicClient.prototype as Record<string, unknown>, counter);
+instrumentFirestoreClient(gapicClient.prototype, counter);
 
 interface Endpoint {
   readonly region?: string[];
@@ -141,33 +144,37 @@ for (const [name, fn] of Object.entries(loaded)) {
       body: JSON.stringify(registration.body),
     });
     if (!response.ok) throw new Error(`the Firestore emulator refused trigger ${key}: ${await response.text()}`);
-    app.post(`/functions/projects/${PROJECT}/triggers/${key}`, express.raw({ type: "*/*", limit: LIMIT }), (req, res) => {
-      let event;
-      try {
-        event = decodeCloudEvent(req.headers, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
-      } catch (error) {
-        res.status(400).send(String(error));
-        return;
-      }
-      // Acknowledged at once; the handler runs on, concurrently with the next events.
-      res.status(204).end();
-      triggersRunning++;
-      void gateFor(name)
-        .run(() => invocation.run(name, async () => fn(event)))
-        .then(
-          () => {
-            invoked(name, false);
-          },
-          (error: unknown) => {
-            triggersFailed++;
-            invoked(name, true);
-            console.error(`[host] ${name} failed on event ${event.id}:`, error);
-          },
-        )
-        .finally(() => {
-          triggersRunning--;
-        });
-    });
+    app.post(
+      `/functions/projects/${PROJECT}/triggers/${key}`,
+      express.raw({ type: "*/*", limit: LIMIT }),
+      (req, res) => {
+        let event;
+        try {
+          event = decodeCloudEvent(req.headers, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+        } catch (error) {
+          res.status(400).send(String(error));
+          return;
+        }
+        // Acknowledged at once; the handler runs on, concurrently with the next events.
+        res.status(204).end();
+        triggersRunning++;
+        void gateFor(name)
+          .run(() => invocation.run(name, async () => await fn(event)))
+          .then(
+            () => {
+              invoked(name, false);
+            },
+            (error: unknown) => {
+              triggersFailed++;
+              invoked(name, true);
+              console.error(`[host] ${name} failed on event ${event.id}:`, error);
+            },
+          )
+          .finally(() => {
+            triggersRunning--;
+          });
+      },
+    );
     triggers.push(name);
   } else {
     skipped.push(name);
