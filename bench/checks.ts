@@ -1,11 +1,36 @@
-// What the payment benchmarks check after a run, through the Emulator path or the host: the
-// payments' final documents, callback → succeeded latency, and whether anything was lost (created
-// but not succeeded, or without its receipt) or duplicated (more than one payment per user, one
-// provider push, one `succeeded` transition or one receipt per payment).
+// What the payment benchmarks send (one KES 100.00 order per call) and check after a run, through
+// the emulator path or the host: the payments' final documents, callback → succeeded latency, and
+// whether anything was lost (created but not succeeded, or without its receipt) or duplicated (more
+// than one payment per user, one provider push, one `succeeded` transition or one receipt per
+// payment).
 import type { DocumentSnapshot, Firestore, Timestamp } from "firebase-admin/firestore";
 
 import type { RecordedRequest } from "../sandbox/src/faults.ts";
+import { call, idempotencyKey, type CallResult } from "../tests/support/client.ts";
 import { pool } from "../tests/support/pool.ts";
+
+/** Unique Safaricom numbers ending 0000 (the simulator's success outcome). */
+export const benchPhone = (index: number): string => `+2547${String(index % 10_000).padStart(4, "0")}0000`;
+
+/** The benchmarks' payment: KES 100.00, an order, a new idempotency key, payer number `index`. */
+export function benchPayment(
+  index: number,
+  email: string,
+  options: Parameters<typeof call>[2],
+): Promise<CallResult<{ paymentId: string; status: string }>> {
+  return call(
+    "createPayment",
+    {
+      idempotencyKey: idempotencyKey(),
+      purpose: "order",
+      amount: 100_00,
+      currency: "KES",
+      phone: benchPhone(index),
+      email,
+    },
+    options,
+  );
+}
 
 export async function paymentSnapshots(db: Firestore, ids: readonly string[]): Promise<DocumentSnapshot[]> {
   const snapshots: DocumentSnapshot[] = [];

@@ -16,7 +16,7 @@ import { adminDb } from "../tests/support/firestore.ts";
 import { reconcileStuckPayments } from "../functions/src/payments/reconcile.ts";
 import { simulatorProvider } from "../tests/support/providers.ts";
 import { requestsFor } from "../tests/support/sandbox.ts";
-import { callbackToSucceeded, paymentSnapshots, tally } from "./checks.ts";
+import { benchPayment, callbackToSucceeded, paymentSnapshots, tally } from "./checks.ts";
 import { summary } from "./stats.ts";
 
 const TOTAL = Number(process.env.BENCH_PAYMENTS ?? 1000);
@@ -33,8 +33,6 @@ const clients: { user: TestUser; ip: string }[] = await pool(range(TOTAL + WARMU
 }));
 const measured = clients.slice(0, TOTAL);
 const users = measured.map((client) => client.user);
-// Unique Safaricom numbers ending 0000 (the simulator's success outcome).
-const phoneOf = (index: number) => `+2547${String(index).padStart(4, "0")}0000`;
 
 if (WARMUP > 0) {
   console.log(`bench ${runId}: warming up the emulator's workers with ${WARMUP} unmeasured payments…`);
@@ -63,18 +61,7 @@ const failures: string[] = [];
 const started = performance.now();
 const paymentIds = await pool(measured, CLIENTS, async ({ user, ip }, index) => {
   const t0 = performance.now();
-  const result = await call<{ paymentId: string; status: string }>(
-    "createPayment",
-    {
-      idempotencyKey: idempotencyKey(),
-      purpose: "order",
-      amount: 100_00,
-      currency: "KES",
-      phone: phoneOf(index),
-      email: `bench-${runId}-${index}@example.com`,
-    },
-    { user, ip },
-  );
+  const result = await benchPayment(index, `bench-${runId}-${index}@example.com`, { user, ip });
   createLatency.push(performance.now() - t0);
   if (!result.ok) {
     failures.push(`${result.code}: ${result.message}`);

@@ -18,16 +18,16 @@ import { getFirestore, type DocumentSnapshot, type Firestore } from "firebase-ad
 
 import { REGION } from "../../functions/src/core/region.ts";
 import { ROOT } from "../../tools/emulators/environment.ts";
-import { call, idempotencyKey, randomIp, signUpAnonymous, type TestUser } from "../../tests/support/client.ts";
+import { randomIp, signUpAnonymous, type TestUser } from "../../tests/support/client.ts";
 import { emulatorOrigin, PROJECT_ID } from "../../tests/support/emulators.ts";
 import { localDaraja, type LocalSimulator } from "../../tests/support/local-simulators.ts";
 import { pool, range } from "../../tests/support/pool.ts";
-import { callbackToSucceeded, paymentSnapshots, tally, type Tally } from "../checks.ts";
+import { benchPayment, callbackToSucceeded, paymentSnapshots, tally, type Tally } from "../checks.ts";
 import { percentiles } from "../stats.ts";
 import { hostEnvironment } from "./env.ts";
 import { startHostFirestore, type HostFirestore } from "./firestore-emulator.ts";
 import { line, medianFigures, schedule, type Figures } from "./report.ts";
-import type { FirestoreCounts } from "./counters.ts";
+import { zeroCounts, type FirestoreCounts } from "./counters.ts";
 
 const HOST_PORT = 5101;
 const FIRESTORE_PORT = 8181;
@@ -169,8 +169,6 @@ async function waitIdle(): Promise<void> {
   }
 }
 
-const phoneOf = (index: number): string => `+2547${String(index % 10_000).padStart(4, "0")}0000`;
-
 interface PaymentRound {
   readonly createLatency: number[];
   readonly completeLatency: number[];
@@ -213,18 +211,11 @@ async function payments(bench: Bench, count: number, concurrency: number, users:
   const started = performance.now();
   const ids = await pool(users.slice(0, count), concurrency, async (user, index) => {
     const t0 = performance.now();
-    const result = await call<{ paymentId: string }>(
-      "createPayment",
-      {
-        idempotencyKey: idempotencyKey(),
-        purpose: "order",
-        amount: 100_00,
-        currency: "KES",
-        phone: phoneOf(index),
-        email: `host-${index}@example.com`,
-      },
-      { user, ip: randomIp(), functionsOrigin: HOST_ORIGIN },
-    );
+    const result = await benchPayment(index, `host-${index}@example.com`, {
+      user,
+      ip: randomIp(),
+      functionsOrigin: HOST_ORIGIN,
+    });
     createLatency.push(performance.now() - t0);
     if (!result.ok) {
       failures.push(`${result.code}: ${result.message}`);
@@ -289,17 +280,8 @@ async function healthCalls(count: number, concurrency: number): Promise<number[]
 }
 
 const per = (counts: FirestoreCounts | undefined, n: number): Figures => {
-  const c = counts ?? {
-    reads: 0,
-    missing: 0,
-    writes: 0,
-    commits: 0,
-    transactions: 0,
-    retries: 0,
-    rollbacks: 0,
-    queries: 0,
-    lookups: 0,
-  };
+  const c = counts ?? zeroCounts();
+
   return {
     reads: (c.reads + c.missing) / n,
     writes: c.writes / n,
