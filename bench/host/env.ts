@@ -1,26 +1,9 @@
 // The environment the host process runs the functions in: what the Functions emulator gives its
 // workers (firebase-tools lib/emulator/functionsEmulator.js getRuntimeEnvs), pointed at the host's
 // own Firestore emulator and its private Daraja simulator.
-import { readFileSync } from "node:fs";
-import path from "node:path";
-
-/** NAME=value lines of a dotenv file (functions/.env.<project>, .secret.local); # starts a comment line. */
-export function parseDotenv(text: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const raw of text.split("\n")) {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) continue;
-    const match = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (!match) throw new Error(`not a NAME=value line: ${line}`);
-    const [, name, value] = match as unknown as [string, string, string];
-    const quoted = /^(["'])(.*)\1$/.exec(value);
-    values[name] = quoted ? (quoted[2] ?? "") : value;
-  }
-  return values;
-}
+import { readEnvFile } from "../../tests/support/providers.ts";
 
 export interface HostSettings {
-  readonly root: string;
   readonly projectId: string;
   readonly region: string;
   readonly hostOrigin: string;
@@ -36,9 +19,8 @@ export interface HostSettings {
  * firebase-functions decode ID and App Check tokens without checking their signatures.
  */
 export function hostEnvironment(settings: HostSettings, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const functionsDir = path.join(settings.root, "functions");
-  const params = parseDotenv(readFileSync(path.join(functionsDir, `.env.${settings.projectId}`), "utf8"));
-  const secrets = parseDotenv(readFileSync(path.join(functionsDir, ".secret.local"), "utf8"));
+  const params = readEnvFile(`functions/.env.${settings.projectId}`);
+  const secrets = readEnvFile("functions/.secret.local");
   return {
     ...base,
     ...params,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 
-import { parseDotenv } from "./env.ts";
 import { medianFigures, schedule } from "./report.ts";
 
 describe("medianFigures", () => {
@@ -23,18 +22,5 @@ describe("schedule", () => {
       { level: 1, repetition: 2 },
       { level: 10, repetition: 2 },
     ]);
-  });
-});
-
-describe("parseDotenv", () => {
-  it("reads NAME=value lines, skipping comments, unquoting values and keeping '=' inside them", () => {
-    expect(parseDotenv('# comment\n\nA=1\nB = "two words"\nC=["x","y"]\nD=a=b\nE=\'q\'\n')).toEqual({
-      A: "1",
-      B: "two words",
-      C: '["x","y"]',
-      D: "a=b",
-      E: "q",
-    });
-    expect(() => parseDotenv("not a line")).toThrow(/NAME=value/);
   });
 });

@@ -92,7 +92,6 @@ async function startBench(): Promise<Bench> {
   const env = {
     ...hostEnvironment(
       {
-        root: ROOT,
         projectId: PROJECT_ID,
         region: REGION,
         hostOrigin: HOST_ORIGIN,
