@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["{tools,functions/src,hosting/src,tests}/**/*.test.ts"],
+          include: ["{tools,functions/src,hosting/src,tests,bench}/**/*.test.ts"],
           exclude: ["**/*.emulator.test.ts", "tests/e2e/**", "**/node_modules/**"],
         },
       },

@@ -1,6 +1,8 @@
-// npm run bench: the rate limiter's added latency, the ledger's movements, bills, then the payments
-// run. BENCH_ONLY=rate-limits, ledger, bills or payments runs one of them.
-const PARTS = ["rate-limits", "ledger", "bills", "payments"] as const;
+// npm run bench: the rate limiter's added latency, the ledger's movements, bills, the payments
+// run through the Functions emulator (the emulator path), then the production-shaped host.
+// BENCH_ONLY=rate-limits, ledger, bills, payments or host runs one of them; BENCH_ONLY=host-check
+// runs the host's 10,000-payment lost/duplicated check (not part of the default run).
+const PARTS = ["rate-limits", "ledger", "bills", "payments", "host", "host-check"] as const;
 const only = process.env.BENCH_ONLY;
 if (only !== undefined && !(PARTS as readonly string[]).includes(only)) {
   console.error(`BENCH_ONLY must be one of ${PARTS.join(", ")}, not "${only}"`);
@@ -10,4 +12,9 @@ if (only === undefined || only === "rate-limits") await import("./rate-limits.ts
 if (only === undefined || only === "ledger") await import("./ledger.ts");
 if (only === undefined || only === "bills") await import("./bills.ts");
 if (only === undefined || only === "payments") await import("./payments.ts");
-process.exit(0);
+let ok = true;
+if (only === undefined || only === "host" || only === "host-check") {
+  const { runHostBench } = await import("./host/run.ts");
+  ok = await runHostBench(only === "host-check" ? "host-check" : "host");
+}
+process.exit(ok && !process.exitCode ? 0 : 1);

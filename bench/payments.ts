@@ -10,14 +10,13 @@
 // recovered the way production recovers them: by the reconciliation job's re-query.
 import { performance } from "node:perf_hooks";
 
-import type { Timestamp } from "firebase-admin/firestore";
-
 import { call, idempotencyKey, randomIp, signUpAnonymous, type TestUser } from "../tests/support/client.ts";
 import { pool, range } from "../tests/support/pool.ts";
 import { adminDb } from "../tests/support/firestore.ts";
 import { reconcileStuckPayments } from "../functions/src/payments/reconcile.ts";
 import { simulatorProvider } from "../tests/support/providers.ts";
 import { requestsFor } from "../tests/support/sandbox.ts";
+import { benchPayment, callbackToSucceeded, paymentSnapshots, tally } from "./checks.ts";
 import { summary } from "./stats.ts";
 
 const TOTAL = Number(process.env.BENCH_PAYMENTS ?? 1000);
@@ -34,8 +33,6 @@ const clients: { user: TestUser; ip: string }[] = await pool(range(TOTAL + WARMU
 }));
 const measured = clients.slice(0, TOTAL);
 const users = measured.map((client) => client.user);
-// Unique Safaricom numbers ending 0000 (the simulator's success outcome).
-const phoneOf = (index: number) => `+2547${String(index).padStart(4, "0")}0000`;
 
 if (WARMUP > 0) {
   console.log(`bench ${runId}: warming up the emulator's workers with ${WARMUP} unmeasured payments…`);
@@ -64,18 +61,7 @@ const failures: string[] = [];
 const started = performance.now();
 const paymentIds = await pool(measured, CLIENTS, async ({ user, ip }, index) => {
   const t0 = performance.now();
-  const result = await call<{ paymentId: string; status: string }>(
-    "createPayment",
-    {
-      idempotencyKey: idempotencyKey(),
-      purpose: "order",
-      amount: 100_00,
-      currency: "KES",
-      phone: phoneOf(index),
-      email: `bench-${runId}-${index}@example.com`,
-    },
-    { user, ip },
-  );
+  const result = await benchPayment(index, `bench-${runId}-${index}@example.com`, { user, ip });
   createLatency.push(performance.now() - t0);
   if (!result.ok) {
     failures.push(`${result.code}: ${result.message}`);
@@ -88,18 +74,11 @@ const createSeconds = (performance.now() - started) / 1000;
 // Wait for every payment to reach a final status through its callback.
 const db = adminDb();
 const ids = paymentIds.filter((id): id is string => id !== undefined);
-async function settled(): Promise<FirebaseFirestore.DocumentSnapshot[]> {
-  const snapshots: FirebaseFirestore.DocumentSnapshot[] = [];
-  for (let i = 0; i < ids.length; i += 100) {
-    snapshots.push(...(await db.getAll(...ids.slice(i, i + 100).map((id) => db.collection("payments").doc(id)))));
-  }
-  return snapshots;
-}
-let snapshots = await settled();
+let snapshots = await paymentSnapshots(db, ids);
 const deadline = Date.now() + SETTLE_TIMEOUT_MS;
 while (snapshots.some((s) => s.get("status") !== "succeeded") && Date.now() < deadline) {
   await new Promise((resolve) => setTimeout(resolve, 1_000));
-  snapshots = await settled();
+  snapshots = await paymentSnapshots(db, ids);
 }
 const endToEndSeconds = (performance.now() - started) / 1000;
 const settledByCallback = snapshots.filter((s) => s.get("status") === "succeeded").length;
@@ -110,68 +89,27 @@ let reconciled = 0;
 if (open.length > 0) {
   const report = await reconcileStuckPayments({ db, provider: simulatorProvider, now: Date.now }, { paymentIds: open });
   reconciled = report.changed;
-  snapshots = await settled();
+  snapshots = await paymentSnapshots(db, ids);
 }
 
-// Callback-to-succeeded: the simulator's send time to the transition's server timestamp.
-const sent = new Map<string, number>();
-for (const request of await requestsFor("daraja", {})) {
-  if (request.path === "callback-sent" && request.reference) sent.set(request.reference, Date.parse(request.at));
-}
-const callbackLatency: number[] = [];
-for (const snapshot of snapshots) {
-  const sentAt = sent.get(snapshot.get("providerReference") as string);
-  const settledAt = snapshot.get("settledAt") as Timestamp | null;
-  if (sentAt !== undefined && settledAt) callbackLatency.push(settledAt.toMillis() - sentAt);
-}
-
-// Lost: created but not succeeded. Duplicated: more than one payment, transition, push or receipt.
-const succeeded = snapshots.filter((s) => s.get("status") === "succeeded").length;
-const uids = new Set(users.map((user) => user.uid));
-let paymentsForUsers = 0;
-for (let i = 0; i < users.length; i += 30) {
-  const batch = users.slice(i, i + 30).map((user) => user.uid);
-  paymentsForUsers += (await db.collection("payments").where("uid", "in", batch).count().get()).data().count;
-}
-const transitions = await pool(ids, 20, async (id) => {
-  const events = await db
-    .collection("payments")
-    .doc(id)
-    .collection("events")
-    .where("to", "==", "succeeded")
-    .count()
-    .get();
-  return events.data().count;
-});
-const pushes = (await requestsFor("daraja", {})).filter(
+const requests = await requestsFor("daraja", {});
+const callbackLatency = callbackToSucceeded(snapshots, requests);
+const pushes = requests.filter(
   (r) => r.path === "stkpush-accepted" && r.phone !== undefined && /^2547\d{4}0000$/.test(r.phone),
 );
 // Receipts are written by the payment trigger; give it a moment to catch up with the last ones.
-async function receiptsPerPayment(): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  const docs = (await db.collection("mail").where("kind", "==", "receipt").get()).docs;
-  for (const doc of docs) {
-    if (!uids.has(doc.get("uid") as string)) continue;
-    const id = doc.get("paymentId") as string;
-    counts.set(id, (counts.get(id) ?? 0) + 1);
-  }
-  return counts;
-}
-let receipts = await receiptsPerPayment();
-for (let waited = 0; receipts.size < succeeded && waited < 60; waited++) {
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
-  receipts = await receiptsPerPayment();
-}
-const receiptTotal = [...receipts.values()].reduce((sum, count) => sum + count, 0);
-
-const lost = ids.length - succeeded + failures.length + Math.max(0, succeeded - receipts.size);
-const duplicated =
-  Math.max(0, paymentsForUsers - ids.length) +
-  transitions.filter((count) => count !== 1).length +
-  Math.max(0, pushes.length - ids.length) +
-  (receiptTotal - receipts.size);
+const { succeeded, receiptTotal, receiptPayments, lost, duplicated } = await tally({
+  db,
+  ids,
+  uids: users.map((user) => user.uid),
+  failures: failures.length,
+  snapshots,
+  pushes: pushes.length,
+  receiptWaitSeconds: 60,
+});
 
 console.log("");
+console.log("emulator path (Functions emulator spawns a worker per in-flight call)");
 console.log(`payments requested          ${TOTAL} (${CLIENTS} concurrent clients)`);
 console.log(`createPayment throughput    ${(TOTAL / createSeconds).toFixed(1)} /s (${createSeconds.toFixed(1)} s)`);
 console.log(
@@ -182,8 +120,8 @@ console.log(summary("callback → succeeded", callbackLatency));
 console.log(
   `succeeded                   ${succeeded} (${settledByCallback} by callback, ${reconciled} by reconciliation re-query)`,
 );
-console.log(`receipt emails              ${receiptTotal} for ${receipts.size} payments`);
+console.log(`receipt emails              ${receiptTotal} for ${receiptPayments} payments`);
 console.log(`lost                        ${lost}`);
 console.log(`duplicated                  ${duplicated}`);
 if (failures.length > 0) console.log(`createPayment errors: ${[...new Set(failures)].slice(0, 5).join(" | ")}`);
-process.exit(lost === 0 && duplicated === 0 ? 0 : 1);
+if (lost !== 0 || duplicated !== 0) process.exitCode = 1;

@@ -40,7 +40,14 @@ export type CallResult<T> =
 export async function call<T = unknown>(
   name: string,
   data: unknown,
-  options: { user?: TestUser; ip?: string; appCheck?: boolean; origin?: string } = {},
+  options: {
+    user?: TestUser;
+    ip?: string;
+    appCheck?: boolean;
+    origin?: string;
+    /** Where the functions are served (default: the Functions emulator), e.g. the bench host. */
+    functionsOrigin?: string;
+  } = {},
 ): Promise<CallResult<T>> {
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   if (options.user) headers.Authorization = `Bearer ${options.user.idToken}`;
@@ -51,7 +58,10 @@ export async function call<T = unknown>(
   if (options.origin) headers.Origin = options.origin;
   // Each simulated client gets its own address, as behind Cloud Functions' front end.
   headers["X-Forwarded-For"] = options.ip ?? randomIp();
-  const response = await fetch(await functionUrl(name, REGION), {
+  const url = options.functionsOrigin
+    ? `${options.functionsOrigin}/${PROJECT_ID}/${REGION}/${name}`
+    : await functionUrl(name, REGION);
+  const response = await fetch(url, {
     method: "POST",
     headers,
     body: JSON.stringify({ data }),
