@@ -76,10 +76,9 @@ export function unansweredRef(db: Firestore, provider: ProviderName, phone: stri
 async function orphanFor(db: Firestore, provider: ProviderName, status: CollectionStatus): Promise<string | undefined> {
   if (status.outcome !== "succeeded" || status.amount === undefined || status.phone === undefined) return undefined;
   const noted = (await unansweredRef(db, provider, status.phone, status.amount).get()).data();
-  if (!noted || noted.paymentIds.length === 0) return undefined;
   const candidates = await getAllTyped(
     db,
-    noted.paymentIds.map((id) => paymentsCollection(db).doc(id)),
+    (noted?.paymentIds ?? []).map((id) => paymentsCollection(db).doc(id)),
   );
   const waiting = candidates.filter((snapshot) => {
     const payment = snapshot.data();
