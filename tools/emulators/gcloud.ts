@@ -91,22 +91,27 @@ export function writeFirestoreLauncher(componentJar: string, dir: string): strin
 export function writePubsubWrapper(componentScript: string, dir: string): string {
   const target = path.join(dir, `pubsub-emulator-${fingerprint(componentScript)}.sh`);
   const quoted = `'${componentScript.replaceAll("'", `'\\''`)}'`;
+  // The trap is set before the component starts: a signal that arrived while the component was
+  // already running but the trap not yet set would end the shell alone and leave the component.
   const script = [
     "#!/bin/sh",
-    `setsid ${quoted} "$@" &`,
-    "child=$!",
+    "child=",
     "stop() {",
-    '  kill -TERM "-$child" 2>/dev/null',
-    "  waited=0",
-    '  while kill -0 "-$child" 2>/dev/null; do',
-    '    if [ "$waited" -ge 100 ]; then kill -KILL "-$child" 2>/dev/null; break; fi',
-    "    sleep 0.1",
-    "    waited=$((waited + 1))",
-    "  done",
+    '  if [ -n "$child" ]; then',
+    '    kill -TERM "-$child" 2>/dev/null',
+    "    waited=0",
+    '    while kill -0 "-$child" 2>/dev/null; do',
+    '      if [ "$waited" -ge 100 ]; then kill -KILL "-$child" 2>/dev/null; break; fi',
+    "      sleep 0.1",
+    "      waited=$((waited + 1))",
+    "    done",
+    "  fi",
     // 130, as for an interrupted process: firebase-tools treats any other code as a crash.
     "  exit 130",
     "}",
     "trap stop INT TERM",
+    `setsid ${quoted} "$@" &`,
+    "child=$!",
     'wait "$child"',
     "",
   ].join("\n");
