@@ -33,12 +33,13 @@ function binOf(pkg: string, name: string): string {
 
 const bin = {
   firebase: binOf("firebase-tools", "firebase"),
-  tsc: binOf("typescript", "tsc"),
   vite: binOf("vite", "vite"),
   vitest: binOf("vitest", "vitest"),
 };
 const node = process.execPath;
 const SANDBOX_MAIN = path.join(ROOT, "sandbox", "src", "main.ts");
+/** The bundle that deploys (functions/build.ts), rebuilt on every change while the platform runs. */
+const FUNCTIONS_BUILD = path.join(ROOT, "functions", "build.ts");
 const EXEC_EMULATORS = "auth,firestore,functions,pubsub,hosting";
 
 function announce(prepared: EmulatorEnvironment): void {
@@ -140,11 +141,11 @@ async function start(): Promise<number> {
         startService(
           "functions",
           node,
-          [bin.tsc, "-p", "functions/tsconfig.build.json", "--watch", "--preserveWatchOutput"],
+          [FUNCTIONS_BUILD, "--watch"],
           {
             env: process.env,
             cwd: ROOT,
-            readyWhen: /Watching for file changes/,
+            readyWhen: /functions build ready/,
             prefix: "[functions build]",
           },
         ),
