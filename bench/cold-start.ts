@@ -93,6 +93,10 @@ const median = (values: readonly number[]): number =>
   );
 const ms = (value: number): string => `${value.toFixed(0)} ms`.padStart(8);
 
+// npm run bench runs this first, without the emulators; another BENCH_ONLY part skips it.
+const only = process.env.BENCH_ONLY;
+if (only !== undefined && only !== "cold-start") process.exit(0);
+
 console.log(`\n== cold start: fresh-process import of ${path.relative(ROOT, ENTRY)} (median of ${SAMPLES}) ==`);
 
 // Every target must come out defined under its own FUNCTION_TARGET, or the number means nothing.

@@ -3,13 +3,12 @@
 // export's __endpoint, the declared parameters and the required APIs. They must equal
 // deploy-manifest.json, which was taken from the unbundled tsc build before the entry point
 // learned to load lazily; change it only on purpose (MALIPO_UPDATE_MANIFEST=1 rewrites it).
-// And with FUNCTION_TARGET set to one export, as each deployed instance has it, that export must
-// come out defined with the same endpoint.
+// And with FUNCTION_TARGET set to one export, as each deployed instance and each emulator worker
+// has it, that export must come out defined with the same endpoint.
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 
 import { describe, expect, it } from "vitest";
@@ -31,8 +30,8 @@ interface Manifest {
   requiredAPIs: unknown[];
 }
 
-async function inFreshNode(code: string, env: NodeJS.ProcessEnv): Promise<unknown> {
-  const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", code], {
+async function inFreshNode(code: string, env: NodeJS.ProcessEnv, type = "module"): Promise<unknown> {
+  const { stdout } = await promisify(execFile)(process.execPath, [`--input-type=${type}`, "-e", code], {
     cwd: FUNCTIONS,
     env,
     maxBuffer: 16 * 1024 * 1024,
@@ -88,12 +87,13 @@ describe("the built functions entry", () => {
     async () => {
       const names = Object.keys(snapshot.endpoints);
       expect(names.length).toBe(25);
-      const url = pathToFileURL(ENTRY).href;
       for (const name of names) {
-        const code = `const mod = await import(${JSON.stringify(url)});
+        // Loaded with require(), as the Functions emulator's worker loads it (it refuses an ES
+        // module graph with top-level await, which the platform's import() would accept).
+        const code = `const mod = require(${JSON.stringify(ENTRY)});
 const fn = mod[process.env.FUNCTION_TARGET];
 process.stdout.write(JSON.stringify({ type: typeof fn, endpoint: fn?.__endpoint ?? null }));`;
-        const found = (await inFreshNode(code, environment(name))) as { type: string; endpoint: unknown };
+        const found = (await inFreshNode(code, environment(name), "commonjs")) as { type: string; endpoint: unknown };
         // The loader adds each endpoint's entryPoint (its export name) to what __endpoint says.
         const endpoint = found.endpoint === null ? null : { ...found.endpoint, entryPoint: name };
         expect({ name, type: found.type, endpoint }).toEqual({

@@ -138,17 +138,12 @@ async function start(): Promise<number> {
     supervisor.add(startSandbox(process.env));
     const watchers = [
       supervisor.add(
-        startService(
-          "functions",
-          node,
-          [FUNCTIONS_BUILD, "--watch"],
-          {
-            env: process.env,
-            cwd: ROOT,
-            readyWhen: /functions build ready/,
-            prefix: "[functions build]",
-          },
-        ),
+        startService("functions", node, [FUNCTIONS_BUILD, "--watch"], {
+          env: process.env,
+          cwd: ROOT,
+          readyWhen: /functions build ready/,
+          prefix: "[functions build]",
+        }),
       ),
       supervisor.add(
         startService("hosting", node, [bin.vite, "build", "--watch"], {

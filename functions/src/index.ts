@@ -7,9 +7,14 @@
 // triggers' SDK and `sendMail` never loads the HTTPS one. Without FUNCTION_TARGET (the CLI's
 // deploy analysis, tests) or with a name not listed here, every module loads and every export is
 // defined. The other exports of a targeted instance are undefined: nothing there calls them.
+import { createRequire } from "node:module";
+
 import { setGlobalOptions } from "firebase-functions/v2/options";
 
 import { REGION } from "./core/region.js";
+import type * as HttpsEndpoints from "./endpoints/https.js";
+import type * as ScheduleEndpoints from "./endpoints/schedules.js";
+import type * as TriggerEndpoints from "./endpoints/triggers.js";
 
 setGlobalOptions({ region: REGION });
 
@@ -39,9 +44,13 @@ const target = process.env.FUNCTION_TARGET ?? "";
 const listed = [...HTTPS, ...TRIGGERS, ...SCHEDULES].includes(target);
 const loads = (kind: readonly string[]): boolean => !listed || kind.includes(target);
 
-const https = loads(HTTPS) ? await import("./endpoints/https.js") : undefined;
-const triggers = loads(TRIGGERS) ? await import("./endpoints/triggers.js") : undefined;
-const schedules = loads(SCHEDULES) ? await import("./endpoints/schedules.js") : undefined;
+// Loaded synchronously with require(), which Node 22 allows for ES modules without top-level
+// await: the Functions emulator and the CLI's analysis require() this entry point, and refuse one
+// with top-level await. Each endpoints module is its own file in the bundle (functions/build.ts).
+const load = createRequire(import.meta.url);
+const https = loads(HTTPS) ? (load("./endpoints/https.js") as typeof HttpsEndpoints) : undefined;
+const triggers = loads(TRIGGERS) ? (load("./endpoints/triggers.js") as typeof TriggerEndpoints) : undefined;
+const schedules = loads(SCHEDULES) ? (load("./endpoints/schedules.js") as typeof ScheduleEndpoints) : undefined;
 
 export const health = https?.health;
 export const createPayment = https?.createPayment;

@@ -13,13 +13,12 @@ const firebase = () => import("../core/firebase.js");
 export const requeryBills = onSchedule(
   { schedule: "every 1 minutes", secrets: VTPASS_SECRETS, timeoutSeconds: 300 },
   async () => {
-    const [{ db }, { billsProvider }, { verifyPin }, { requeryDueBills }] = await Promise.all([
+    const [{ db }, { billsProvider }, { requeryDueBills }] = await Promise.all([
       firebase(),
       import("../providers/registry.js"),
-      import("../wallet/pin.js"),
       import("../bills/requery.js"),
     ]);
-    const report = await requeryDueBills({ db: db(), provider: billsProvider, now: Date.now, verifyPin });
+    const report = await requeryDueBills({ db: db(), provider: billsProvider, now: Date.now });
     if (report.checked > 0) logger.info("bills re-queried", report);
   },
 );
