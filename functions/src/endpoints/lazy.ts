@@ -2,7 +2,7 @@
 // cold instance pays only for the modules its own function needs.
 
 /** What `load` resolves to, loaded on first use and shared by every later call; a failed load is tried again. */
-export function once<T>(load: () => Promise<T>): () => Promise<T> {
+function once<T>(load: () => Promise<T>): () => Promise<T> {
   let loading: Promise<T> | undefined;
   return () =>
     (loading ??= load().catch((error: unknown) => {
