@@ -7,14 +7,14 @@
 // Callable tokens are accepted unverified the way the Functions emulator accepts them
 // (FIREBASE_DEBUG_FEATURES skipTokenVerification): the first call here does not include
 // fetching Google's public keys, which a deployed instance does once. App Check is not enforced.
-//   BENCH_FIRST_CALL_SAMPLES (default 5)
+//   BENCH_FIRST_CALL_SAMPLES (default 5), BENCH_COLD_ENTRY (another built entry, to compare builds)
 import { spawn } from "node:child_process";
 import { randomInt } from "node:crypto";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 import { idempotencyKey, randomIp, signUpAnonymous } from "../tests/support/client.ts";
 import { emulatorParams, emulatorSecrets } from "../tests/support/providers.ts";
@@ -22,7 +22,7 @@ import { percentile } from "./stats.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const FUNCTIONS = path.join(ROOT, "functions");
-const ENTRY = pathToFileURL(path.join(FUNCTIONS, "lib", "index.js")).href;
+const ENTRY = pathToFileURL(path.resolve(ROOT, process.env.BENCH_COLD_ENTRY ?? "functions/lib/index.js")).href;
 const EXPRESS = createRequire(path.join(ROOT, "package.json")).resolve("express");
 const SAMPLES = Number(process.env.BENCH_FIRST_CALL_SAMPLES ?? 5);
 
@@ -133,7 +133,9 @@ const median = (values: readonly number[]): number =>
   );
 const ms = (value: number): string => `${value.toFixed(0)} ms`.padStart(8);
 
-console.log(`\n== first call after a cold import (fresh process per sample, median of ${SAMPLES}) ==`);
+console.log(
+  `\n== first call after a cold import of ${path.relative(ROOT, fileURLToPath(ENTRY))} (fresh process per sample, median of ${SAMPLES}) ==`,
+);
 console.log(
   `${"FUNCTION_TARGET".padEnd(16)} ${"import".padStart(8)} ${"1st call".padStart(8)} ${"2nd call".padStart(8)}`,
 );
