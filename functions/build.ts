@@ -7,7 +7,7 @@
 // firebase-admin, @google-cloud/firestore and google-gax read their .proto/.json files from
 // their package folders at run time.
 //   node build.ts            one build (npm run build, firebase.json's predeploy)
-//   node build.ts --watch    rebuild on every change (npm start); prints "build ready" after each
+//   node build.ts --watch    rebuild on every change (npm start); prints "functions build ready" after each
 import { readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 
