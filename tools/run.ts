@@ -34,12 +34,13 @@ function binOf(pkg: string, name: string): string {
 
 const bin = {
   firebase: binOf("firebase-tools", "firebase"),
-  tsc: binOf("typescript", "tsc"),
   vite: binOf("vite", "vite"),
   vitest: binOf("vitest", "vitest"),
 };
 const node = process.execPath;
 const SANDBOX_MAIN = path.join(ROOT, "sandbox", "src", "main.ts");
+/** The bundle that deploys (functions/build.ts), rebuilt on every change while the platform runs. */
+const FUNCTIONS_BUILD = path.join(ROOT, "functions", "build.ts");
 const EXEC_EMULATORS = "auth,firestore,functions,pubsub,hosting";
 
 function announce(prepared: EmulatorEnvironment): void {
@@ -159,17 +160,12 @@ async function start(): Promise<number> {
     supervisor.add(startSandbox(process.env));
     const watchers = [
       supervisor.add(
-        startService(
-          "functions",
-          node,
-          [bin.tsc, "-p", "functions/tsconfig.build.json", "--watch", "--preserveWatchOutput"],
-          {
-            env: process.env,
-            cwd: ROOT,
-            readyWhen: /Watching for file changes/,
-            prefix: "[functions build]",
-          },
-        ),
+        startService("functions", node, [FUNCTIONS_BUILD, "--watch"], {
+          env: process.env,
+          cwd: ROOT,
+          readyWhen: /functions build ready/,
+          prefix: "[functions build]",
+        }),
       ),
       supervisor.add(
         startService("hosting", node, [bin.vite, "build", "--watch"], {

@@ -3,7 +3,7 @@
 // this copy, never from what a page sends: a plan the latest copy does not list, or a copy too old
 // to trust, is refused with a sentence.
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 
 import { AppError } from "../core/errors.js";
 import type { BillerService, BillsProvider, BillVariation } from "../providers/bills.js";
@@ -11,7 +11,6 @@ import { SERVICES, type Currency } from "../shared/catalog.js";
 import { formatMoney } from "../shared/money.js";
 import { BILL_SERVICES, type BillServiceRecord } from "./collections.js";
 
-export const CATALOGUE_REFRESH = "every 6 hours";
 /** Four missed refreshes: prices older than this are not charged. */
 export const CATALOGUE_MAX_AGE_MS = 24 * 60 * 60_000;
 

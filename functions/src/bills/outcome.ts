@@ -3,7 +3,7 @@
 // bill, then the receipt is written: a crash between steps leaves the bill pending, the next
 // re-query gives the same answer, and each step finds its work already done.
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 
 import { createOnce } from "../core/collections.js";
 import { AppError } from "../core/errors.js";

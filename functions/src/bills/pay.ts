@@ -4,7 +4,7 @@
 // sent to the provider, outside any transaction. The answer posts the hold (delivered), releases it
 // (failed, not processed, refused) or leaves it held for the re-queries (pending, or no answer).
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 
 import type { Caller } from "../core/callable.js";
 import { AppError } from "../core/errors.js";

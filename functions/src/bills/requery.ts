@@ -3,7 +3,7 @@
 // never seen the request id is sent the pay request again under the same id (it refuses a second
 // use of an id, so this can never buy twice).
 import { Timestamp } from "firebase-admin/firestore";
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 
 import { commitOptimistically, versionOf } from "../core/optimistic.js";
 import type { BillStatus } from "../providers/bills.js";

@@ -2,7 +2,7 @@
 // makes us re-query that bill now, a variations update makes us re-read that service's plans.
 // Answered with the provider's expected body once the hint is handled (or recorded as due).
 import { Timestamp } from "firebase-admin/firestore";
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 
 import type { HttpAnswer } from "../core/http.js";
 import type { CallbackRequestLike } from "../payments/callbacks.js";

@@ -1,6 +1,6 @@
 // The edge for callable functions: authentication, input validation and error conversion happen
 // here once, so handlers receive a typed, validated input and a caller they can trust.
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import type { z } from "zod";
 
@@ -49,9 +49,13 @@ export interface EdgePolicy {
   readonly enforceAppCheck: () => boolean;
 }
 
+/**
+ * `schema` loads the input's schema (imported on the first call, with the handler's own modules,
+ * so that loading the entry point does not load zod and every feature's schemas).
+ */
 export function handleCallable<Schema extends z.ZodType, Result>(
   name: string,
-  schema: Schema,
+  schema: () => Promise<Schema>,
   policy: EdgePolicy,
   handler: (input: z.infer<Schema>, caller: Caller) => Promise<Result>,
 ): (request: CallableRequest<unknown>) => Promise<Result> {
@@ -73,7 +77,7 @@ export function handleCallable<Schema extends z.ZodType, Result>(
     if (typeof request.data !== "object" || request.data === null || Array.isArray(request.data)) {
       throw new HttpsError("invalid-argument", `${name}: send the call's fields as an object.`);
     }
-    const parsed = schema.safeParse(request.data);
+    const parsed = (await schema()).safeParse(request.data);
     if (!parsed.success) throw new HttpsError("invalid-argument", describeIssues(parsed.error.issues));
     try {
       return await handler(parsed.data, { uid, ip: callerIp(request.rawRequest) });

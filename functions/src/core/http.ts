@@ -2,7 +2,7 @@
 // rest are refused before anything runs), and every request counts against the route's limits.
 // Provider callbacks do not come through here: they are not CORS endpoints.
 import type { Firestore } from "firebase-admin/firestore";
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 
 import { callerIp } from "./callable.js";
 import { AppError } from "./errors.js";

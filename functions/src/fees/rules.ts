@@ -8,7 +8,7 @@
 // is not quoted in that currency (failed-precondition) until it is fixed, rather than priced by a
 // guess. A document whose effectiveFrom is not a timestamp is never found by the query, so it is
 // never in force.
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 

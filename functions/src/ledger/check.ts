@@ -15,9 +15,9 @@ import { ALERTS } from "../payments/collections.js";
 import { LEDGER_CURRENCIES, type LedgerCurrency } from "../shared/catalog.js";
 import { ZERO, type Balances } from "./accounts.js";
 import { ACTIVITY, JOURNAL, LEDGER_ACCOUNTS, SHARDS } from "./collections.js";
+import { CHECK_TIME_ZONE } from "./check-time-zone.js";
 import { applyStage } from "./postings.js";
 
-export const CHECK_TIME_ZONE = "Africa/Nairobi";
 const PAGE = 500;
 const MAX_LISTED = 50;
 

@@ -3,7 +3,7 @@
 // runs) it records that nothing was sent, so the content stays inspectable.
 import sendgrid from "@sendgrid/mail";
 import { FieldValue, Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 import { z } from "zod";
 
 import { defineCollection } from "../core/collections.js";

@@ -1,7 +1,7 @@
 // The health check: proves the function can write to and read back from Firestore, and says
 // which code version answered. Public on purpose (uptime monitors call it), so it reveals no
 // error details: failures are logged and reported as "unavailable".
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 import { FieldValue, type Firestore, Timestamp } from "firebase-admin/firestore";
 
 import { z } from "zod";

@@ -11,7 +11,7 @@ import {
   type Firestore,
   type Transaction,
 } from "firebase-admin/firestore";
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 import { type z } from "zod";
 
 import type {

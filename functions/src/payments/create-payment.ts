@@ -2,7 +2,7 @@
 // pending record in one transaction, then call the provider outside any transaction, then record
 // what it said. Money rules 1-3, 16, 17 and 19 (docs/money-rules.md).
 import { FieldValue, Timestamp, type DocumentReference, type Firestore } from "firebase-admin/firestore";
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 
 import type { Caller } from "../core/callable.js";
 import { AppError } from "../core/errors.js";

@@ -2,7 +2,7 @@
 // their provider (outside any transaction) and the answer applied like a callback; those still
 // unknown after EXPIRE_AFTER become `expired`. Money rules 17 and 18 (docs/money-rules.md).
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 
 import type { CollectionProvider, CollectionStatus, ProviderName } from "../providers/collections.js";
 import { applyEarlyCallbacks, findOrphanCallback, readOrphanCallback } from "./callbacks.js";

@@ -6,7 +6,7 @@
 // Every handler's effect is idempotent per (payment, handler), keyed by the payment and not by
 // the event, so a trigger delivered twice, or two events for one change, have one effect.
 import type { Firestore } from "firebase-admin/firestore";
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 
 import { issueEntryCode } from "../entries/codes.js";
 import { mailPayer } from "../notifications/payment-mail.js";

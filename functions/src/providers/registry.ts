@@ -1,24 +1,17 @@
 // Builds the provider adapters from configuration, once per process and configuration, so each
 // keeps its cached OAuth token across invocations. Each provider's parameters and secrets live in
 // its own folder.
-import { defineInt } from "firebase-functions/params";
-
 import type { BillsProvider } from "./bills.js";
 import type { CollectionProvider, ProviderName } from "./collections.js";
-import { IOTEC_SECRETS, iotecParams, iotecSecrets } from "./iotec/config.js";
+import { iotecParams, iotecSecrets } from "./iotec/config.js";
 import { IotecCollections } from "./iotec/iotec.js";
-import { MPESA_SECRETS, mpesaParams, mpesaSecrets } from "./mpesa/config.js";
+import { mpesaParams, mpesaSecrets } from "./mpesa/config.js";
 import { DarajaCollections } from "./mpesa/daraja.js";
-import { PAYSTACK_SECRETS, paystackParams, paystackSecrets } from "./paystack/config.js";
+import { providerTimeoutMs } from "./params.js";
+import { paystackParams, paystackSecrets } from "./paystack/config.js";
 import { PaystackCollections } from "./paystack/paystack.js";
-import { VTPASS_SECRETS, vtpassParams, vtpassSecrets } from "./vtpass/config.js";
+import { vtpassParams, vtpassSecrets } from "./vtpass/config.js";
 import { VtpassBills } from "./vtpass/vtpass.js";
-
-export { IOTEC_SECRETS, MPESA_SECRETS, PAYSTACK_SECRETS, VTPASS_SECRETS };
-export const PROVIDER_SECRETS = [...MPESA_SECRETS, ...IOTEC_SECRETS, ...PAYSTACK_SECRETS];
-
-/** How long one provider request may take before it counts as a timeout (its outcome unknown). */
-export const providerTimeoutMs = defineInt("PROVIDER_TIMEOUT_MS", { default: 15_000 });
 
 const cache = new Map<string, CollectionProvider | BillsProvider>();
 

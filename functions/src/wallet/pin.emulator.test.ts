@@ -186,14 +186,24 @@ describe("transaction PIN", () => {
 });
 
 describe("PIN callables' input", () => {
-  // The edge the callables run behind (index.ts), called in-process with a signed-in caller.
+  // The edge the callables run behind (endpoints/https.ts), called in-process with a signed-in caller.
   const edge = { allowedOrigins: () => [], enforceAppCheck: () => true };
   function invoke(name: "setPin" | "changePin", uid: string, data: unknown): Promise<unknown> {
     const deps = { db, now: Date.now };
     const callable =
       name === "setPin"
-        ? handleCallable(name, setPinInput, edge, (input, caller) => setPin(input, caller, deps))
-        : handleCallable(name, changePinInput, edge, (input, caller) => changePin(input, caller, deps));
+        ? handleCallable(
+            name,
+            () => Promise.resolve(setPinInput),
+            edge,
+            (input, caller) => setPin(input, caller, deps),
+          )
+        : handleCallable(
+            name,
+            () => Promise.resolve(changePinInput),
+            edge,
+            (input, caller) => changePin(input, caller, deps),
+          );
     const request = { data, auth: { uid }, app: { appId: "test" }, rawRequest: { headers: {} } };
     return callable(request as unknown as CallableRequest<unknown>);
   }

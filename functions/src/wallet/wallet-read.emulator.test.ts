@@ -38,8 +38,11 @@ function viaEdge<S extends z.ZodType, R>(
   schema: S,
   handler: (input: z.infer<S>, caller: { uid: string; ip: string }, d: typeof deps) => Promise<R>,
 ) {
-  const run = handleCallable(name, schema, { allowedOrigins: () => [], enforceAppCheck: () => true }, (input, caller) =>
-    handler(input, caller, deps),
+  const run = handleCallable(
+    name,
+    () => Promise.resolve(schema),
+    { allowedOrigins: () => [], enforceAppCheck: () => true },
+    (input, caller) => handler(input, caller, deps),
   );
   return async (uid: string, data: unknown): Promise<R | Refusal> => {
     const request = {

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 
 import axios, { type AxiosInstance } from "axios";
-import { logger } from "firebase-functions";
+import { logger } from "firebase-functions/logger";
 
 import type { Service } from "../../shared/catalog.js";
 import { describeIssues } from "../../shared/issues.js";

@@ -1,0 +1,250 @@
+// The HTTPS functions, callables and plain requests: their deploy options are declared here, at
+// import; each one's code (its feature modules, zod schemas, the Admin SDK, provider adapters)
+// is imported on its first call. import() is memoised by the module loader, so later calls reuse
+// the loaded modules.
+import { onCall, onRequest } from "firebase-functions/v2/https";
+
+import { handleCallable, type EdgePolicy } from "../core/callable.js";
+import { params, PIN_SECRETS } from "../core/config.js";
+import {
+  IOTEC_SECRETS,
+  MPESA_SECRETS,
+  PAYSTACK_SECRETS,
+  PROVIDER_SECRETS,
+  VTPASS_SECRETS,
+} from "../providers/params.js";
+import { lazyHandler } from "./lazy.js";
+
+const edge: EdgePolicy = {
+  allowedOrigins: () => params.allowedOrigins.value(),
+  enforceAppCheck: () => params.enforceAppCheck.value(),
+};
+// Preflight answers in production; the emulator allows every origin here, so handleCallable
+// refuses other origins itself.
+const callableCors = params.allowedOrigins;
+
+const firebase = () => import("../core/firebase.js");
+
+/** What most handlers are given: the database and the clock. */
+async function basics() {
+  const { db } = await firebase();
+  return { db: db(), now: Date.now };
+}
+
+/** The bills handlers' dependencies, built from the modules once they are loaded. */
+async function billsDeps() {
+  const [{ db }, { billsProvider }, { verifyPin }] = await Promise.all([
+    firebase(),
+    import("../providers/registry.js"),
+    import("../wallet/pin.js"),
+  ]);
+  return () => ({ db: db(), provider: billsProvider, now: Date.now, verifyPin });
+}
+
+export const health = onRequest(
+  { cors: false, memory: "256MiB", maxInstances: 5 },
+  lazyHandler(async () => {
+    const [{ db }, { browserEndpoint }, { createHealthHandler, probeFirestore }, { codeVersion }] = await Promise.all([
+      firebase(),
+      import("../core/http.js"),
+      import("../operations/health.js"),
+      import("../core/version.js"),
+    ]);
+    return browserEndpoint(
+      { route: "health", methods: ["GET", "HEAD"], db, allowedOrigins: edge.allowedOrigins, now: Date.now },
+      createHealthHandler({ probe: () => probeFirestore(db()), version: codeVersion }),
+    );
+  }),
+);
+
+export const createPayment = onCall(
+  { secrets: PROVIDER_SECRETS, timeoutSeconds: 60, cors: callableCors },
+  handleCallable(
+    "createPayment",
+    async () => (await import("../payments/schemas.js")).createPaymentInput,
+    edge,
+    async (input, caller) => {
+      const [{ db }, { createPayment }, { collectionProvider }] = await Promise.all([
+        firebase(),
+        import("../payments/create-payment.js"),
+        import("../providers/registry.js"),
+      ]);
+      return createPayment(input, caller, {
+        db: db(),
+        provider: collectionProvider,
+        allowSandboxPayers: params.allowSandboxPayers.value(),
+        now: Date.now,
+      });
+    },
+  ),
+);
+
+export const verifyPaymentCode = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "verifyPaymentCode",
+    async () => (await import("../entries/schemas.js")).verifyPaymentCodeInput,
+    edge,
+    async (input, caller) => {
+      const { verifyPaymentCode } = await import("../entries/verify-code.js");
+      return verifyPaymentCode(input, caller, await basics());
+    },
+  ),
+);
+
+export const getPaymentStatus = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "getPaymentStatus",
+    async () => (await import("../payments/schemas.js")).getPaymentStatusInput,
+    edge,
+    async (input, caller) => {
+      const { getPaymentStatus } = await import("../payments/get-status.js");
+      return getPaymentStatus(input, caller, await basics());
+    },
+  ),
+);
+
+export const quote = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "quote",
+    async () => (await import("../fees/schemas.js")).quoteInput,
+    edge,
+    async (input, caller) => {
+      const { quote } = await import("../fees/quote.js");
+      return quote(input, caller, await basics());
+    },
+  ),
+);
+
+export const setPin = onCall(
+  { secrets: PIN_SECRETS, cors: callableCors },
+  handleCallable(
+    "setPin",
+    async () => (await import("../wallet/pin-schemas.js")).setPinInput,
+    edge,
+    async (input, caller) => {
+      const { setPin } = await import("../wallet/pin.js");
+      return setPin(input, caller, await basics());
+    },
+  ),
+);
+
+export const changePin = onCall(
+  { secrets: PIN_SECRETS, cors: callableCors },
+  handleCallable(
+    "changePin",
+    async () => (await import("../wallet/pin-schemas.js")).changePinInput,
+    edge,
+    async (input, caller) => {
+      const { changePin } = await import("../wallet/pin.js");
+      return changePin(input, caller, await basics());
+    },
+  ),
+);
+
+export const getWallet = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "getWallet",
+    async () => (await import("../wallet/schemas.js")).getWalletInput,
+    edge,
+    async (input, caller) => {
+      const { getWallet } = await import("../wallet/get-wallet.js");
+      return getWallet(input, caller, await basics());
+    },
+  ),
+);
+
+export const listWalletActivity = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "listWalletActivity",
+    async () => (await import("../wallet/schemas.js")).listWalletActivityInput,
+    edge,
+    async (input, caller) => {
+      const { listWalletActivity } = await import("../wallet/activity.js");
+      return listWalletActivity(input, caller, await basics());
+    },
+  ),
+);
+
+export const quoteBill = onCall(
+  { secrets: VTPASS_SECRETS, cors: callableCors },
+  handleCallable(
+    "quoteBill",
+    async () => (await import("../bills/schemas.js")).quoteBillInput,
+    edge,
+    async (input, caller) => {
+      const [{ quoteBill }, deps] = await Promise.all([import("../bills/quote-bill.js"), billsDeps()]);
+      return quoteBill(input, caller, deps());
+    },
+  ),
+);
+
+export const verifyBillCustomer = onCall(
+  { secrets: VTPASS_SECRETS, cors: callableCors },
+  handleCallable(
+    "verifyBillCustomer",
+    async () => (await import("../bills/schemas.js")).verifyBillCustomerInput,
+    edge,
+    async (input, caller) => {
+      const [{ verifyBillCustomer }, deps] = await Promise.all([import("../bills/verify.js"), billsDeps()]);
+      return verifyBillCustomer(input, caller, deps());
+    },
+  ),
+);
+
+export const payBill = onCall(
+  { secrets: [...VTPASS_SECRETS, ...PIN_SECRETS], timeoutSeconds: 60, cors: callableCors },
+  handleCallable(
+    "payBill",
+    async () => (await import("../bills/schemas.js")).payBillInput,
+    edge,
+    async (input, caller) => {
+      const [{ payBill }, deps] = await Promise.all([import("../bills/pay.js"), billsDeps()]);
+      return payBill(input, caller, deps());
+    },
+  ),
+);
+
+export const resendBillReceipt = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "resendBillReceipt",
+    async () => (await import("../bills/schemas.js")).resendBillReceiptInput,
+    edge,
+    async (input, caller) => {
+      const { resendBillReceipt } = await import("../bills/receipt.js");
+      return resendBillReceipt(input, caller, await basics());
+    },
+  ),
+);
+
+export const vtpassWebhook = onRequest(
+  { secrets: VTPASS_SECRETS, cors: false },
+  lazyHandler(async () => {
+    const [{ createBillsWebhookHandler }, deps] = await Promise.all([import("../bills/webhook.js"), billsDeps()]);
+    return createBillsWebhookHandler(deps);
+  }),
+);
+
+/** A provider's callback endpoint, built on its first request. */
+function providerCallback(provider: "mpesa" | "iotec" | "paystack") {
+  return lazyHandler(async () => {
+    const [{ db }, { createCallbackHandler }, { collectionProvider }] = await Promise.all([
+      firebase(),
+      import("../payments/callbacks.js"),
+      import("../providers/registry.js"),
+    ]);
+    return createCallbackHandler({ db, provider: () => collectionProvider(provider), now: Date.now });
+  });
+}
+
+export const mpesaCallback = onRequest({ secrets: MPESA_SECRETS, cors: false }, providerCallback("mpesa"));
+
+export const iotecCallback = onRequest({ secrets: IOTEC_SECRETS, cors: false }, providerCallback("iotec"));
+
+// Signed over the raw body (req.rawBody), then verified at Paystack before anything changes.
+export const paystackWebhook = onRequest({ secrets: PAYSTACK_SECRETS, cors: false }, providerCallback("paystack"));

@@ -1,0 +1,70 @@
+// The scheduled functions: their schedules and options declared here at import, their code
+// imported when a run starts.
+import { logger } from "firebase-functions/logger";
+import { onSchedule } from "firebase-functions/v2/scheduler";
+
+import { CATALOGUE_REFRESH } from "../bills/refresh-schedule.js";
+import { CHECK_TIME_ZONE } from "../ledger/check-time-zone.js";
+import { PROVIDER_SECRETS, VTPASS_SECRETS } from "../providers/params.js";
+
+const firebase = () => import("../core/firebase.js");
+
+// Pending bills asked about again on their schedule (bills/schedule.ts); never released by time.
+export const requeryBills = onSchedule(
+  { schedule: "every 1 minutes", secrets: VTPASS_SECRETS, timeoutSeconds: 300 },
+  async () => {
+    const [{ db }, { billsProvider }, { requeryDueBills }] = await Promise.all([
+      firebase(),
+      import("../providers/registry.js"),
+      import("../bills/requery.js"),
+    ]);
+    const report = await requeryDueBills({ db: db(), provider: billsProvider, now: Date.now });
+    if (report.checked > 0) logger.info("bills re-queried", report);
+  },
+);
+
+export const refreshBillCatalogue = onSchedule(
+  { schedule: CATALOGUE_REFRESH, secrets: VTPASS_SECRETS, timeoutSeconds: 300 },
+  async () => {
+    const [{ db }, { billsProvider }, { refreshCatalogue }] = await Promise.all([
+      firebase(),
+      import("../providers/registry.js"),
+      import("../bills/catalogue.js"),
+    ]);
+    const report = await refreshCatalogue(db(), billsProvider(), Date.now);
+    if (report.failed.length > 0) logger.warn("bills catalogue refreshed in part", report);
+    else logger.info("bills catalogue refreshed", report);
+  },
+);
+
+// The nightly ledger check: every entry balances, every account equals its activity.
+export const checkLedger = onSchedule(
+  { schedule: "every day 02:00", timeZone: CHECK_TIME_ZONE, timeoutSeconds: 540, memory: "512MiB" },
+  async () => {
+    const [{ db }, { runLedgerCheck }] = await Promise.all([firebase(), import("../ledger/check.js")]);
+    const report = await runLedgerCheck(db());
+    const summary = { date: report.date, entries: report.entriesChecked, accounts: report.accountsChecked };
+    if (report.ok) logger.info("ledger check: balanced", summary);
+    else logger.error("ledger check found differences; an alert was raised", summary);
+  },
+);
+
+export const reconcilePayments = onSchedule(
+  { schedule: "every 5 minutes", secrets: PROVIDER_SECRETS, timeoutSeconds: 300 },
+  async () => {
+    const [{ db }, { collectionProvider }, { reconcileStuckPayments }] = await Promise.all([
+      firebase(),
+      import("../providers/registry.js"),
+      import("../payments/reconcile.js"),
+    ]);
+    await reconcileStuckPayments({ db: db(), provider: collectionProvider, now: Date.now });
+  },
+);
+
+// Rate-limit buckets whose window has ended; the TTL policy on expiresAt does the same in
+// production, within a day, and this keeps the collection small in between (and in the emulator).
+export const cleanupRateLimits = onSchedule({ schedule: "every 60 minutes", timeoutSeconds: 300 }, async () => {
+  const [{ db }, { deleteExpiredRateLimits }] = await Promise.all([firebase(), import("../core/rate-limit.js")]);
+  const deleted = await deleteExpiredRateLimits(db(), Date.now());
+  logger.info("expired rate-limit buckets deleted", { deleted });
+});
