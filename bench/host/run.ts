@@ -442,6 +442,7 @@ async function lostAndDuplicated(bench: Bench): Promise<boolean> {
   let duplicated = 0;
   let succeeded = 0;
   let receipts = 0;
+  let refused = 0;
   const started = performance.now();
   for (let done = 0; done < total;) {
     const count = Math.min(2_000, total - done);
@@ -452,11 +453,21 @@ async function lostAndDuplicated(bench: Bench): Promise<boolean> {
     duplicated += tallied.duplicated;
     succeeded += tallied.succeeded;
     receipts += tallied.receiptTotal;
+    // Daraja does not retry a callback the function failed (5xx): such a payment waits for the
+    // reconciliation job's re-query, which this check does not run, so it counts as lost.
+    const failedCallbacks = bench.daraja.state.requests.filter(
+      (r) => r.path === "callback-answered" && (r.status ?? 0) >= 500,
+    ).length;
+    refused += failedCallbacks;
     done += count;
-    console.log(`  ${done}/${total}: lost ${tallied.lost}, duplicated ${tallied.duplicated}`);
+    console.log(
+      `  ${done}/${total}: lost ${tallied.lost}, duplicated ${tallied.duplicated}, callbacks answered 5xx ${failedCallbacks}`,
+    );
   }
   console.log(`\nproduction-shaped host, lost/duplicated check: ${total} payments at concurrency ${concurrency}`);
-  console.log(`succeeded ${succeeded}, receipts ${receipts}, lost ${lost}, duplicated ${duplicated}`);
+  console.log(
+    `succeeded ${succeeded}, receipts ${receipts}, lost ${lost}, duplicated ${duplicated}, callbacks answered 5xx ${refused}`,
+  );
   console.log(`took ${((performance.now() - started) / 1000).toFixed(0)} s`);
   return lost === 0 && duplicated === 0;
 }
