@@ -17,9 +17,11 @@ import { deleteApp, initializeApp } from "firebase-admin/app";
 import { getFirestore, type DocumentSnapshot, type Firestore } from "firebase-admin/firestore";
 
 import { REGION } from "../../functions/src/core/region.ts";
+import { reconcileStuckPayments } from "../../functions/src/payments/reconcile.ts";
 import { ROOT } from "../../tools/emulators/environment.ts";
 import { randomIp, signUpAnonymous, type TestUser } from "../../tests/support/client.ts";
 import { emulatorOrigin, PROJECT_ID } from "../../tests/support/emulators.ts";
+import { darajaAdapter } from "../../tests/support/providers.ts";
 import { localDaraja, type LocalSimulator } from "../../tests/support/local-simulators.ts";
 import { pool, range } from "../../tests/support/pool.ts";
 import { benchPayment, callbackToSucceeded, paymentSnapshots, tally, type Tally } from "../checks.ts";
@@ -443,30 +445,42 @@ async function lostAndDuplicated(bench: Bench): Promise<boolean> {
   let succeeded = 0;
   let receipts = 0;
   let refused = 0;
+  let reconciled = 0;
   const started = performance.now();
   for (let done = 0; done < total;) {
     const count = Math.min(2_000, total - done);
     await clearDatabase(bench);
     const round = await payments(bench, count, concurrency, await signUp(count));
-    const tallied = await check(bench, round);
+    // Not every provider delivers a callback again after a 5xx (the simulator never does): what is
+    // still open is what the scheduled reconciliation finds, so it is re-queried, and counted apart.
+    let snapshots = round.snapshots;
+    const open = snapshots.filter((s) => s.get("status") !== "succeeded").map((s) => s.id);
+    let recovered = 0;
+    if (open.length > 0) {
+      const provider = darajaAdapter(bench.daraja.baseUrl);
+      recovered = (
+        await reconcileStuckPayments({ db: bench.db, provider: () => provider, now: Date.now }, { paymentIds: open })
+      ).changed;
+      snapshots = await paymentSnapshots(bench.db, round.ids);
+    }
+    const tallied = await check(bench, { ...round, snapshots });
     lost += tallied.lost;
     duplicated += tallied.duplicated;
     succeeded += tallied.succeeded;
     receipts += tallied.receiptTotal;
-    // Daraja does not retry a callback the function failed (5xx): such a payment waits for the
-    // reconciliation job's re-query, which this check does not run, so it counts as lost.
+    reconciled += recovered;
     const failedCallbacks = bench.daraja.state.requests.filter(
       (r) => r.path === "callback-answered" && (r.status ?? 0) >= 500,
     ).length;
     refused += failedCallbacks;
     done += count;
     console.log(
-      `  ${done}/${total}: lost ${tallied.lost}, duplicated ${tallied.duplicated}, callbacks answered 5xx ${failedCallbacks}`,
+      `  ${done}/${total}: lost ${tallied.lost}, duplicated ${tallied.duplicated}, callbacks answered 5xx ${failedCallbacks}, settled by the reconciliation re-query ${recovered}`,
     );
   }
   console.log(`\nproduction-shaped host, lost/duplicated check: ${total} payments at concurrency ${concurrency}`);
   console.log(
-    `succeeded ${succeeded}, receipts ${receipts}, lost ${lost}, duplicated ${duplicated}, callbacks answered 5xx ${refused}`,
+    `succeeded ${succeeded} (${reconciled} by the reconciliation re-query), receipts ${receipts}, lost ${lost}, duplicated ${duplicated}, callbacks answered 5xx ${refused}`,
   );
   console.log(`took ${((performance.now() - started) / 1000).toFixed(0)} s`);
   return lost === 0 && duplicated === 0;

@@ -43,6 +43,14 @@ export interface CallbackDelivery {
 }
 
 async function deliverOnce(provider: ProviderName, request: CallbackDelivery): Promise<Answer> {
+  return deliverOnceTo(handlers[provider], request);
+}
+
+/** One delivery, no redelivery, to a handler a test built itself (its own deps). */
+export async function deliverOnceTo(
+  handler: ReturnType<typeof createCallbackHandler>,
+  request: CallbackDelivery,
+): Promise<Answer> {
   let status = 200;
   let body: unknown;
   const res = {
@@ -57,7 +65,7 @@ async function deliverOnce(provider: ProviderName, request: CallbackDelivery): P
       body = value;
     },
   };
-  await handlers[provider](
+  await handler(
     {
       method: "POST",
       path: request.path ?? "/",

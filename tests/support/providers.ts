@@ -41,20 +41,7 @@ export function simulatorProvider(name: ProviderName): CollectionProvider {
 
 function configuredAdapter(name: ProviderName): CollectionProvider {
   const timeoutMs = Number(required(emulatorParams, "PROVIDER_TIMEOUT_MS"));
-  if (name === "mpesa") {
-    return new DarajaCollections({
-      baseUrl: required(emulatorParams, "MPESA_BASE_URL"),
-      consumerKey: required(emulatorSecrets, "MPESA_CONSUMER_KEY"),
-      consumerSecret: required(emulatorSecrets, "MPESA_CONSUMER_SECRET"),
-      shortcode: required(emulatorParams, "MPESA_SHORTCODE"),
-      passkey: required(emulatorSecrets, "MPESA_PASSKEY"),
-      transactionType: "CustomerPayBillOnline",
-      partyB: required(emulatorParams, "MPESA_PARTY_B"),
-      callbackUrl: required(emulatorParams, "MPESA_CALLBACK_URL"),
-      callbackSecret: required(emulatorSecrets, "MPESA_CALLBACK_SECRET"),
-      timeoutMs,
-    });
-  }
+  if (name === "mpesa") return darajaAdapter(required(emulatorParams, "MPESA_BASE_URL"));
   if (name === "paystack") {
     return new PaystackCollections({
       baseUrl: required(emulatorParams, "PAYSTACK_BASE_URL"),
@@ -71,5 +58,21 @@ function configuredAdapter(name: ProviderName): CollectionProvider {
     walletId: required(emulatorParams, "IOTEC_WALLET_ID"),
     callbackSecret: required(emulatorSecrets, "IOTEC_CALLBACK_SECRET"),
     timeoutMs,
+  });
+}
+
+/** The Daraja adapter as the functions configure it, talking to the Daraja simulator at `baseUrl`. */
+export function darajaAdapter(baseUrl: string): DarajaCollections {
+  return new DarajaCollections({
+    baseUrl,
+    consumerKey: required(emulatorSecrets, "MPESA_CONSUMER_KEY"),
+    consumerSecret: required(emulatorSecrets, "MPESA_CONSUMER_SECRET"),
+    shortcode: required(emulatorParams, "MPESA_SHORTCODE"),
+    passkey: required(emulatorSecrets, "MPESA_PASSKEY"),
+    transactionType: "CustomerPayBillOnline",
+    partyB: required(emulatorParams, "MPESA_PARTY_B"),
+    callbackUrl: required(emulatorParams, "MPESA_CALLBACK_URL"),
+    callbackSecret: required(emulatorSecrets, "MPESA_CALLBACK_SECRET"),
+    timeoutMs: Number(required(emulatorParams, "PROVIDER_TIMEOUT_MS")),
   });
 }

@@ -1,5 +1,6 @@
 // M-Pesa end to end: createPayment over HTTP, the Daraja simulator's push and callback, the
 // callback function, the triggers and the mail documents, all through the emulators.
+import type { Firestore } from "firebase-admin/firestore";
 import { describe, expect, it } from "vitest";
 
 import { call, idempotencyKey, kenyanPhone, signUpAnonymous, type TestUser } from "../../../tests/support/client.js";
@@ -13,10 +14,11 @@ import {
   waitForStatus,
 } from "../../../tests/support/firestore.js";
 import { emulatorSecrets, simulatorProvider } from "../../../tests/support/providers.js";
-import { darajaCallback, deliverInProcess } from "../../../tests/support/callbacks.js";
+import { darajaCallback, deliverInProcess, deliverOnceTo } from "../../../tests/support/callbacks.js";
 import { addFault, requestsFor, waitForSimulator } from "../../../tests/support/sandbox.js";
 import { REGION } from "../core/region.js";
 import { MPESA_RESULT_CODES } from "../providers/mpesa/result-codes.js";
+import { createCallbackHandler } from "./callbacks.js";
 import { reconcileStuckPayments } from "./reconcile.js";
 
 interface View {
@@ -45,6 +47,26 @@ async function pay(phone: string, options: { user?: TestUser; amount?: number; p
 }
 
 const digits = (phone: string): string => phone.slice(1);
+
+/**
+ * The emulator's Firestore, except that its first `failures` transactions fail as the emulator
+ * fails one that expired under contention (INVALID_ARGUMENT, which the client does not retry).
+ */
+function failingTransactions(failures: number): Firestore {
+  const db = adminDb();
+  let left = failures;
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === "runTransaction" && left > 0) {
+        left--;
+        return () =>
+          Promise.reject(Object.assign(new Error("3 INVALID_ARGUMENT: Transaction is invalid or closed"), { code: 3 }));
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
 
 async function callbackUrl(secret = emulatorSecrets.MPESA_CALLBACK_SECRET ?? ""): Promise<string> {
   return `${await functionUrl("mpesaCallback", REGION)}/${secret}`;
@@ -176,6 +198,41 @@ describe("M-Pesa collections", () => {
       (m) => m.length >= 1,
     );
     expect(mails.map((mail) => mail.kind)).toEqual(["receipt"]);
+  });
+
+  it("a callback whose recording fails twice is recorded on the third attempt, before it is answered", async () => {
+    const phone = kenyanPhone("9999");
+    const { view } = await pay(phone, { amount: 270_00 });
+    const reference = (await paymentDoc(view.paymentId))?.providerReference as string;
+    const db = failingTransactions(2);
+    const handler = createCallbackHandler({
+      db: () => db,
+      provider: () => simulatorProvider("mpesa"),
+      now: Date.now,
+    });
+    const path = `/${emulatorSecrets.MPESA_CALLBACK_SECRET ?? ""}`;
+    const answer = await deliverOnceTo(handler, { path, body: darajaCallback(reference, 0, 270, phone) });
+    expect(answer).toEqual({ status: 200, body: { ResultCode: 0, ResultDesc: "Accepted" } });
+    expect((await paymentDoc(view.paymentId))?.status).toBe("succeeded");
+    expect((await paymentEvents(view.paymentId)).filter((event) => event.to === "succeeded")).toHaveLength(1);
+  });
+
+  it("a callback that cannot be recorded in three attempts is answered 500 and changes nothing", async () => {
+    const phone = kenyanPhone("9999");
+    const { view } = await pay(phone, { amount: 280_00 });
+    const reference = (await paymentDoc(view.paymentId))?.providerReference as string;
+    const db = failingTransactions(3);
+    const handler = createCallbackHandler({
+      db: () => db,
+      provider: () => simulatorProvider("mpesa"),
+      now: Date.now,
+    });
+    const path = `/${emulatorSecrets.MPESA_CALLBACK_SECRET ?? ""}`;
+    const answer = await deliverOnceTo(handler, { path, body: darajaCallback(reference, 0, 280, phone) });
+    expect(answer).toEqual({ status: 500, body: { error: "Try again later." } });
+    expect((await paymentDoc(view.paymentId))?.status).toBe("processing");
+    const stored = await adminDb().collection("providerEvents").where("providerReference", "==", reference).get();
+    expect(stored.size).toBe(0);
   });
 
   it("a callback posted twice to the function answers both and applies once", async () => {
