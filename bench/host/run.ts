@@ -436,6 +436,12 @@ async function measure(bench: Bench): Promise<boolean> {
   return ok;
 }
 
+function counted(values: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
+}
+
 /** Lost/duplicated over many payments, in rounds of at most 2,000 (the simulator keeps 50,000 records). */
 async function lostAndDuplicated(bench: Bench): Promise<boolean> {
   const total = numbers(process.env.BENCH_HOST_CHECK_PAYMENTS, "10000")[0] ?? 10_000;
@@ -473,6 +479,7 @@ async function lostAndDuplicated(bench: Bench): Promise<boolean> {
       (r) => r.path === "callback-answered" && (r.status ?? 0) >= 500,
     ).length;
     refused += failedCallbacks;
+    for (const [message, times] of counted(round.failures)) console.log(`  createPayment failed ${times}×: ${message}`);
     done += count;
     console.log(
       `  ${done}/${total}: lost ${tallied.lost}, duplicated ${tallied.duplicated}, callbacks answered 5xx ${failedCallbacks}, settled by the reconciliation re-query ${recovered}`,

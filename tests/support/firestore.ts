@@ -11,6 +11,27 @@ export function adminDb(): Firestore {
   return getFirestore(getApps()[0] ?? initializeApp({ projectId: PROJECT_ID }));
 }
 
+/**
+ * The emulator's Firestore, except that its transactions numbered in `failing` (0 is the first
+ * `runTransaction` call) fail as the emulator fails one it closed after letting it wait too long
+ * (INVALID_ARGUMENT, which the client does not retry).
+ */
+export function failingTransactions(failing: readonly number[]): Firestore {
+  const db = adminDb();
+  let calls = 0;
+  return new Proxy(db, {
+    get(target, property) {
+      // Read once per call: the code under test calls db.runTransaction(...) directly.
+      if (property === "runTransaction" && failing.includes(calls++)) {
+        return () =>
+          Promise.reject(Object.assign(new Error("3 INVALID_ARGUMENT: Transaction is invalid or closed"), { code: 3 }));
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 export async function paymentDoc(paymentId: string): Promise<Record<string, unknown> | undefined> {
   return (await adminDb().collection("payments").doc(paymentId).get()).data();
 }

@@ -21,6 +21,7 @@ import type {
   ProviderName,
 } from "../providers/collections.js";
 import { admitRequest, type HttpAnswer } from "../core/http.js";
+import { retryIdempotent } from "../core/retry.js";
 import { ProviderAuthError, ProviderInvalidRequestError } from "../providers/errors.js";
 import { getAllTyped } from "../core/collections.js";
 import { PROVIDER_EVENTS, PROVIDER_REFS, UNANSWERED_REQUESTS } from "./collections.js";
@@ -200,30 +201,6 @@ export async function readOrphanCallback(
   return toEarly(await tx.get(ref));
 }
 
-/** Pauses before the second and third attempt to record a callback. */
-const RECORD_RETRY_DELAYS_MS = [100, 400] as const;
-
-/**
- * Recording a callback is idempotent (its event key), so an attempt that failed (a transaction
- * that expired or lost under contention after the client's own retries) is tried again here
- * before the provider is answered 5xx. Not every provider delivers again (the Daraja simulator
- * never does), and a callback lost here waits for the reconciliation's re-query.
- */
-async function recordWithRetries<T>(record: () => Promise<T>): Promise<T> {
-  for (const delayMs of RECORD_RETRY_DELAYS_MS) {
-    try {
-      return await record();
-    } catch (error) {
-      logger.warn("callback not recorded; trying again", {
-        error: error instanceof Error ? error.message : String(error),
-        delayMs,
-      });
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-    }
-  }
-  return record();
-}
-
 export interface CallbackHandlerDeps {
   readonly db: () => Firestore;
   readonly provider: () => CollectionProvider;
@@ -296,7 +273,9 @@ export function createCallbackHandler(deps: CallbackHandlerDeps) {
       return;
     }
     try {
-      const { result, paymentId } = await recordWithRetries(() =>
+      // Recording is idempotent (the event key), and not every provider delivers a callback
+      // again after a 5xx (the Daraja simulator never does): a lost one waits for reconciliation.
+      const { result, paymentId } = await retryIdempotent("recording a callback", { provider: provider.name }, () =>
         recordCallback(deps.db(), provider.name, callback, req.body),
       );
       logger.info("provider callback", {

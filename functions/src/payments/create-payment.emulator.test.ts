@@ -14,7 +14,7 @@ import {
   type CallResult,
   type TestUser,
 } from "../../../tests/support/client.js";
-import { adminDb, waitForStatus } from "../../../tests/support/firestore.js";
+import { adminDb, failingTransactions, waitForStatus } from "../../../tests/support/firestore.js";
 import { emulatorParams, simulatorProvider } from "../../../tests/support/providers.js";
 import { requestsFor } from "../../../tests/support/sandbox.js";
 import type { Caller } from "../core/callable.js";
@@ -200,6 +200,29 @@ describe("createPayment rate limits", () => {
 });
 
 describe("createPayment input", () => {
+  it("records the provider's acceptance even when that transaction fails twice", async () => {
+    const phone = kenyanPhone("9999");
+    const who = caller();
+    // Transaction 0 creates the payment; 1 and 2 are the first two attempts to record the push.
+    const flaky = { ...deps, db: failingTransactions([1, 2]) };
+    const view = await createPayment(createPaymentInput.parse(base(phone)), who, flaky);
+    expect(view.status).toBe("processing");
+    const [payment] = await paymentsOf(who);
+    expect(payment?.get("providerReference")).toEqual(expect.any(String));
+    expect(await pushes(phone)).toBe(1);
+  });
+
+  it("a push whose acceptance cannot be recorded in three attempts fails the call and leaves the payment pending", async () => {
+    const phone = kenyanPhone("9999");
+    const who = caller();
+    const input = createPaymentInput.parse(base(phone));
+    const flaky = { ...deps, db: failingTransactions([1, 2, 3]) };
+    await expect(createPayment(input, who, flaky)).rejects.toThrow("Transaction is invalid or closed");
+    expect(await pushes(phone)).toBe(1);
+    const [payment] = await paymentsOf(who);
+    expect(payment?.get("status")).toBe("pending");
+  });
+
   it("needs a signed-in user", async () => {
     expect(await call("createPayment", base(kenyanPhone()))).toMatchObject({ ok: false, code: "unauthenticated" });
   });

@@ -9,6 +9,7 @@ import { AppError } from "../core/errors.js";
 import { enforceRateLimits } from "../core/rate-limit.js";
 import type { CollectionProvider, InitiateCollectionResult, ProviderName } from "../providers/collections.js";
 import { classifyHttpFailure, ProviderError, ProviderUnavailableError } from "../providers/errors.js";
+import { retryIdempotent } from "../core/retry.js";
 import { applyEarlyCallbacks, findEarlyCallbacks, unansweredRef } from "./callbacks.js";
 import { IDEMPOTENCY_KEYS, PAYMENT_GUARDS } from "./collections.js";
 import { PROVIDER_LABELS } from "../shared/catalog.js";
@@ -236,80 +237,97 @@ async function initiate(
   } catch (error) {
     failure = error instanceof ProviderError ? error : classifyHttpFailure(provider.name, error);
   }
-  const view = await db.runTransaction(async (tx) => {
-    const current = (await tx.get(ref)).data();
-    if (!current) throw new Error(`payment ${ref.id} vanished`);
-    const early = accepted ? await findEarlyCallbacks(db, tx, provider.name, accepted.providerReference) : [];
-    const initiated = {
-      initiatedAt: FieldValue.serverTimestamp(),
-      ...(accepted?.checkoutUrl ? { checkoutUrl: accepted.checkoutUrl } : {}),
-    };
-    if (current.status !== "pending") {
-      tx.update(ref, initiated);
-      return current;
-    }
-    if (accepted) {
-      const adopted = applyEarlyCallbacks(
-        db,
-        tx,
-        ref,
-        current,
-        provider.name,
-        accepted.providerReference,
-        early,
-        initiated,
-      );
-      if (adopted) return adopted;
-      const changes = { providerReference: accepted.providerReference, customerMessage: accepted.customerMessage };
+  // The provider has acted (or may have): what it answered must be recorded, so the transaction is
+  // tried again if it fails; it re-reads the payment, so a repeat changes nothing twice.
+  const record = () =>
+    db.runTransaction(async (tx) => {
+      const current = (await tx.get(ref)).data();
+      if (!current) throw new Error(`payment ${ref.id} vanished`);
+      const early = accepted ? await findEarlyCallbacks(db, tx, provider.name, accepted.providerReference) : [];
+      const initiated = {
+        initiatedAt: FieldValue.serverTimestamp(),
+        ...(accepted?.checkoutUrl ? { checkoutUrl: accepted.checkoutUrl } : {}),
+      };
+      if (current.status !== "pending") {
+        tx.update(ref, initiated);
+        return current;
+      }
+      if (accepted) {
+        const adopted = applyEarlyCallbacks(
+          db,
+          tx,
+          ref,
+          current,
+          provider.name,
+          accepted.providerReference,
+          early,
+          initiated,
+        );
+        if (adopted) return adopted;
+        const changes = { providerReference: accepted.providerReference, customerMessage: accepted.customerMessage };
+        transition(
+          tx,
+          ref,
+          current,
+          "processing",
+          changes,
+          {
+            type: "provider-accepted",
+            data: { providerReference: accepted.providerReference },
+          },
+          initiated,
+        );
+        return { ...current, ...changes, status: "processing" as const };
+      }
+      if (failure instanceof ProviderUnavailableError && !failure.notProcessed) {
+        // We cannot know whether the provider acted: stay pending for callback or re-query, noted
+        // where a success callback naming a reference we never learnt can find it.
+        const customerMessage = `We are waiting for ${PROVIDER_LABELS[provider.name]} to confirm. This will update by itself; do not pay again.`;
+        tx.update(ref, { ...initiated, customerMessage });
+        tx.set(
+          unansweredRef(db, provider.name, current.phone, current.amount),
+          {
+            provider: provider.name,
+            phone: current.phone,
+            amount: current.amount,
+            paymentIds: FieldValue.arrayUnion(ref.id),
+          },
+          { merge: true },
+        );
+        appendEvent(tx, ref, { type: "provider-unknown", data: { error: failure.message } });
+        return { ...current, customerMessage };
+      }
+      const reason = failure ?? new ProviderUnavailableError("no result", "");
       transition(
         tx,
         ref,
         current,
-        "processing",
-        changes,
+        "failed",
         {
-          type: "provider-accepted",
-          data: { providerReference: accepted.providerReference },
+          failureCode: `${provider.name}:${reason.kind}${reason.providerCode ? `:${reason.providerCode}` : ""}`,
+          customerMessage: reason.customerMessage,
+        },
+        {
+          type: "provider-refused",
+          data: { kind: reason.kind, code: reason.providerCode ?? null, error: reason.message },
         },
         initiated,
       );
-      return { ...current, ...changes, status: "processing" as const };
-    }
-    if (failure instanceof ProviderUnavailableError && !failure.notProcessed) {
-      // We cannot know whether the provider acted: stay pending for callback or re-query, noted
-      // where a success callback naming a reference we never learnt can find it.
-      const customerMessage = `We are waiting for ${PROVIDER_LABELS[provider.name]} to confirm. This will update by itself; do not pay again.`;
-      tx.update(ref, { ...initiated, customerMessage });
-      tx.set(
-        unansweredRef(db, provider.name, current.phone, current.amount),
-        {
-          provider: provider.name,
-          phone: current.phone,
-          amount: current.amount,
-          paymentIds: FieldValue.arrayUnion(ref.id),
-        },
-        { merge: true },
-      );
-      appendEvent(tx, ref, { type: "provider-unknown", data: { error: failure.message } });
-      return { ...current, customerMessage };
-    }
-    const reason = failure ?? new ProviderUnavailableError("no result", "");
-    transition(
-      tx,
-      ref,
-      current,
-      "failed",
-      {
-        failureCode: `${provider.name}:${reason.kind}${reason.providerCode ? `:${reason.providerCode}` : ""}`,
-        customerMessage: reason.customerMessage,
-      },
-      {
-        type: "provider-refused",
-        data: { kind: reason.kind, code: reason.providerCode ?? null, error: reason.message },
-      },
-      initiated,
-    );
-    return { ...current, status: "failed" as const, customerMessage: reason.customerMessage };
+      return { ...current, status: "failed" as const, customerMessage: reason.customerMessage };
+    });
+  const view = await retryIdempotent(
+    "recording the provider's answer",
+    { paymentId: ref.id, provider: provider.name, providerReference: accepted?.providerReference ?? null },
+    record,
+  ).catch((error: unknown) => {
+    // Kept in the log with the reference, so an operator can still match the payment to it.
+    logger.error("provider's answer could not be recorded", {
+      paymentId: ref.id,
+      provider: provider.name,
+      providerReference: accepted?.providerReference ?? null,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    throw error;
   });
   logger.info("payment initiated", { paymentId: ref.id, provider: provider.name, status: view.status });
   return toView(ref.id, { ...view, checkoutUrl: accepted?.checkoutUrl ?? view.checkoutUrl ?? null });

@@ -1,6 +1,5 @@
 // M-Pesa end to end: createPayment over HTTP, the Daraja simulator's push and callback, the
 // callback function, the triggers and the mail documents, all through the emulators.
-import type { Firestore } from "firebase-admin/firestore";
 import { describe, expect, it } from "vitest";
 
 import { call, idempotencyKey, kenyanPhone, signUpAnonymous, type TestUser } from "../../../tests/support/client.js";
@@ -8,6 +7,7 @@ import { functionUrl } from "../../../tests/support/emulators.js";
 import {
   adminDb,
   eventually,
+  failingTransactions,
   mailFor,
   paymentDoc,
   paymentEvents,
@@ -47,26 +47,6 @@ async function pay(phone: string, options: { user?: TestUser; amount?: number; p
 }
 
 const digits = (phone: string): string => phone.slice(1);
-
-/**
- * The emulator's Firestore, except that its first `failures` transactions fail as the emulator
- * fails one that expired under contention (INVALID_ARGUMENT, which the client does not retry).
- */
-function failingTransactions(failures: number): Firestore {
-  const db = adminDb();
-  let left = failures;
-  return new Proxy(db, {
-    get(target, property) {
-      if (property === "runTransaction" && left > 0) {
-        left--;
-        return () =>
-          Promise.reject(Object.assign(new Error("3 INVALID_ARGUMENT: Transaction is invalid or closed"), { code: 3 }));
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
 
 async function callbackUrl(secret = emulatorSecrets.MPESA_CALLBACK_SECRET ?? ""): Promise<string> {
   return `${await functionUrl("mpesaCallback", REGION)}/${secret}`;
@@ -204,7 +184,7 @@ describe("M-Pesa collections", () => {
     const phone = kenyanPhone("9999");
     const { view } = await pay(phone, { amount: 270_00 });
     const reference = (await paymentDoc(view.paymentId))?.providerReference as string;
-    const db = failingTransactions(2);
+    const db = failingTransactions([0, 1]);
     const handler = createCallbackHandler({
       db: () => db,
       provider: () => simulatorProvider("mpesa"),
@@ -221,7 +201,7 @@ describe("M-Pesa collections", () => {
     const phone = kenyanPhone("9999");
     const { view } = await pay(phone, { amount: 280_00 });
     const reference = (await paymentDoc(view.paymentId))?.providerReference as string;
-    const db = failingTransactions(3);
+    const db = failingTransactions([0, 1, 2]);
     const handler = createCallbackHandler({
       db: () => db,
       provider: () => simulatorProvider("mpesa"),
