@@ -6,8 +6,9 @@
 // The Functions emulator starts one Node process per in-flight invocation, so a burst of 50
 // clients on a small machine first spends its time starting workers. An unmeasured warm-up fills
 // the worker pool; npm run bench also gives workers longer to start (FUNCTIONS_DISCOVERY_TIMEOUT).
-// Daraja does not retry a callback that fails, so payments whose callback was dropped are then
-// recovered the way production recovers them: by the reconciliation job's re-query.
+// The Daraja simulator never redelivers a callback that was answered 5xx (Daraja's own retries are
+// not something to count on), so payments whose callback was dropped are then recovered the way
+// production recovers them: by the reconciliation job's re-query.
 import { performance } from "node:perf_hooks";
 
 import { call, idempotencyKey, randomIp, signUpAnonymous, type TestUser } from "../tests/support/client.ts";
