@@ -66,7 +66,8 @@ const conversationId = (): string => `AG_${new Date().toISOString().slice(0, 10)
 /** Nairobi wall-clock time in Daraja's two notations. */
 function nairobi(at: Date): { dotted: string; compact: string } {
   const iso = new Date(at.getTime() + 3 * 3600_000).toISOString();
-  const [date = "", time = ""] = [iso.slice(0, 10), iso.slice(11, 19)];
+  const date = iso.slice(0, 10);
+  const time = iso.slice(11, 19);
   const [year, month, day] = date.split("-");
   return { dotted: `${day}.${month}.${year} ${time}`, compact: `${date}${time}`.replace(/\D/g, "") };
 }
@@ -179,14 +180,21 @@ export function createDarajaPayouts(
     const body = record(await readJson(request));
     const phone = text(body.PartyB);
     state.record({ path: "b2c", phone, reference: text(body.OriginatorConversationID) });
-    if (state.take("spike-arrest", phone)) return gatewayError(response, 429, "500.003.02", "Spike arrest violation");
+    if (state.take("spike-arrest", phone)) {
+      gatewayError(response, 429, "500.003.02", "Spike arrest violation");
+      return;
+    }
     const problem = invalidPayout(body);
-    if (problem) return gatewayError(response, 400, "400.002.02", `Bad Request - ${problem}`);
+    if (problem) {
+      gatewayError(response, 400, "400.002.02", `Bad Request - ${problem}`);
+      return;
+    }
     const originatorConversationId = text(body.OriginatorConversationID);
     // The idempotency key: a repeat is refused and never pays again.
     if (payouts.has(originatorConversationId)) {
       state.record({ path: "b2c-duplicate", phone, reference: originatorConversationId });
-      return gatewayError(response, 409, "409.001.01", "Duplicate OriginatorConversationID");
+      gatewayError(response, 409, "409.001.01", "Duplicate OriginatorConversationID");
+      return;
     }
     const payout: Payout = {
       originatorConversationId,
@@ -255,10 +263,14 @@ export function createDarajaPayouts(
     const payout =
       payouts.get(wanted) ?? [...payouts.values()].find((p) => p.transactionId === wanted && wanted !== "");
     state.record({ path: "transaction-status", ...(payout ? { phone: payout.phone } : {}), reference: wanted });
-    if (text(body.CommandID) !== "TransactionStatusQuery")
-      return gatewayError(response, 400, "400.002.02", "Bad Request - Invalid CommandID");
-    if (!/^https?:\/\//.test(text(body.ResultURL)) || !/^https?:\/\//.test(text(body.QueueTimeOutURL)))
-      return gatewayError(response, 400, "400.002.02", "Bad Request - Invalid ResultURL");
+    if (text(body.CommandID) !== "TransactionStatusQuery") {
+      gatewayError(response, 400, "400.002.02", "Bad Request - Invalid CommandID");
+      return;
+    }
+    if (!/^https?:\/\//.test(text(body.ResultURL)) || !/^https?:\/\//.test(text(body.QueueTimeOutURL))) {
+      gatewayError(response, 400, "400.002.02", "Bad Request - Invalid ResultURL");
+      return;
+    }
     const ids = { originator: `${id(5)}-${id(8)}-1`, conversation: conversationId() };
     const valid = initiatorValid(body, "Initiator");
     sendAccepted(response, ids.conversation, ids.originator);
@@ -270,14 +282,22 @@ export function createDarajaPayouts(
     const body = record(await readJson(request));
     const transactionId = text(body.TransactionID);
     state.record({ path: "reversal", reference: transactionId });
-    if (text(body.CommandID) !== "TransactionReversal")
-      return gatewayError(response, 400, "400.002.02", "Bad Request - Invalid CommandID");
-    if (body.ReceiverParty !== options.shortcode)
-      return gatewayError(response, 400, "400.002.02", "Bad Request - Invalid ReceiverParty");
-    if (body.RecieverIdentifierType !== "11")
-      return gatewayError(response, 400, "400.002.02", "Bad Request - Invalid RecieverIdentifierType");
-    if (transactionId === "" || !Number.isInteger(body.Amount) || Number(body.Amount) < 1)
-      return gatewayError(response, 400, "400.002.02", "Bad Request - Invalid TransactionID or Amount");
+    if (text(body.CommandID) !== "TransactionReversal") {
+      gatewayError(response, 400, "400.002.02", "Bad Request - Invalid CommandID");
+      return;
+    }
+    if (body.ReceiverParty !== options.shortcode) {
+      gatewayError(response, 400, "400.002.02", "Bad Request - Invalid ReceiverParty");
+      return;
+    }
+    if (body.RecieverIdentifierType !== "11") {
+      gatewayError(response, 400, "400.002.02", "Bad Request - Invalid RecieverIdentifierType");
+      return;
+    }
+    if (transactionId === "" || !Number.isInteger(body.Amount) || Number(body.Amount) < 1) {
+      gatewayError(response, 400, "400.002.02", "Bad Request - Invalid TransactionID or Amount");
+      return;
+    }
     const ids = { originator: `${id(5)}-${id(8)}-1`, conversation: conversationId() };
     sendAccepted(response, ids.conversation, ids.originator);
     await sleep(options.callbackDelayMs);

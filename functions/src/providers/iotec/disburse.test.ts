@@ -2,7 +2,6 @@
 // ways (requests to the simulator, the wallet's callbacks posted to a local receiver).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { AppError } from "../../core/errors.js";
 import { eventually } from "../../../../tests/support/eventually.js";
 import { addLocalFault, localIotec, settled, type LocalSimulator } from "../../../../tests/support/local-simulators.js";
 import { resultReceiver, type ResultReceiver } from "../../../../tests/support/result-receiver.js";
@@ -141,9 +140,13 @@ describe("ioTec disbursements", () => {
 
   it("refuses other currencies, fractions and non-Ugandan numbers before any call", async () => {
     const client = adapter();
-    await expect(client.send({ ...payout("+256772123456"), currency: "KES" })).rejects.toBeInstanceOf(AppError);
-    await expect(client.send({ ...payout("+256772123456"), amount: 10.5 })).rejects.toBeInstanceOf(AppError);
-    await expect(client.send(payout("+254712345678"))).rejects.toBeInstanceOf(AppError);
+    await expect(client.send({ ...payout("+256772123456"), currency: "KES" })).rejects.toBeInstanceOf(
+      ProviderInvalidRequestError,
+    );
+    await expect(client.send({ ...payout("+256772123456"), amount: 10.5 })).rejects.toMatchObject({
+      code: "invalid-argument",
+    });
+    await expect(client.send(payout("+254712345678"))).rejects.toBeInstanceOf(ProviderInvalidRequestError);
     expect(sim.state.requests).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 // ioTec Pay disbursements (payouts to MTN and Airtel wallets in Uganda): disburse, status, and
 // wallet callbacks that are only trusted after re-fetching the status from ioTec.
 // Wire facts: docs/payouts.md.
-import { AppError } from "../../core/errors.js";
+import { toWholeMajor } from "../../shared/money.js";
 import { localForm } from "../../shared/phone.js";
 import { ProviderDeclinedError, ProviderInvalidRequestError } from "../errors.js";
 import type {
@@ -103,13 +103,18 @@ export class IotecDisbursements implements PayoutProvider {
 
   async send(input: SendPayoutInput): Promise<PayoutAccepted> {
     if (input.currency !== "UGX") {
-      throw new AppError("invalid-argument", `currency: ioTec pays out in UGX, not ${input.currency}.`);
+      throw new ProviderInvalidRequestError(
+        `iotec payout in ${input.currency}`,
+        `ioTec pays out in UGX, not ${input.currency}.`,
+      );
     }
-    if (!Number.isSafeInteger(input.amount) || input.amount <= 0) {
-      throw new AppError("invalid-argument", "amount: a payout is a positive whole number of UGX.");
-    }
+    // Whole shillings (UGX has no minor unit); refused with a clear error before any call.
+    const amount = toWholeMajor(input.amount, "UGX");
     if (!/^\+256\d{9}$/.test(input.phone)) {
-      throw new AppError("invalid-argument", "phone: ioTec pays out only to Ugandan numbers (+256…).");
+      throw new ProviderInvalidRequestError(
+        "iotec payout to a non-Ugandan number",
+        "ioTec pays out only to Ugandan numbers (+256…).",
+      );
     }
     // ioTec does not refuse a repeated externalId, so a repeat is caught here: the first stands.
     // (Concurrent sends of one payout are the ledger's to prevent: it holds the payout once.)
@@ -123,7 +128,7 @@ export class IotecDisbursements implements PayoutProvider {
       walletId: this.#config.walletId,
       externalId: input.payoutId,
       payee: localForm(input.phone, "256"),
-      amount: input.amount,
+      amount,
       payerNote: input.remarks.slice(0, 100),
       payeeNote: input.remarks.slice(0, 100),
     });

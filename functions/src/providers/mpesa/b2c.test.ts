@@ -2,7 +2,6 @@
 // ways (requests to the simulator, its results posted to a local receiver), real wire format.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { AppError } from "../../core/errors.js";
 import { eventually } from "../../../../tests/support/eventually.js";
 import { addLocalFault, localDaraja, type LocalSimulator } from "../../../../tests/support/local-simulators.js";
 import { resultReceiver, type ReceivedResult, type ResultReceiver } from "../../../../tests/support/result-receiver.js";
@@ -210,11 +209,13 @@ describe("Daraja B2C requests", () => {
       code: "invalid-argument",
       message: expect.stringContaining("whole KES"),
     });
-    await expect(client.send({ ...payout("+254712340005"), currency: "UGX" })).rejects.toBeInstanceOf(AppError);
-    await expect(client.send(payout("+256772123456"))).rejects.toBeInstanceOf(AppError);
+    await expect(client.send({ ...payout("+254712340005"), currency: "UGX" })).rejects.toBeInstanceOf(
+      ProviderInvalidRequestError,
+    );
+    await expect(client.send(payout("+256772123456"))).rejects.toBeInstanceOf(ProviderInvalidRequestError);
     await expect(
       client.reverse({ reversalId: "r", receipt: "NLJ7RT61SV", amount: 1_50, currency: "KES", remarks: "x" }),
-    ).rejects.toBeInstanceOf(AppError);
+    ).rejects.toMatchObject({ code: "invalid-argument" });
     expect(sim.state.requests).toEqual([]);
   });
 

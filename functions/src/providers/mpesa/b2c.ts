@@ -1,7 +1,6 @@
 // M-Pesa Daraja payouts: B2C payment requests, Transaction Status requests and Reversals of
 // customer payments, whose outcomes all arrive later at a result URL that `readResult` reads.
 // Wire facts: docs/payouts.md. The base URL comes from configuration so tests use the simulator.
-import { AppError } from "../../core/errors.js";
 import { constantTimeEqual } from "../../shared/hashing.js";
 import { describeIssues } from "../../shared/issues.js";
 import { fromWholeMajor, toWholeMajor } from "../../shared/money.js";
@@ -92,6 +91,9 @@ function text(value: string | number | undefined): string | undefined {
   return value === undefined || value === "" ? undefined : String(value);
 }
 
+/** What a gateway error that says "duplicate" is turned into: the first request stands. */
+const DUPLICATE = Symbol("duplicate");
+
 function isDuplicate(error: GatewayError): boolean {
   return /duplicate/i.test(`${error.errorMessage ?? ""} ${error.errorCode}`);
 }
@@ -122,13 +124,8 @@ export class DarajaPayouts implements PayoutProvider, ReversalProvider {
 
   /** Posts an asynchronous request and checks it was accepted. */
   async #request(what: string, path: string, body: unknown): Promise<{ accepted: AsyncAccepted; duplicate: boolean }> {
-    let duplicate = false;
-    const data = await this.#client.post(path, body, (error) => {
-      if (!isDuplicate(error)) return undefined;
-      duplicate = true;
-      return {};
-    });
-    if (duplicate) return { accepted: { ResponseCode: "0" }, duplicate };
+    const data = await this.#client.post(path, body, (error) => (isDuplicate(error) ? DUPLICATE : undefined));
+    if (data === DUPLICATE) return { accepted: { ResponseCode: "0" }, duplicate: true };
     const reply = asyncAcceptedSchema.safeParse(data);
     if (!reply.success) {
       throw new ProviderInvalidRequestError(
@@ -152,12 +149,18 @@ export class DarajaPayouts implements PayoutProvider, ReversalProvider {
   async send(input: SendPayoutInput): Promise<PayoutAccepted> {
     // Checked before any call: Daraja takes whole shillings and Kenyan mobile numbers only.
     if (input.currency !== "KES") {
-      throw new AppError("invalid-argument", `currency: M-Pesa pays out in KES, not ${input.currency}.`);
+      throw new ProviderInvalidRequestError(
+        `mpesa payout in ${input.currency}`,
+        `M-Pesa pays out in KES, not ${input.currency}.`,
+      );
     }
     const amount = toWholeMajor(input.amount, "KES");
     const partyB = internationalDigits(input.phone);
     if (!/^254[17]\d{8}$/.test(partyB)) {
-      throw new AppError("invalid-argument", "phone: M-Pesa pays out only to Kenyan mobile numbers (+2547…, +2541…).");
+      throw new ProviderInvalidRequestError(
+        "mpesa payout to a non-Kenyan number",
+        "M-Pesa pays out only to Kenyan mobile numbers (+2547…, +2541…).",
+      );
     }
     const { duplicate } = await this.#request("payout", "/mpesa/b2c/v3/paymentrequest", {
       // Our payout id: Daraja refuses a second request with the same one, so a repeat never pays twice.
@@ -196,7 +199,10 @@ export class DarajaPayouts implements PayoutProvider, ReversalProvider {
   /** Reverses a customer's payment into our shortcode; the result arrives at the reversal URL. */
   async reverse(input: ReverseInput): Promise<ReversalAccepted> {
     if (input.currency !== "KES") {
-      throw new AppError("invalid-argument", `currency: M-Pesa reverses KES payments, not ${input.currency}.`);
+      throw new ProviderInvalidRequestError(
+        `mpesa reversal in ${input.currency}`,
+        `M-Pesa reverses KES payments, not ${input.currency}.`,
+      );
     }
     const amount = toWholeMajor(input.amount, "KES");
     const { accepted } = await this.#request("reversal", "/mpesa/reversal/v1/request", {
@@ -265,11 +271,11 @@ export class DarajaPayouts implements PayoutProvider, ReversalProvider {
   }
 }
 
-type AsyncAccepted = {
+interface AsyncAccepted {
   ResponseCode: string;
   ConversationID?: string | undefined;
   OriginatorConversationID?: string | undefined;
-};
+}
 
 function failure(code: string, meaning: { customerMessage: string; operatorMessage?: string }): Partial<PayoutStatus> {
   return {
