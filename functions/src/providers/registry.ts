@@ -59,15 +59,7 @@ export function collectionProvider(name: ProviderName): CollectionProvider {
     };
     return memo(`paystack:${JSON.stringify(config)}`, () => new PaystackCollections(config));
   }
-  const config = {
-    baseUrl: iotecParams.baseUrl.value(),
-    tokenUrl: iotecParams.tokenUrl.value(),
-    clientId: iotecSecrets.clientId.value(),
-    clientSecret: iotecSecrets.clientSecret.value(),
-    walletId: iotecParams.walletId.value(),
-    callbackSecret: iotecSecrets.callbackSecret.value(),
-    timeoutMs,
-  };
+  const config = iotecAccountConfig();
   return memo(`iotec:${JSON.stringify(config)}`, () => new IotecCollections(config, iotecClient()));
 }
 
@@ -82,37 +74,40 @@ export function billsProvider(): BillsProvider {
   return memo(`vtpass:${JSON.stringify(config)}`, () => new VtpassBills(config));
 }
 
+const darajaClientConfig = () => ({
+  baseUrl: mpesaParams.baseUrl.value(),
+  consumerKey: mpesaSecrets.consumerKey.value(),
+  consumerSecret: mpesaSecrets.consumerSecret.value(),
+  timeoutMs: providerTimeoutMs.value(),
+});
+
+const iotecAccountConfig = () => ({
+  baseUrl: iotecParams.baseUrl.value(),
+  tokenUrl: iotecParams.tokenUrl.value(),
+  clientId: iotecSecrets.clientId.value(),
+  clientSecret: iotecSecrets.clientSecret.value(),
+  walletId: iotecParams.walletId.value(),
+  callbackSecret: iotecSecrets.callbackSecret.value(),
+  timeoutMs: providerTimeoutMs.value(),
+});
+
 /**
  * One Daraja client (one OAuth token) per app for collections and payouts: a new token may
  * invalidate the previous one, so the two adapters must not each mint their own.
  */
 function darajaClient(): DarajaClient {
-  const config = {
-    baseUrl: mpesaParams.baseUrl.value(),
-    consumerKey: mpesaSecrets.consumerKey.value(),
-    consumerSecret: mpesaSecrets.consumerSecret.value(),
-    timeoutMs: providerTimeoutMs.value(),
-  };
+  const config = darajaClientConfig();
   return memo(`mpesa-client:${JSON.stringify(config)}`, () => new DarajaClient(config));
 }
 
 function iotecClient(): IotecClient {
-  const config = {
-    baseUrl: iotecParams.baseUrl.value(),
-    tokenUrl: iotecParams.tokenUrl.value(),
-    clientId: iotecSecrets.clientId.value(),
-    clientSecret: iotecSecrets.clientSecret.value(),
-    timeoutMs: providerTimeoutMs.value(),
-  };
+  const { walletId, callbackSecret, ...config } = iotecAccountConfig();
   return memo(`iotec-client:${JSON.stringify(config)}`, () => new IotecClient(config));
 }
 
 function darajaPayouts(): DarajaPayouts {
   const config = {
-    baseUrl: mpesaParams.baseUrl.value(),
-    consumerKey: mpesaSecrets.consumerKey.value(),
-    consumerSecret: mpesaSecrets.consumerSecret.value(),
-    timeoutMs: providerTimeoutMs.value(),
+    ...darajaClientConfig(),
     initiatorName: mpesaPayoutParams.initiatorName.value(),
     securityCredential: mpesaPayoutSecrets.securityCredential.value(),
     b2cShortcode: mpesaPayoutParams.b2cShortcode.value(),
@@ -126,15 +121,7 @@ function darajaPayouts(): DarajaPayouts {
 /** Payouts to mobile wallets: M-Pesa (Kenya) and ioTec (Uganda). */
 export function payoutProvider(name: "mpesa" | "iotec"): PayoutProvider {
   if (name === "mpesa") return darajaPayouts();
-  const config = {
-    baseUrl: iotecParams.baseUrl.value(),
-    tokenUrl: iotecParams.tokenUrl.value(),
-    clientId: iotecSecrets.clientId.value(),
-    clientSecret: iotecSecrets.clientSecret.value(),
-    walletId: iotecParams.walletId.value(),
-    callbackSecret: iotecSecrets.callbackSecret.value(),
-    timeoutMs: providerTimeoutMs.value(),
-  };
+  const config = iotecAccountConfig();
   return memo(`iotec-payouts:${JSON.stringify(config)}`, () => new IotecDisbursements(config, iotecClient()));
 }
 
