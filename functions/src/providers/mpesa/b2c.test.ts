@@ -157,6 +157,27 @@ describe("Daraja B2C payout results", () => {
     expect(status?.status).toMatchObject({ outcome: "pending", operatorMessage: expect.stringContaining("R000002") });
   });
 
+  it("leaves a payout pending when the status request itself fails (wrong credential: 2001)", async () => {
+    const client = adapter({ securityCredential: "stale" });
+    await client.query({ payoutId: "any-payout" });
+    const [status] = await results(client, "status", "any-payout");
+    expect(status?.status).toMatchObject({ outcome: "pending", operatorMessage: expect.stringContaining("2001") });
+  });
+
+  it("reads a single parameter sent as a bare object", async () => {
+    const body = {
+      Result: {
+        ResultType: 0,
+        ResultCode: 0,
+        OriginatorConversationID: "p9",
+        TransactionID: "UAB12CD34E",
+        ResultParameters: { ResultParameter: { Key: "TransactionAmount", Value: "250.00" } },
+      },
+    };
+    const result = await adapter().readResult({ path: "/result-secret/payout/p9", headers: {}, body });
+    expect(result.status).toMatchObject({ outcome: "succeeded", amount: 250_00, receipt: "UAB12CD34E" });
+  });
+
   it("gives a result delivered twice one event key", async () => {
     const client = adapter();
     const input = payout("+254712349002");
