@@ -51,6 +51,8 @@ describe("project configuration", () => {
     expect(emulatorParams.IOTEC_BASE_URL).toBe(`http://127.0.0.1:${IOTEC.port}`);
     expect(emulatorParams.IOTEC_TOKEN_URL).toBe(`http://127.0.0.1:${IOTEC.port}/connect/token`);
     expect(emulatorParams.MPESA_SHORTCODE).toBe(DARAJA.shortcode);
+    expect(emulatorParams.MPESA_B2C_SHORTCODE).toBe(DARAJA.b2cShortcode);
+    expect(emulatorParams.MPESA_INITIATOR_NAME).toBe(DARAJA.initiatorName);
     expect(emulatorParams.IOTEC_WALLET_ID).toBe(IOTEC.walletId);
     expect(emulatorParams.VTPASS_BASE_URL).toBe(`http://127.0.0.1:${VTPASS.port}/api`);
     expect(emulatorParams.PAYSTACK_BASE_URL).toBe(`http://127.0.0.1:${PAYSTACK.port}`);
@@ -59,6 +61,7 @@ describe("project configuration", () => {
       MPESA_CONSUMER_KEY: DARAJA.consumerKey,
       MPESA_CONSUMER_SECRET: DARAJA.consumerSecret,
       MPESA_PASSKEY: DARAJA.passkey,
+      MPESA_SECURITY_CREDENTIAL: DARAJA.securityCredential,
       IOTEC_CLIENT_ID: IOTEC.clientId,
       IOTEC_CLIENT_SECRET: IOTEC.clientSecret,
       IOTEC_CALLBACK_SECRET: IOTEC.callbackSecret,
@@ -73,6 +76,7 @@ describe("project configuration", () => {
     const functions = firebase.emulators.functions as { host: string; port: number };
     const base = `http://${functions.host}:${functions.port}/${EMULATOR_PROJECT}/${REGION}`;
     expect(emulatorParams.MPESA_CALLBACK_URL).toBe(`${base}/mpesaCallback`);
+    expect(emulatorParams.MPESA_RESULT_URL).toBe(`${base}/darajaResult`);
     expect(IOTEC.callbackUrl).toBe(`${base}/iotecCallback`);
     expect(VTPASS.webhookUrl).toBe(`${base}/vtpassWebhook`);
     expect(PAYSTACK.webhookUrl).toBe(`${base}/paystackWebhook`);

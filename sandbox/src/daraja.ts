@@ -1,10 +1,12 @@
 // A Daraja (M-Pesa) simulator: OAuth token, STK Push, STK query, and the asynchronous callback.
 // Outcomes by payer number (2547XXXXXXXX): ending 1032 cancelled, 1037 unreachable, 2001 wrong
 // PIN, 0001 insufficient balance (code 1), 0017 repeat within 2 minutes, 1019 expired, 9999 no
-// callback ever (the query keeps answering "being processed"); anything else succeeds.
+// callback ever (the query keeps answering "being processed"); anything else succeeds. Payouts
+// (B2C, Transaction Status, Reversal) are in daraja-payouts.ts.
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 
+import { createDarajaPayouts } from "./daraja-payouts.ts";
 import { SimulatorState } from "./faults.ts";
 import { postCallback, readJson, record, sendJson, sleep, text } from "./http.ts";
 
@@ -25,6 +27,10 @@ export interface DarajaSimulatorOptions {
   readonly consumerSecret: string;
   readonly shortcode: string;
   readonly passkey: string;
+  /** Payouts: the B2C shortcode (PartyA) and the initiator Daraja expects (daraja-payouts.ts). */
+  readonly b2cShortcode: string;
+  readonly initiatorName: string;
+  readonly securityCredential: string;
   readonly callbackDelayMs: number;
   readonly timeoutHoldMs: number;
 }
@@ -255,10 +261,13 @@ export function createDarajaSimulator(options: DarajaSimulatorOptions): { server
     });
   }
 
+  const payouts = createDarajaPayouts({ state, options, authorised, gatewayError });
+
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://sim");
     const route = async (): Promise<void> => {
       if (await state.control(request, response, url)) return;
+      if (await payouts(request, response, url)) return;
       if (request.method === "GET" && url.pathname === "/oauth/v1/generate") {
         handleToken(request, response, url);
         return;

@@ -1,7 +1,10 @@
 // An ioTec Pay simulator: form-encoded OAuth token (five-minute life), collect, status by id and by
 // externalId, and the wallet's callbacks with the configured header. Outcomes by payer (ioTec's
 // sandbox numbers): 011177777x success, 011177799x failed, 011177778x stays pending (no callback),
-// 011177779x SentToVendor then success. Other Ugandan numbers succeed.
+// 011177779x SentToVendor then success. Other Ugandan numbers succeed. Disbursements (payouts) go
+// by payee the same way, plus 011177788x AwaitingApproval then Rejected, 011177787x
+// AwaitingApproval then Success, 011177798x Success then RolledBack, 011177797x Success without a
+// callback. As at ioTec, only Success, Failed and SentToVendor call back.
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 
@@ -31,7 +34,10 @@ export interface IotecSimulatorOptions {
   readonly timeoutHoldMs: number;
 }
 
-type Status = "Pending" | "SentToVendor" | "Success" | "Failed";
+type Status = "Pending" | "SentToVendor" | "Success" | "Failed" | "AwaitingApproval" | "Rejected" | "RolledBack";
+
+const CALLBACK_STATUSES: readonly Status[] = ["Success", "Failed", "SentToVendor"];
+const FINAL_STATUSES: readonly Status[] = ["Success", "Failed", "Rejected", "RolledBack"];
 
 interface Collection {
   id: string;
@@ -46,7 +52,9 @@ interface Collection {
   transactionCharge: number;
   totalTransactionCharge: number;
   processedAt: string | null;
+  /** The payer of a collection, the payee of a disbursement. */
   payer: string;
+  kind: "collection" | "disbursement";
 }
 
 function script(payer: string): Status[] {
@@ -56,14 +64,21 @@ function script(payer: string): Status[] {
   return ["Success"];
 }
 
+function disbursementScript(payee: string): Status[] {
+  if (payee.startsWith("011177788")) return ["AwaitingApproval", "Rejected"];
+  if (payee.startsWith("011177787")) return ["AwaitingApproval", "Success"];
+  if (payee.startsWith("011177798")) return ["Success", "RolledBack"];
+  return script(payee);
+}
+
 function vendorOf(payer: string): Collection["vendor"] {
   if (payer.startsWith("0111777")) return "Mock";
   const local = payer.startsWith("256") ? `0${payer.slice(3)}` : payer;
   return /^07[05]/.test(local) ? "Airtel" : "Mtn";
 }
 
-function view(collection: Collection): Omit<Collection, "payer"> {
-  const { payer, ...rest } = collection;
+function view(collection: Collection): Omit<Collection, "payer" | "kind"> {
+  const { payer, kind, ...rest } = collection;
   return rest;
 }
 
@@ -74,7 +89,7 @@ export function createIotecSimulator(options: IotecSimulatorOptions): { server: 
 
   async function notify(collection: Collection): Promise<void> {
     const step = { phone: collection.payer, reference: collection.id };
-    if (state.take("drop-callback", collection.payer)) {
+    if (state.take("drop-callback", collection.payer) || collection.payer.startsWith("011177797")) {
       state.record({ path: "callback-dropped", ...step });
       return;
     }
@@ -93,8 +108,8 @@ export function createIotecSimulator(options: IotecSimulatorOptions): { server: 
       await sleep(delayMs);
       collection.status = step;
       collection.statusMessage = step === "Failed" ? "Transaction failed: insufficient funds" : step;
-      collection.statusCode = step === "Success" ? "200" : step === "Failed" ? "400" : "202";
-      if (step === "Success" || step === "Failed") {
+      collection.statusCode = step === "Success" ? "200" : FINAL_STATUSES.includes(step) ? "400" : "202";
+      if (FINAL_STATUSES.includes(step)) {
         collection.processedAt = new Date().toISOString();
         state.record({ path: "settled", phone: collection.payer, reference: collection.id });
       }
@@ -103,7 +118,7 @@ export function createIotecSimulator(options: IotecSimulatorOptions): { server: 
         if (wrongAmount) collection.amount += 1;
       }
       // ioTec calls back on Success, Failed and SentToVendor only.
-      await notify(collection);
+      if (CALLBACK_STATUSES.includes(step)) await notify(collection);
     }
   }
 
@@ -134,32 +149,44 @@ export function createIotecSimulator(options: IotecSimulatorOptions): { server: 
     sendJson(response, 200, { access_token: token, expires_in: 300, token_type: "Bearer", scope: "pay" });
   }
 
-  function invalid(body: Record<string, unknown>): string | undefined {
+  /** Collect and disburse take the same fields, but for the party (payer / payee) and charges. */
+  const KINDS = {
+    collection: { party: "payer", path: "collect", script },
+    disbursement: { party: "payee", path: "disburse", script: disbursementScript },
+  } as const;
+
+  function invalid(body: Record<string, unknown>, kind: Collection["kind"]): string | undefined {
+    const party = KINDS[kind].party;
     if (body.category !== "MobileMoney") return "category must be MobileMoney";
     if (body.currency !== "UGX") return "currency must be UGX";
     if (body.walletId !== options.walletId) return "wallet not found";
     if (typeof body.externalId !== "string" || body.externalId.length === 0) return "externalId is required";
-    if (!/^07\d{8}$|^2567\d{8}$|^0111777\d{3}$/.test(text(body.payer))) return "payer is not a valid phone number";
+    if (!/^07\d{8}$|^2567\d{8}$|^0111777\d{3}$/.test(text(body[party]))) return `${party} is not a valid phone number`;
     if (typeof body.amount !== "number" || !Number.isInteger(body.amount) || body.amount < 500)
       return "amount must be at least 500";
-    if (!["ChargeWallet", "ChargeCustomer"].includes(text(body.transactionChargesCategory)))
+    if (kind === "collection" && !["ChargeWallet", "ChargeCustomer"].includes(text(body.transactionChargesCategory)))
       return "transactionChargesCategory is invalid";
     return undefined;
   }
 
-  async function handleCollect(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  async function handleStart(
+    request: IncomingMessage,
+    response: ServerResponse,
+    kind: Collection["kind"],
+  ): Promise<void> {
     if (!authorised(request) || state.take("api-401")) {
       sendJson(response, 401, { message: "Unauthorized", code: 401 });
       return;
     }
+    const { party, path, script: steps } = KINDS[kind];
     const body = record(await readJson(request));
-    const payer = text(body.payer);
-    state.record({ path: "collect", phone: payer });
+    const payer = text(body[party]);
+    state.record({ path, phone: payer });
     if (state.take("server-error", payer)) {
       sendJson(response, 500, { message: "Internal error", code: 500 });
       return;
     }
-    const problem = invalid(body);
+    const problem = invalid(body, kind);
     if (problem) {
       sendJson(response, 400, { message: problem, code: 400 });
       return;
@@ -178,34 +205,37 @@ export function createIotecSimulator(options: IotecSimulatorOptions): { server: 
       totalTransactionCharge: 0,
       processedAt: null,
       payer,
+      kind,
     };
     collections.set(collection.id, collection);
-    state.record({ path: "collect-accepted", phone: payer, reference: collection.id });
+    state.record({ path: `${path}-accepted`, phone: payer, reference: collection.id });
     const reply = view(collection);
     if (state.take("callback-before-reply", payer)) {
-      await progress(collection, script(payer), 0);
+      await progress(collection, steps(payer), 0);
       sendJson(response, 200, reply);
       return;
     }
-    void progress(collection, script(payer), options.callbackDelayMs);
+    void progress(collection, steps(payer), options.callbackDelayMs);
     if (state.take("timeout", payer)) await sleep(options.timeoutHoldMs);
     sendJson(response, 200, reply);
   }
 
   function handleStatus(request: IncomingMessage, response: ServerResponse, url: URL): void {
     if (!authorised(request)) return sendJson(response, 401, { message: "Unauthorized", code: 401 });
-    const byId = /^\/api\/collections\/status\/([^/]+)$/.exec(url.pathname)?.[1];
-    const byExternal = /^\/api\/collections\/external-id\/([^/]+)$/.exec(url.pathname)?.[1];
-    if (byId) {
-      const found = collections.get(decodeURIComponent(byId));
-      state.record({ path: "status", ...(found ? { phone: found.payer } : {}), reference: decodeURIComponent(byId) });
-      return found
-        ? sendJson(response, 200, view(found))
+    const [, section = "", lookup = "", rawKey = ""] =
+      /^\/api\/(collections|disbursements)\/(status|external-id)\/([^/]+)$/.exec(url.pathname) ?? [];
+    const kind: Collection["kind"] = section === "disbursements" ? "disbursement" : "collection";
+    const key = decodeURIComponent(rawKey);
+    if (lookup === "status") {
+      const found = collections.get(key);
+      const known = found?.kind === kind ? found : undefined;
+      state.record({ path: "status", ...(known ? { phone: known.payer } : {}), reference: key });
+      return known
+        ? sendJson(response, 200, view(known))
         : sendJson(response, 404, { message: "Transaction not found", code: 404 });
     }
-    const externalId = decodeURIComponent(byExternal ?? "");
-    const matches = [...collections.values()].filter((c) => c.externalId === externalId);
-    state.record({ path: "status-by-external-id", reference: externalId });
+    const matches = [...collections.values()].filter((c) => c.kind === kind && c.externalId === key);
+    state.record({ path: "status-by-external-id", reference: key });
     if (matches.length === 0) return sendJson(response, 404, { message: "Transaction not found", code: 404 });
     sendJson(response, 200, matches.map(view));
   }
@@ -216,8 +246,10 @@ export function createIotecSimulator(options: IotecSimulatorOptions): { server: 
       if (await state.control(request, response, url)) return;
       if (request.method === "POST" && url.pathname === "/connect/token") return handleToken(request, response);
       if (request.method === "POST" && url.pathname === "/api/collections/collect")
-        return handleCollect(request, response);
-      if (request.method === "GET" && url.pathname.startsWith("/api/collections/")) {
+        return handleStart(request, response, "collection");
+      if (request.method === "POST" && url.pathname === "/api/disbursements/disburse")
+        return handleStart(request, response, "disbursement");
+      if (request.method === "GET" && /^\/api\/(collections|disbursements)\//.test(url.pathname)) {
         handleStatus(request, response, url);
         return;
       }

@@ -9,6 +9,9 @@ export const DARAJA = {
   consumerSecret: "sim-mpesa-consumer-secret",
   shortcode: "174379",
   passkey: "sim-mpesa-passkey",
+  b2cShortcode: "600999",
+  initiatorName: "sim-initiator",
+  securityCredential: "sim-mpesa-security-credential",
 } as const;
 
 export const IOTEC = {

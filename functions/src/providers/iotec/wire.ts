@@ -18,6 +18,7 @@ export const IOTEC_STATUSES = [
   "Cancelled",
   "Rejected",
 ] as const;
+export type IotecStatus = (typeof IOTEC_STATUSES)[number];
 
 export const transactionSchema = z.object({
   id: z.string().min(1),

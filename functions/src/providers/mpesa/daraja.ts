@@ -1,7 +1,5 @@
 // M-Pesa Daraja collections: STK Push, STK query and the STK callback.
 // Wire facts: docs/providers.md. The base URL comes from configuration so tests use the simulator.
-import axios, { type AxiosInstance } from "axios";
-
 import { describeIssues } from "../../shared/issues.js";
 import { constantTimeEqual } from "../../shared/hashing.js";
 import { fromWholeMajor, toWholeMajor } from "../../shared/money.js";
@@ -14,25 +12,10 @@ import type {
   InitiateCollectionInput,
   InitiateCollectionResult,
 } from "../collections.js";
-import {
-  classifyHttpFailure,
-  ProviderAuthError,
-  ProviderDeclinedError,
-  ProviderInvalidRequestError,
-  ProviderRateLimitedError,
-  tokenFailure,
-} from "../errors.js";
-import { TokenCache, type FetchedToken } from "../token-cache.js";
+import { ProviderAuthError, ProviderDeclinedError, ProviderInvalidRequestError } from "../errors.js";
+import { DarajaClient, fitText } from "./client.js";
 import { describeResultCode } from "./result-codes.js";
-import {
-  gatewayErrorSchema,
-  metadataValue,
-  stkCallbackSchema,
-  stkPushReplySchema,
-  stkQueryReplySchema,
-  tokenReplySchema,
-  type StkCallback,
-} from "./wire.js";
+import { metadataValue, stkCallbackSchema, stkPushReplySchema, stkQueryReplySchema, type StkCallback } from "./wire.js";
 
 export interface DarajaConfig {
   readonly baseUrl: string;
@@ -54,7 +37,6 @@ export interface DarajaConfig {
 
 const STILL_PROCESSING = "500.001.1001";
 const OUR_SIDE = "We could not start the M-Pesa payment because of a problem on our side. No money was taken.";
-const TRY_LATER = "M-Pesa is busy right now. Please try again in a minute.";
 
 /** YYYYMMDDHHmmss in Nairobi time (EAT, UTC+3, no daylight saving), as the STK password needs. */
 export function darajaTimestamp(at: Date): string {
@@ -76,12 +58,6 @@ export function stkPassword(shortcode: string, passkey: string, timestamp: strin
   return Buffer.from(`${shortcode}${passkey}${timestamp}`).toString("base64");
 }
 
-/** Letters and digits only, cut to `max` characters: Daraja rejects longer values. */
-function fitText(text: string, max: number): string {
-  const cleaned = text.replace(/[^A-Za-z0-9 ]/g, "").trim();
-  return (cleaned || "Malipo").slice(0, max);
-}
-
 export class DarajaCollections implements CollectionProvider {
   readonly name = "mpesa" as const;
   readonly currency = "KES" as const;
@@ -89,74 +65,16 @@ export class DarajaCollections implements CollectionProvider {
   readonly limits = { min: 100, max: 25_000_000 };
 
   readonly #config: DarajaConfig;
-  readonly #http: AxiosInstance;
-  readonly #now: () => Date;
-  readonly #token: TokenCache;
+  readonly #client: DarajaClient;
 
-  constructor(config: DarajaConfig, http?: AxiosInstance) {
+  /** `client` is shared with the payouts adapter when both use the same Daraja app. */
+  constructor(config: DarajaConfig, client?: DarajaClient) {
     this.#config = config;
-    this.#now = config.now ?? (() => new Date());
-    this.#http = http ?? axios.create({ baseURL: config.baseUrl, timeout: config.timeoutMs });
-    this.#token = new TokenCache(() => this.#fetchToken(), this.#now);
-  }
-
-  async #fetchToken(): Promise<FetchedToken> {
-    try {
-      const response = await this.#http.get("/oauth/v1/generate", {
-        params: { grant_type: "client_credentials" },
-        auth: { username: this.#config.consumerKey, password: this.#config.consumerSecret },
-      });
-      const reply = tokenReplySchema.parse(response.data);
-      return { value: reply.access_token, expiresInSeconds: reply.expires_in };
-    } catch (error) {
-      throw tokenFailure("mpesa", error);
-    }
-  }
-
-  /** POSTs with a bearer token; on "invalid token" drops the cached one and tries once more. */
-  async #post(path: string, body: unknown): Promise<unknown> {
-    for (let attempt = 0; ; attempt++) {
-      const token = await this.#token.get();
-      try {
-        const response = await this.#http.post(path, body, {
-          headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-        });
-        return response.data;
-      } catch (error) {
-        const gateway = axios.isAxiosError(error) ? gatewayErrorSchema.safeParse(error.response?.data) : undefined;
-        if (gateway?.success && gateway.data.errorCode === "404.001.03" && attempt === 0) {
-          this.#token.invalidate();
-          continue;
-        }
-        throw this.#gatewayError(error, gateway?.success ? gateway.data : undefined);
-      }
-    }
-  }
-
-  #gatewayError(error: unknown, gateway: { errorCode: string; errorMessage?: string | undefined } | undefined): Error {
-    if (!gateway) return classifyHttpFailure("mpesa", error);
-    const detail = `mpesa ${gateway.errorCode}: ${gateway.errorMessage ?? ""}`;
-    switch (gateway.errorCode) {
-      case "400.002.02":
-        return new ProviderInvalidRequestError(detail, OUR_SIDE, gateway.errorCode);
-      case "404.001.03":
-        return new ProviderAuthError(detail, OUR_SIDE, gateway.errorCode);
-      case "500.003.02": // spike arrest
-      case "500.003.03": // quota
-        return new ProviderRateLimitedError(detail, TRY_LATER, gateway.errorCode);
-      case "500.001.1001":
-        return new ProviderDeclinedError(
-          detail,
-          "M-Pesa could not start a payment for this number right now (the account may be locked or busy). No money was taken.",
-          gateway.errorCode,
-        );
-      default:
-        return classifyHttpFailure("mpesa", error);
-    }
+    this.#client = client ?? new DarajaClient(config);
   }
 
   async initiate(input: InitiateCollectionInput): Promise<InitiateCollectionResult> {
-    const timestamp = darajaTimestamp(this.#now());
+    const timestamp = darajaTimestamp(this.#client.now());
     const phone = internationalDigits(input.phone);
     const body = {
       BusinessShortCode: this.#config.shortcode,
@@ -171,7 +89,7 @@ export class DarajaCollections implements CollectionProvider {
       AccountReference: fitText(input.reference, 12),
       TransactionDesc: fitText(input.description, 13),
     };
-    const reply = stkPushReplySchema.safeParse(await this.#post("/mpesa/stkpush/v1/processrequest", body));
+    const reply = stkPushReplySchema.safeParse(await this.#client.post("/mpesa/stkpush/v1/processrequest", body));
     if (!reply.success) {
       throw new ProviderInvalidRequestError(
         `mpesa push: unexpected reply (${describeIssues(reply.error.issues)})`,
@@ -201,10 +119,10 @@ export class DarajaCollections implements CollectionProvider {
         customerMessage: "We are confirming your payment with M-Pesa.",
       };
     }
-    const timestamp = darajaTimestamp(this.#now());
+    const timestamp = darajaTimestamp(this.#client.now());
     let data: unknown;
     try {
-      data = await this.#post("/mpesa/stkpushquery/v1/query", {
+      data = await this.#client.post("/mpesa/stkpushquery/v1/query", {
         BusinessShortCode: this.#config.shortcode,
         Password: stkPassword(this.#config.shortcode, this.#config.passkey, timestamp),
         Timestamp: timestamp,

@@ -55,3 +55,43 @@ export type StkCallback = z.infer<typeof stkCallbackSchema>["Body"]["stkCallback
 export function metadataValue(callback: StkCallback, name: string): string | number | undefined {
   return callback.CallbackMetadata?.Item.find((item) => item.Name === name)?.Value;
 }
+
+// Daraja's asynchronous APIs (B2C payment, Transaction Status, Reversal) answer "accepted" at
+// once and post the outcome to a ResultURL later.
+export const asyncAcceptedSchema = z.object({
+  ConversationID: z.string().optional(),
+  OriginatorConversationID: z.string().optional(),
+  ResponseCode: z.union([z.string(), z.number()]).transform(String),
+  ResponseDescription: z.string().optional(),
+});
+
+const resultParameterSchema = z.object({
+  Key: z.string(),
+  Value: z.union([z.string(), z.number()]).optional(),
+});
+
+export const asyncResultSchema = z.object({
+  Result: z.object({
+    ResultType: z.union([z.number(), z.string()]).optional(),
+    // A number in the documented examples; string codes occur elsewhere in Daraja, so both.
+    ResultCode: z.union([z.number(), z.string()]).transform(String),
+    ResultDesc: z.string().optional(),
+    OriginatorConversationID: z.string().optional(),
+    ConversationID: z.string().optional(),
+    TransactionID: z.string().optional(),
+    ResultParameters: z
+      .object({
+        // One parameter may come as a bare object rather than a one-element list.
+        ResultParameter: z.union([z.array(resultParameterSchema), resultParameterSchema]),
+      })
+      .optional(),
+  }),
+});
+export type AsyncResult = z.infer<typeof asyncResultSchema>["Result"];
+
+/** A result parameter by its Key: their order is not part of the contract. */
+export function resultParameter(result: AsyncResult, key: string): string | number | undefined {
+  const parameters = result.ResultParameters?.ResultParameter;
+  const list = parameters === undefined ? [] : Array.isArray(parameters) ? parameters : [parameters];
+  return list.find((parameter) => parameter.Key === key)?.Value;
+}
