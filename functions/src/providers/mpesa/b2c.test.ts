@@ -110,6 +110,19 @@ describe("Daraja B2C payout results", () => {
     else expect(result?.status.operatorMessage).toBeUndefined();
   });
 
+  it("reads a result code it does not know as not known yet, never as a failure", async () => {
+    const client = adapter();
+    const input = payout("+254712340021");
+    await client.send(input);
+    const [delivery] = await receiver.waitFor(under("payout", input.payoutId));
+    const body = structuredClone(delivery?.body) as { Result: { ResultCode: string | number } };
+    body.Result.ResultCode = "7777";
+    const result = await client.readResult({ path: delivery?.path ?? "", headers: {}, body });
+    expect(result.status.outcome).toBe("pending");
+    expect(result.status.operatorMessage).toContain("7777");
+    expect(result.status.failureCode).toBeUndefined();
+  });
+
   it("reads a wrong security credential as 2001, an operator failure", async () => {
     const client = adapter({ securityCredential: "stale" });
     const input = payout("+254712340002");

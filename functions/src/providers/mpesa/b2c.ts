@@ -277,9 +277,13 @@ interface AsyncAccepted {
   OriginatorConversationID?: string | undefined;
 }
 
-function failure(code: string, meaning: { customerMessage: string; operatorMessage?: string }): Partial<PayoutStatus> {
+/** A result that did not succeed: its failure code when it failed, the operator's sentence if any. */
+function failure(
+  code: string,
+  meaning: { outcome: PayoutStatus["outcome"]; operatorMessage?: string },
+): Partial<PayoutStatus> {
   return {
-    failureCode: `mpesa:${code}`,
+    ...(meaning.outcome === "failed" ? { failureCode: `mpesa:${code}` } : {}),
     ...(meaning.operatorMessage ? { operatorMessage: meaning.operatorMessage } : {}),
   };
 }

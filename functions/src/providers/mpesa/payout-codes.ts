@@ -79,10 +79,12 @@ export function describePayoutCode(
   table: Readonly<Record<string, PayoutCodeMeaning>>,
 ): PayoutCodeMeaning {
   return (
+    // A code we do not know is not a definite failure: releasing the money on it could pay twice
+    // if M-Pesa did pay. It stays pending until a status request says what happened.
     table[code] ?? {
-      outcome: "failed",
-      customerMessage: `M-Pesa could not complete this (code ${code}). Please try again or contact us.`,
-      operatorMessage: `Daraja result code ${code} is not in Malipo's table: look it up and add it.`,
+      outcome: "pending",
+      customerMessage: "We are confirming this with M-Pesa.",
+      operatorMessage: `Daraja result code ${code} is not in Malipo's table: it is treated as not known yet (a status request settles it); look it up and add it.`,
     }
   );
 }
