@@ -21,24 +21,3 @@ export const mpesaSecrets = {
 
 /** Every function that talks to Daraja or hears from it lists these. */
 export const MPESA_SECRETS = Object.values(mpesaSecrets);
-
-// B2C payouts, transaction status and reversals (docs/payouts.md).
-export const mpesaPayoutParams = {
-  b2cShortcode: defineString("MPESA_B2C_SHORTCODE", { description: "The B2C shortcode payouts are paid from" }),
-  initiatorName: defineString("MPESA_INITIATOR_NAME", {
-    description: "The API operator (initiator) user name on the M-Pesa portal",
-  }),
-  resultUrl: defineString("MPESA_RESULT_URL", {
-    description:
-      "Public URL of the function that receives Daraja's payout, status and reversal results (without the secret path segment)",
-  }),
-};
-
-export const mpesaPayoutSecrets = {
-  // The initiator password encrypted with Safaricom's M-Pesa certificate, base64.
-  securityCredential: defineSecret("MPESA_SECURITY_CREDENTIAL"),
-  resultSecret: defineSecret("MPESA_RESULT_SECRET"),
-};
-
-/** Every function that sends payouts or reversals, or reads their results, lists these too. */
-export const MPESA_PAYOUT_SECRETS = Object.values(mpesaPayoutSecrets);
