@@ -93,15 +93,19 @@ export function writePubsubWrapper(componentScript: string, dir: string): string
   const quoted = `'${componentScript.replaceAll("'", `'\\''`)}'`;
   // The trap is set before the component starts: a signal that arrived while the component was
   // already running but the trap not yet set would end the shell alone and leave the component.
+  // The trap reads the child from $!, which the shell sets as it forks: a signal that arrives
+  // after the fork but before the next command would otherwise find no child to stop (seen on a
+  // loaded machine). The child is signalled both as a process group (setsid makes it one, and
+  // the JVM its script starts is in it) and as a process, in case setsid has not run yet.
   const script = [
     "#!/bin/sh",
-    "child=",
     "stop() {",
+    "  child=$!",
     '  if [ -n "$child" ]; then',
-    '    kill -TERM "-$child" 2>/dev/null',
+    '    kill -TERM "-$child" "$child" 2>/dev/null',
     "    waited=0",
-    '    while kill -0 "-$child" 2>/dev/null; do',
-    '      if [ "$waited" -ge 100 ]; then kill -KILL "-$child" 2>/dev/null; break; fi',
+    '    while kill -0 "-$child" 2>/dev/null || kill -0 "$child" 2>/dev/null; do',
+    '      if [ "$waited" -ge 100 ]; then kill -KILL "-$child" "$child" 2>/dev/null; break; fi',
     "      sleep 0.1",
     "      waited=$((waited + 1))",
     "    done",
@@ -111,8 +115,7 @@ export function writePubsubWrapper(componentScript: string, dir: string): string
     "}",
     "trap stop INT TERM",
     `setsid ${quoted} "$@" &`,
-    "child=$!",
-    'wait "$child"',
+    'wait "$!"',
     "",
   ].join("\n");
   return writeOnce(target, script, 0o755);
