@@ -35,9 +35,7 @@ export function collectionProvider(name: ProviderName): CollectionProvider {
   const timeoutMs = providerTimeoutMs.value();
   if (name === "mpesa") {
     const config = {
-      baseUrl: mpesaParams.baseUrl.value(),
-      consumerKey: mpesaSecrets.consumerKey.value(),
-      consumerSecret: mpesaSecrets.consumerSecret.value(),
+      ...darajaClientConfig(),
       shortcode: mpesaParams.shortcode.value(),
       passkey: mpesaSecrets.passkey.value(),
       transactionType:
@@ -47,7 +45,6 @@ export function collectionProvider(name: ProviderName): CollectionProvider {
       partyB: mpesaParams.partyB.value(),
       callbackUrl: mpesaParams.callbackUrl.value(),
       callbackSecret: mpesaSecrets.callbackSecret.value(),
-      timeoutMs,
     };
     return memo(`mpesa:${JSON.stringify(config)}`, () => new DarajaCollections(config, darajaClient()));
   }
