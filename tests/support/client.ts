@@ -5,6 +5,7 @@ import { randomInt, randomUUID } from "node:crypto";
 import { REGION } from "../../functions/src/core/region.ts";
 import { EMULATOR_APP_ID, emulatorAppCheckToken } from "../../hosting/src/app-check-token.ts";
 import { emulatorOrigin, functionUrl, PROJECT_ID } from "./emulators.ts";
+import { nextMiddle } from "./phones.ts";
 
 export { REGION };
 
@@ -88,10 +89,10 @@ export function idempotencyKey(): string {
   return randomUUID();
 }
 
-/** A Safaricom number (2547XXXXXXXX) ending in `suffix`, unique enough per test. */
+/** A Safaricom number (2547XXXXXXXX) ending in `suffix` that no other test in the suite uses. */
 export function kenyanPhone(suffix = "0000"): string {
-  const middle = String(randomInt(0, 10_000)).padStart(4, "0");
-  return `+2547${middle}${suffix.padStart(4, "0")}`;
+  const ending = suffix.padStart(4, "0");
+  return `+2547${nextMiddle(ending)}${ending}`;
 }
 
 /** A random MTN Uganda number in local form (0772XXXXXX): the ioTec simulator lets it succeed. */
