@@ -6,6 +6,7 @@ import { Timestamp } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/logger";
 
 import { commitOptimistically, versionOf } from "../core/optimistic.js";
+import { eachConcurrently } from "../core/workers.js";
 import { WITHDRAWALS, type WithdrawalRecord } from "./collections.js";
 import type { PayoutsDeps } from "./deps.js";
 import { alertOldHold, applyPayoutStatus } from "./outcome.js";
@@ -70,28 +71,24 @@ export async function requeryDueWithdrawals(deps: Deps, limit = 100): Promise<Re
     .limit(limit)
     .get();
   const counts = { checked: 0, succeeded: 0, failed: 0, open: 0, alerted: 0 };
-  const queue = [...due.docs];
-  const worker = async () => {
-    for (let doc = queue.shift(); doc; doc = queue.shift()) {
-      try {
-        const withdrawal = await claimCheck(deps, doc.id);
-        if (!withdrawal) continue;
-        counts.checked += 1;
-        const after = await recheckWithdrawal(deps, doc.id, withdrawal);
-        if (after.status === "succeeded") counts.succeeded += 1;
-        else if (after.status === "failed") counts.failed += 1;
-        else {
-          counts.open += 1;
-          if (deps.now() - after.createdAt.toMillis() >= ALERT_AFTER_MS && after.alertedAt === null) {
-            await alertOldHold(deps.db, doc.id, after, deps.now());
-            counts.alerted += 1;
-          }
+  await eachConcurrently(due.docs, 5, async (doc) => {
+    try {
+      const withdrawal = await claimCheck(deps, doc.id);
+      if (!withdrawal) return;
+      counts.checked += 1;
+      const after = await recheckWithdrawal(deps, doc.id, withdrawal);
+      if (after.status === "succeeded") counts.succeeded += 1;
+      else if (after.status === "failed") counts.failed += 1;
+      else {
+        counts.open += 1;
+        if (deps.now() - after.createdAt.toMillis() >= ALERT_AFTER_MS && after.alertedAt === null) {
+          await alertOldHold(deps.db, doc.id, after, deps.now());
+          counts.alerted += 1;
         }
-      } catch (error) {
-        logger.error("withdrawal check failed; it stays due", { withdrawalId: doc.id, error: String(error) });
       }
+    } catch (error) {
+      logger.error("withdrawal check failed; it stays due", { withdrawalId: doc.id, error: String(error) });
     }
-  };
-  await Promise.all(Array.from({ length: 5 }, worker));
+  });
   return counts;
 }
