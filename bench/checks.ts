@@ -1,4 +1,4 @@
-// What the payment benchmarks send (one KES 100.00 order per call) and check after a run, through
+// What the payment benchmarks send (one KES 100.00 wallet top-up per call) and check after a run, through
 // the emulator path or the host: the payments' final documents, callback → succeeded latency, and
 // whether anything was lost (created but not succeeded, or without its receipt) or duplicated (more
 // than one payment per user, one provider push, one `succeeded` transition or one receipt per
@@ -12,7 +12,7 @@ import { pool } from "../tests/support/pool.ts";
 /** Unique Safaricom numbers ending 0000 (the simulator's success outcome). */
 export const benchPhone = (index: number): string => `+2547${String(index % 10_000).padStart(4, "0")}0000`;
 
-/** The benchmarks' payment: KES 100.00, an order, a new idempotency key, payer number `index`. */
+/** The benchmarks' payment: KES 100.00, a wallet top-up, a new idempotency key, payer number `index`. */
 export function benchPayment(
   index: number,
   email: string,
@@ -22,7 +22,7 @@ export function benchPayment(
     "createPayment",
     {
       idempotencyKey: idempotencyKey(),
-      purpose: "order",
+      purpose: "wallet-topup",
       amount: 100_00,
       currency: "KES",
       phone: benchPhone(index),

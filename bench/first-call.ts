@@ -113,7 +113,7 @@ async function createPaymentCall(url: string): Promise<number> {
         body: JSON.stringify({
           data: {
             idempotencyKey: idempotencyKey(),
-            purpose: "order",
+            purpose: "wallet-topup",
             amount: 100_00,
             currency: "KES",
             phone,

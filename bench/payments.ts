@@ -43,7 +43,7 @@ if (WARMUP > 0) {
       "createPayment",
       {
         idempotencyKey: idempotencyKey(),
-        purpose: "order",
+        purpose: "wallet-topup",
         amount: 50_00,
         currency: "KES",
         phone: `+2541${String(i).padStart(8, "0")}`,

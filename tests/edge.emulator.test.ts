@@ -63,7 +63,7 @@ describe("rate limits", () => {
     const user = await signUpAnonymous();
     const created = await call<{ paymentId: string }>(
       "createPayment",
-      { idempotencyKey: idempotencyKey(), purpose: "order", amount: 150_00, currency: "KES", phone: kenyanPhone() },
+      { idempotencyKey: idempotencyKey(), purpose: "wallet-topup", amount: 150_00, currency: "KES", phone: kenyanPhone() },
       { user },
     );
     if (!created.ok) throw new Error(created.message);
@@ -90,7 +90,7 @@ describe("rate limits", () => {
     await spendLimit("createPayment", { uid: user.uid, ip: randomIp() }, perUser.limit);
     const refused = await call(
       "createPayment",
-      { idempotencyKey: idempotencyKey(), purpose: "order", amount: 150_00, currency: "KES", phone: kenyanPhone() },
+      { idempotencyKey: idempotencyKey(), purpose: "wallet-topup", amount: 150_00, currency: "KES", phone: kenyanPhone() },
       { user },
     );
     expect(refused).toMatchObject({ code: "resource-exhausted", message: expect.stringMatching(/wait \d+ seconds/) });
@@ -173,7 +173,7 @@ describe("App Check", () => {
     const phone = kenyanPhone();
     const result = await call(
       "createPayment",
-      { idempotencyKey: idempotencyKey(), purpose: "order", amount: 100_00, currency: "KES", phone },
+      { idempotencyKey: idempotencyKey(), purpose: "wallet-topup", amount: 100_00, currency: "KES", phone },
       { user, appCheck: false },
     );
     expect(result).toMatchObject({ ok: false, code: "unauthenticated", message: expect.stringContaining("App Check") });

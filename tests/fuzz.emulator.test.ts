@@ -47,7 +47,7 @@ const callables: [string, fc.Arbitrary<unknown>][] = [
     "createPayment",
     around(() => ({
       idempotencyKey: idempotencyKey(),
-      purpose: "order",
+      purpose: "wallet-topup",
       amount: 100_00,
       currency: "KES",
       phone: "+254712345678",

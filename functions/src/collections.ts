@@ -2,6 +2,7 @@
 // core/collections.ts). The rules test reads this list: each entry needs a tested row there.
 import { USERS } from "./accounts/users.js";
 import { BILL_EVENTS, BILL_GUARDS, BILL_SERVICES, BILL_VERIFICATIONS, BILLS } from "./bills/collections.js";
+import { CARTS, CHECKOUTS, INVOICE_COUNTERS, ORDERS, PRODUCTS } from "./commerce/collections.js";
 import type { CollectionSpec } from "./core/collections.js";
 import { RATE_LIMITS } from "./core/rate-limit.js";
 import { PAYMENT_CODES } from "./entries/codes.js";
@@ -65,4 +66,9 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   WITHDRAWAL_LOCKS,
   WITHDRAWAL_DAYS,
   PAYOUT_RESULTS,
+  PRODUCTS,
+  CARTS,
+  CHECKOUTS,
+  ORDERS,
+  INVOICE_COUNTERS,
 ];

@@ -21,6 +21,11 @@ setGlobalOptions({ region: REGION });
 const HTTPS = [
   "health",
   "createPayment",
+  "checkout",
+  "addToCart",
+  "updateCartLine",
+  "removeFromCart",
+  "getCart",
   "verifyPaymentCode",
   "getPaymentStatus",
   "quote",
@@ -65,6 +70,11 @@ const schedules = loads(SCHEDULES) ? (load("./endpoints/schedules.js") as typeof
 
 export const health = https?.health;
 export const createPayment = https?.createPayment;
+export const checkout = https?.checkout;
+export const addToCart = https?.addToCart;
+export const updateCartLine = https?.updateCartLine;
+export const removeFromCart = https?.removeFromCart;
+export const getCart = https?.getCart;
 export const verifyPaymentCode = https?.verifyPaymentCode;
 export const getPaymentStatus = https?.getPaymentStatus;
 export const quote = https?.quote;

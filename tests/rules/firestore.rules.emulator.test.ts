@@ -247,6 +247,37 @@ const table: Record<string, Row> = {
     update: { kind: "x" },
     allowed: {},
   },
+  products: {
+    path: `products/p-${run}`,
+    data: { uid: OWNER, merchantId: "m", name: "Kikoi", prices: { KES: 1_500_00 }, stock: 3, active: true },
+    update: { prices: { KES: 1_00 } },
+    // The catalogue is public to customers; only operators (Admin SDK) change it.
+    allowed: { owner: READ, "other user": READ, admin: READ },
+  },
+  carts: {
+    path: `carts/${OWNER}`,
+    data: { uid: OWNER, lines: [{ productId: "p", quantity: 1 }] },
+    update: { lines: [{ productId: "p", quantity: 99 }] },
+    allowed: { owner: ["get"] },
+  },
+  checkouts: {
+    path: `checkouts/${run}`,
+    data: { uid: OWNER, total: 1_500_00, currency: "KES", lines: [] },
+    update: { total: 1_00 },
+    allowed: { owner: ["get"] },
+  },
+  orders: {
+    path: `orders/${run}`,
+    data: { uid: OWNER, amountPaid: 1_500_00, invoiceNumber: "SHOP-000001", status: "confirmed" },
+    update: { status: "review" },
+    allowed: { owner: ["get", "list (constrained to the owner)"], admin: READ },
+  },
+  invoiceCounters: {
+    path: `invoiceCounters/m-${run}`,
+    data: { uid: OWNER, merchantId: "m", next: 2 },
+    update: { next: 1 },
+    allowed: {},
+  },
   rateLimits: { path: `rateLimits/${run}`, data: { uid: OWNER, count: 1 }, update: { count: 0 }, allowed: {} },
   system: { path: `system/${run}`, data: { uid: OWNER, checkedAt: 1 }, update: { checkedAt: 2 }, allowed: {} },
 };

@@ -52,6 +52,12 @@ export type LimitClass = keyof typeof LIMIT_CLASSES;
 
 export const ROUTES = {
   createPayment: { classes: ["paymentCreation"], attempts: "payment attempts" },
+  // Checking out starts the order's payment: the payment creation limits apply to it.
+  checkout: { classes: ["paymentCreation"], attempts: "checkouts" },
+  addToCart: { classes: ["frequent"], attempts: "cart changes" },
+  updateCartLine: { classes: ["frequent"], attempts: "cart changes" },
+  removeFromCart: { classes: ["frequent"], attempts: "cart changes" },
+  getCart: { classes: ["frequent"], attempts: "cart reads" },
   verifyPaymentCode: { classes: ["sensitive"], attempts: "verification attempts" },
   // Each costs a memory-hard hash; changePin also guesses at the current PIN (which has its own
   // lock, wallet/pin.ts).

@@ -99,6 +99,82 @@ export const createPayment = onCall(
   ),
 );
 
+// The shop: cart changes and reads, then checkout, which starts the order's payment for the
+// server's quote (so it needs the providers' secrets, as createPayment does).
+export const checkout = onCall(
+  { secrets: PROVIDER_SECRETS, timeoutSeconds: 60, cors: callableCors },
+  handleCallable(
+    "checkout",
+    async () => (await import("../commerce/schemas.js")).checkoutInput,
+    edge,
+    async (input, caller) => {
+      const [{ db }, { checkout }, { collectionProvider }] = await Promise.all([
+        firebase(),
+        import("../commerce/checkout.js"),
+        import("../providers/registry.js"),
+      ]);
+      return checkout(input, caller, {
+        db: db(),
+        provider: collectionProvider,
+        allowSandboxPayers: params.allowSandboxPayers.value(),
+        now: Date.now,
+      });
+    },
+  ),
+);
+
+export const addToCart = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "addToCart",
+    async () => (await import("../commerce/schemas.js")).addToCartInput,
+    edge,
+    async (input, caller) => {
+      const { addToCart } = await import("../commerce/cart.js");
+      return addToCart(input, caller, await basics());
+    },
+  ),
+);
+
+export const updateCartLine = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "updateCartLine",
+    async () => (await import("../commerce/schemas.js")).updateCartLineInput,
+    edge,
+    async (input, caller) => {
+      const { updateCartLine } = await import("../commerce/cart.js");
+      return updateCartLine(input, caller, await basics());
+    },
+  ),
+);
+
+export const removeFromCart = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "removeFromCart",
+    async () => (await import("../commerce/schemas.js")).removeFromCartInput,
+    edge,
+    async (input, caller) => {
+      const { removeFromCart } = await import("../commerce/cart.js");
+      return removeFromCart(input, caller, await basics());
+    },
+  ),
+);
+
+export const getCart = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "getCart",
+    async () => (await import("../commerce/schemas.js")).getCartInput,
+    edge,
+    async (input, caller) => {
+      const { getCart } = await import("../commerce/cart.js");
+      return getCart(input, caller, await basics());
+    },
+  ),
+);
+
 export const verifyPaymentCode = onCall(
   { cors: callableCors },
   handleCallable(

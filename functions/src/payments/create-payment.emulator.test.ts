@@ -29,7 +29,7 @@ interface View {
 }
 
 function base(phone: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { idempotencyKey: idempotencyKey(), purpose: "order", amount: 200_00, currency: "KES", phone, ...overrides };
+  return { idempotencyKey: idempotencyKey(), purpose: "wallet-topup", amount: 200_00, currency: "KES", phone, ...overrides };
 }
 
 async function paymentsOf(user: Pick<TestUser, "uid">) {
@@ -104,7 +104,7 @@ describe("createPayment key reuse (property 2)", () => {
   it.each([
     ["amount", { amount: 300_00 }],
     ["phone", { phone: "+254711000000" }],
-    ["purpose", { purpose: "wallet-topup" }],
+    ["purpose", { purpose: "entry", email: "dancer@example.com" }],
   ])("the same key with a different %s is rejected and changes nothing", async (_field, change) => {
     const user = await signUpAnonymous();
     const phone = kenyanPhone("9999");

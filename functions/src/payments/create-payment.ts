@@ -91,11 +91,44 @@ function guardOpen<G extends { readonly until: Timestamp }>(guard: G | undefined
   return guard !== undefined && guard.until.toMillis() > now;
 }
 
+/**
+ * A payment whose amount the server decided: checkout's quote total (commerce/checkout.ts). The
+ * checkout it pays is recorded on the payment, so its settlement finds what it bought.
+ */
+export interface ServerPricedPayment extends CreatePaymentInput {
+  readonly checkoutId: string;
+}
+
+/**
+ * The createPayment callable: payments whose amount the caller chooses (top-ups, and entries until
+ * contests price them). An order is what a cart costs, which only checkout knows.
+ */
 export async function createPayment(
   input: CreatePaymentInput,
   caller: Caller,
   deps: PaymentDeps,
 ): Promise<PaymentView> {
+  if (input.purpose === "order") {
+    throw new AppError(
+      "invalid-argument",
+      "purpose: an order is paid through checkout, which prices the cart on the server; createPayment does not take order payments.",
+    );
+  }
+  return startPayment(input, caller, deps, "createPayment");
+}
+
+/**
+ * The core every payment goes through: idempotency key, duplicate window and rate limits decided
+ * with the pending record in one transaction, then the provider call outside it. `route` names the
+ * rate limits the attempt counts against.
+ */
+export async function startPayment(
+  input: CreatePaymentInput | ServerPricedPayment,
+  caller: Caller,
+  deps: PaymentDeps,
+  route: "createPayment" | "checkout",
+): Promise<PaymentView> {
+  const checkoutId = "checkoutId" in input ? input.checkoutId : undefined;
   const phone = parsePayerPhone(input.phone, COUNTRY_FOR_CURRENCY[input.currency], deps.allowSandboxPayers);
   const provider = deps.provider(input.provider ?? PROVIDER_FOR_COUNTRY[phone.country]);
   checkProvider(input, provider, phone.country);
@@ -109,12 +142,17 @@ export async function createPayment(
     email: input.email ?? null,
     name: input.name ?? null,
     reference: input.reference ?? null,
+    // Only a checkout's payment carries the field, so other payments' records stay as they were.
+    ...(checkoutId === undefined ? {} : { checkoutId }),
   };
   const requestHash = sha256Hex(JSON.stringify(request));
   const { db } = deps;
   const keyRef = IDEMPOTENCY_KEYS.ref(db).doc(sha256Hex(`${caller.uid}|${input.idempotencyKey}`));
+  // Two checkouts of the same total are two orders, not a duplicate: a checkout's window is its own.
   const guardRef = PAYMENT_GUARDS.ref(db).doc(
-    sha256Hex(`${caller.uid}|${phone.e164}|${input.amount}|${input.currency}|${input.purpose}`),
+    sha256Hex(
+      `${caller.uid}|${phone.e164}|${input.amount}|${input.currency}|${input.purpose}${checkoutId === undefined ? "" : `|${checkoutId}`}`,
+    ),
   );
 
   // Only new payments count against the limits: repeats of a key and duplicates within the window
@@ -180,7 +218,7 @@ export async function createPayment(
       ? await decide(false)
       : { kind: "count-first" };
   if (decision.kind === "count-first") {
-    await enforceRateLimits(db, "createPayment", caller, deps.now(), { attemptKey: keyRef.id });
+    await enforceRateLimits(db, route, caller, deps.now(), { attemptKey: keyRef.id });
     decision = await decide(true);
   }
   if (decision.kind === "count-first") throw new Error("createPayment: a counted payment was not created");

@@ -29,7 +29,7 @@ async function pay(phone: string, amount = 5_000) {
   const user = await signUpAnonymous();
   const result = await call<View>(
     "createPayment",
-    { idempotencyKey: idempotencyKey(), purpose: "order", amount, currency: "UGX", phone, email: "buyer@example.ug" },
+    { idempotencyKey: idempotencyKey(), purpose: "wallet-topup", amount, currency: "UGX", phone, email: "buyer@example.ug" },
     { user },
   );
   if (!result.ok) throw new Error(`createPayment failed: ${result.code} ${result.message}`);
@@ -195,7 +195,7 @@ describe("ioTec collections", () => {
     const user = await signUpAnonymous();
     const result = await call(
       "createPayment",
-      { idempotencyKey: idempotencyKey(), purpose: "order", amount: 499, currency: "UGX", phone },
+      { idempotencyKey: idempotencyKey(), purpose: "wallet-topup", amount: 499, currency: "UGX", phone },
       { user },
     );
     expect(result).toMatchObject({ ok: false, code: "invalid-argument", message: expect.stringContaining("UGX 500") });

@@ -33,7 +33,7 @@ async function pay(phone: string, options: { user?: TestUser; amount?: number; p
     "createPayment",
     {
       idempotencyKey: idempotencyKey(),
-      purpose: options.purpose ?? "order",
+      purpose: options.purpose ?? "wallet-topup",
       amount: options.amount ?? 150_00,
       currency: "KES",
       phone,

@@ -16,7 +16,7 @@ describe("reconcilePayments (scheduled)", () => {
       "createPayment",
       {
         idempotencyKey: idempotencyKey(),
-        purpose: "order",
+        purpose: "wallet-topup",
         amount: 120_00,
         currency: "KES",
         phone: kenyanPhone("9999"),

@@ -20,6 +20,8 @@ export const paymentSchema = z.object({
   email: z.string().nullable(),
   name: z.string().nullable(),
   reference: z.string().nullable(),
+  /** The checkout an order payment pays (commerce/checkout.ts); absent on other payments. */
+  checkoutId: z.string().optional(),
   status: z.enum(PAYMENT_STATUSES),
   providerReference: z.string().nullable(),
   /** The provider's hosted page the payer pays on (Paystack); absent for phone prompts. */

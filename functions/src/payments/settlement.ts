@@ -8,6 +8,7 @@
 import type { Firestore } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/logger";
 
+import { fulfilOrder } from "../commerce/fulfil.js";
 import { issueEntryCode } from "../entries/codes.js";
 import { mailPayer } from "../notifications/payment-mail.js";
 import { creditTopUp } from "../wallet/top-up.js";
@@ -31,6 +32,7 @@ export const SETTLEMENT_HANDLERS: readonly SettlementHandler[] = [
   { name: "payer-mail", purposes: "every", handle: mailPayer },
   { name: "entry-code", purposes: ["entry"], handle: (db, change) => issueEntryCode(db, change) },
   { name: "wallet-credit", purposes: ["wallet-topup"], handle: creditTopUp },
+  { name: "order-fulfilment", purposes: ["order"], handle: fulfilOrder },
 ];
 
 /**

@@ -1,0 +1,347 @@
+// The shop's money properties against the emulators and the Daraja simulator: the server decides
+// the price (tampered totals, stale quotes and unknown products refused), one order, one stock
+// decrement, one invoice number and one of each email per checkout however the settlement races,
+// gapless invoice numbers under concurrent checkouts, and late or sold-out payments kept as orders
+// for review. The wiring is proven with a few calls over HTTP; the races call in-process the very
+// handlers the functions wrap (the Functions emulator would start a worker per call in flight).
+import { randomUUID } from "node:crypto";
+
+import { describe, expect, it } from "vitest";
+
+import { darajaCallback, deliverInProcess } from "../../../tests/support/callbacks.js";
+import { call, idempotencyKey, kenyanPhone, randomIp, signUpAnonymous } from "../../../tests/support/client.js";
+import { adminDb, eventually, failingTransactions, mailFor, paymentDoc } from "../../../tests/support/firestore.js";
+import { emulatorParams, emulatorSecrets, simulatorProvider } from "../../../tests/support/providers.js";
+import type { Caller } from "../core/callable.js";
+import { AppError, FIRESTORE_STATUS, firestoreStatus } from "../core/errors.js";
+import { getPaymentStatus } from "../payments/get-status.js";
+import { PAYMENTS } from "../payments/records.js";
+import { reconcileStuckPayments } from "../payments/reconcile.js";
+import { dispatchStatusChange } from "../payments/settlement.js";
+import { addToCart } from "./cart.js";
+import { checkout, type CheckoutView } from "./checkout.js";
+import { checkoutInput } from "./schemas.js";
+
+const deps = (now: () => number = Date.now) => ({
+  db: adminDb(),
+  provider: simulatorProvider,
+  allowSandboxPayers: emulatorParams.ALLOW_SANDBOX_PAYERS === "true",
+  now,
+});
+
+const caller = (uid = `shopper-${randomUUID()}`): Caller => ({ uid, ip: randomIp() });
+
+/** A merchant of its own per test, so invoice numbers and stock are this test's alone. */
+async function seedShop(products: { price: number; stock: number }[]) {
+  const merchantId = `shop${randomUUID().slice(0, 8)}`;
+  const ids = products.map((_, i) => `${merchantId}-p${i}`);
+  await Promise.all(
+    products.map(({ price, stock }, i) =>
+      adminDb()
+        .collection("products")
+        .doc(ids[i] ?? "")
+        .set({
+          merchantId,
+          name: `Kikoi ${i + 1}`,
+          description: "Hand-woven cotton",
+          prices: { KES: price },
+          stock,
+          active: true,
+          imageUrl: null,
+          priceVersion: 1,
+        }),
+    ),
+  );
+  return { merchantId, ids };
+}
+
+async function stockOf(id: string): Promise<unknown> {
+  return (await adminDb().collection("products").doc(id).get()).get("stock");
+}
+
+/** checkout in-process, trying again when a transaction lost to concurrent ones (as a client does). */
+async function checkoutDirect(
+  input: Record<string, unknown>,
+  who: Caller,
+  now?: () => number,
+): Promise<CheckoutView> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await checkout(checkoutInput.parse(input), who, deps(now));
+    } catch (error) {
+      if (error instanceof AppError && error.code !== "unavailable") throw error;
+      if (!(error instanceof AppError) && firestoreStatus(error) !== FIRESTORE_STATUS.ABORTED) throw error;
+      if (attempt >= 20) throw error;
+    }
+  }
+}
+
+function checkoutFields(phone: string, expectedTotal: number, overrides: Record<string, unknown> = {}) {
+  return {
+    idempotencyKey: idempotencyKey(),
+    currency: "KES",
+    expectedTotal,
+    phone,
+    email: "buyer@example.com",
+    name: "Achieng",
+    ...overrides,
+  };
+}
+
+/** Daraja's success callback for the payment, delivered in-process as Daraja would. */
+async function succeed(paymentId: string, times = 1): Promise<void> {
+  const payment = await paymentDoc(paymentId);
+  const body = darajaCallback(
+    String(payment?.providerReference),
+    0,
+    Number(payment?.amount) / 100,
+    String(payment?.phone),
+  );
+  const path = `/${emulatorSecrets.MPESA_CALLBACK_SECRET ?? ""}`;
+  const answers = await Promise.all(Array.from({ length: times }, () => deliverInProcess("mpesa", { path, body })));
+  for (const answer of answers) expect(answer.status).toBe(200);
+}
+
+async function orderOf(checkoutId: string) {
+  return eventually(
+    async () => (await adminDb().collection("orders").doc(checkoutId).get()).data(),
+    (order) => order !== undefined,
+  );
+}
+
+async function mailKinds(paymentId: string): Promise<string[]> {
+  return (await mailFor(paymentId)).map((mail) => String(mail.kind)).sort();
+}
+
+describe("checkout: the server decides what is owed", () => {
+  it("pays exactly the quote; tampered totals, unknown products and order payments through createPayment are refused", async () => {
+    const { ids } = await seedShop([
+      { price: 1_500_00, stock: 5 },
+      { price: 250_00, stock: 5 },
+    ]);
+    const user = await signUpAnonymous();
+    expect(await call("addToCart", { productId: ids[0], quantity: 2 }, { user })).toMatchObject({ ok: true });
+    const cart = await call<{ lines: { productId: string; quantity: number; prices: { KES: number } }[] }>(
+      "addToCart",
+      { productId: ids[1], quantity: 1 },
+      { user },
+    );
+    expect(cart).toMatchObject({
+      ok: true,
+      result: {
+        lines: [
+          { productId: ids[0], quantity: 2, prices: { KES: 1_500_00 } },
+          { productId: ids[1], quantity: 1, prices: { KES: 250_00 } },
+        ],
+      },
+    });
+    expect(await call("addToCart", { productId: "no-such-product", quantity: 1 }, { user })).toMatchObject({
+      ok: false,
+      code: "not-found",
+      message: "productId: there is no such product for sale.",
+    });
+
+    const phone = kenyanPhone("9999");
+    const tampered = await call("checkout", checkoutFields(phone, 1_00), { user });
+    expect(tampered).toMatchObject({
+      ok: false,
+      code: "failed-precondition",
+      message: expect.stringContaining("your cart costs KES 3,250.00 now, not KES 1.00"),
+    });
+    // A price is not an input at all.
+    expect(await call("checkout", { ...checkoutFields(phone, 3_250_00), amount: 1_00 }, { user })).toMatchObject({
+      ok: false,
+      code: "invalid-argument",
+    });
+    const order = await call("createPayment", {
+      idempotencyKey: idempotencyKey(),
+      purpose: "order",
+      amount: 1_00,
+      currency: "KES",
+      phone,
+    }, { user });
+    expect(order).toMatchObject({ ok: false, code: "invalid-argument", message: expect.stringContaining("checkout") });
+
+    const input = checkoutFields(phone, 3_250_00);
+    const paid = await call<CheckoutView>("checkout", input, { user });
+    if (!paid.ok) throw new Error(`checkout failed: ${paid.code} ${paid.message}`);
+    expect(paid.result).toMatchObject({ total: 3_250_00, currency: "KES", status: "processing" });
+    expect(await paymentDoc(paid.result.paymentId)).toMatchObject({
+      purpose: "order",
+      amount: 3_250_00,
+      checkoutId: paid.result.checkoutId,
+      uid: user.uid,
+    });
+    const quote = (await adminDb().collection("checkouts").doc(paid.result.checkoutId).get()).data();
+    expect(quote?.lines).toEqual([
+      { productId: ids[0], name: "Kikoi 1", quantity: 2, unitPrice: 1_500_00, lineTotal: 3_000_00, priceVersion: 1 },
+      { productId: ids[1], name: "Kikoi 2", quantity: 1, unitPrice: 250_00, lineTotal: 250_00, priceVersion: 1 },
+    ]);
+
+    // The quote is immutable: a price raised afterwards changes neither a repeat nor the payment.
+    await adminDb()
+      .collection("products")
+      .doc(ids[0] ?? "")
+      .update({ prices: { KES: 9_000_00 }, priceVersion: 2 });
+    const repeat = await call<CheckoutView>("checkout", input, { user });
+    expect(repeat).toMatchObject({ ok: true, result: { paymentId: paid.result.paymentId, total: 3_250_00 } });
+    const changed = await call("checkout", { ...input, email: "other@example.com" }, { user });
+    expect(changed).toMatchObject({ ok: false, code: "already-exists" });
+  });
+
+  it("a quote that expired before its payment started is refused with a sentence", async () => {
+    const { ids } = await seedShop([{ price: 400_00, stock: 5 }]);
+    const who = caller();
+    await addToCart({ productId: ids[0] ?? "", quantity: 1 }, who, deps());
+    const input = checkoutFields(kenyanPhone("9999"), 400_00);
+    // The quote is written, then the payment's transaction fails: no payment was started.
+    await expect(
+      checkout(checkoutInput.parse(input), who, { ...deps(), db: failingTransactions([0]) }),
+    ).rejects.toThrow();
+    const later = () => Date.now() + 16 * 60_000;
+    await expect(checkout(checkoutInput.parse(input), who, deps(later))).rejects.toMatchObject({
+      code: "failed-precondition",
+      message: expect.stringContaining("quote expired before it was paid"),
+    });
+    expect((await adminDb().collection("payments").where("uid", "==", who.uid).get()).size).toBe(0);
+  });
+
+  it("an empty cart, a sold-out product and a product no longer sold are refused with sentences", async () => {
+    const { ids } = await seedShop([
+      { price: 100_00, stock: 1 },
+      { price: 100_00, stock: 3 },
+    ]);
+    const who = caller();
+    const phone = kenyanPhone("9999");
+    await expect(checkoutDirect(checkoutFields(phone, 0), who)).rejects.toMatchObject({
+      code: "failed-precondition",
+      message: expect.stringContaining("your cart is empty"),
+    });
+    await addToCart({ productId: ids[0] ?? "", quantity: 2 }, who, deps());
+    await expect(checkoutDirect(checkoutFields(phone, 200_00), who)).rejects.toMatchObject({
+      code: "failed-precondition",
+      message: expect.stringContaining("only 1 of Kikoi 1 left"),
+    });
+    await adminDb()
+      .collection("products")
+      .doc(ids[0] ?? "")
+      .update({ active: false });
+    await expect(checkoutDirect(checkoutFields(phone, 200_00), who)).rejects.toMatchObject({
+      code: "failed-precondition",
+      message: expect.stringContaining("is no longer sold"),
+    });
+  });
+});
+
+describe("fulfilment: one order per checkout", () => {
+  it("5 success callbacks, a client return, a re-query and redelivered triggers make one order, one decrement, one invoice number and one of each email", async () => {
+    const { merchantId, ids } = await seedShop([
+      { price: 1_000_00, stock: 5 },
+      { price: 300_00, stock: 5 },
+    ]);
+    const who = caller();
+    await addToCart({ productId: ids[0] ?? "", quantity: 2 }, who, deps());
+    await addToCart({ productId: ids[1] ?? "", quantity: 1 }, who, deps());
+    const view = await checkoutDirect(checkoutFields(kenyanPhone("9999"), 2_300_00), who);
+    const ref = PAYMENTS.ref(adminDb()).doc(view.paymentId);
+    const before = (await ref.get()).data();
+
+    await Promise.all([
+      succeed(view.paymentId, 5),
+      reconcileStuckPayments(deps(), { paymentIds: [view.paymentId] }),
+      getPaymentStatus({ paymentId: view.paymentId }, who, deps()),
+    ]);
+    const after = (await ref.get()).data();
+    expect(after?.status).toBe("succeeded");
+    if (!after) throw new Error("payment vanished");
+    // The trigger redelivered, as Cloud Functions may, racing the emulator's own delivery.
+    await Promise.all(
+      Array.from({ length: 5 }, (_, i) => dispatchStatusChange(adminDb(), view.paymentId, before, after, `redo-${i % 2}`)),
+    );
+
+    const order = await orderOf(view.checkoutId);
+    expect(order).toMatchObject({
+      uid: who.uid,
+      paymentId: view.paymentId,
+      amountPaid: 2_300_00,
+      quotedTotal: 2_300_00,
+      status: "confirmed",
+      reviewReasons: [],
+      invoiceNumber: `${merchantId.toUpperCase()}-000001`,
+      invoiceSequence: 1,
+    });
+    expect(await stockOf(ids[0] ?? "")).toBe(3);
+    expect(await stockOf(ids[1] ?? "")).toBe(4);
+    expect((await adminDb().collection("invoiceCounters").doc(merchantId).get()).get("next")).toBe(2);
+    const kinds = await eventually(
+      () => mailKinds(view.paymentId),
+      (found) => found.length >= 3,
+    );
+    expect(kinds).toEqual(["invoice", "order-confirmation", "receipt"]);
+    const orders = await adminDb().collection("orders").where("uid", "==", who.uid).get();
+    expect(orders.size).toBe(1);
+    // The checked-out cart is emptied once the order exists.
+    await eventually(
+      async () => (await adminDb().collection("carts").doc(who.uid).get()).exists,
+      (exists) => !exists,
+    );
+  });
+
+  it("20 concurrent checkouts of one shop get invoice numbers 1 to 20, no gaps, no repeats", async () => {
+    const { merchantId, ids } = await seedShop([{ price: 200_00, stock: 100 }]);
+    const shoppers = Array.from({ length: 20 }, () => caller());
+    await Promise.all(shoppers.map((who) => addToCart({ productId: ids[0] ?? "", quantity: 2 }, who, deps())));
+    const views = await Promise.all(
+      shoppers.map((who) => checkoutDirect(checkoutFields(kenyanPhone("9999"), 400_00), who)),
+    );
+    await Promise.all(views.map((view) => succeed(view.paymentId, 2)));
+    const orders = await eventually(
+      async () => (await adminDb().collection("orders").where("merchantId", "==", merchantId).get()).docs,
+      (docs) => docs.length >= 20,
+    );
+    expect(orders).toHaveLength(20);
+    const sequences = orders.map((doc) => Number(doc.get("invoiceSequence"))).sort((a, b) => a - b);
+    expect(sequences).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(new Set(orders.map((doc) => doc.get("invoiceNumber"))).size).toBe(20);
+    expect(await stockOf(ids[0] ?? "")).toBe(60);
+    expect((await adminDb().collection("invoiceCounters").doc(merchantId).get()).get("next")).toBe(21);
+  });
+
+  it("a payment after the quote expired becomes an order at the amount paid, flagged for review", async () => {
+    const { ids } = await seedShop([{ price: 700_00, stock: 2 }]);
+    const who = caller();
+    await addToCart({ productId: ids[0] ?? "", quantity: 1 }, who, deps());
+    // Quoted 16 minutes ago: the quote expired a minute ago, and the payment settles now.
+    const past = () => Date.now() - 16 * 60_000;
+    const view = await checkoutDirect(checkoutFields(kenyanPhone("9999"), 700_00), who, past);
+    await succeed(view.paymentId);
+    const order = await orderOf(view.checkoutId);
+    expect(order).toMatchObject({ status: "review", reviewReasons: ["quote-expired"], amountPaid: 700_00 });
+    const alert = await adminDb().collection("alerts").doc(`order-review-${view.checkoutId}`).get();
+    expect(alert.data()).toMatchObject({ type: "order-review", paymentId: view.paymentId, resolved: false });
+    expect(await stockOf(ids[0] ?? "")).toBe(1);
+  });
+
+  it("a payment for stock that is gone becomes an order flagged for review, and no stock goes below zero", async () => {
+    const { ids } = await seedShop([{ price: 500_00, stock: 1 }]);
+    const who = caller();
+    await addToCart({ productId: ids[0] ?? "", quantity: 1 }, who, deps());
+    const view = await checkoutDirect(checkoutFields(kenyanPhone("9999"), 500_00), who);
+    await adminDb()
+      .collection("products")
+      .doc(ids[0] ?? "")
+      .update({ stock: 0 });
+    await succeed(view.paymentId);
+    const order = await orderOf(view.checkoutId);
+    expect(order).toMatchObject({ status: "review", reviewReasons: ["out-of-stock"], amountPaid: 500_00 });
+    expect(await stockOf(ids[0] ?? "")).toBe(0);
+    expect(await eventually(() => mailKinds(view.paymentId), (found) => found.length >= 3)).toEqual([
+      "invoice",
+      "order-confirmation",
+      "receipt",
+    ]);
+    const stored = (await adminDb().collection("mail").where("paymentId", "==", view.paymentId).get()).docs;
+    const confirmation = stored.find((doc) => doc.get("kind") === "order-confirmation");
+    expect(String(confirmation?.get("message.text"))).toContain("nothing you paid is lost");
+  });
+});

@@ -1,0 +1,56 @@
+// The shop's callable inputs. A cart line is a product id and a quantity; checkout takes the
+// payer's details and the total the payer was shown, never a price.
+import { z } from "zod";
+
+import { emailAddress, idempotencyKey } from "../payments/schemas.js";
+import { PROVIDERS } from "../payments/records.js";
+import { COLLECTION_CURRENCIES } from "../shared/catalog.js";
+import { MAX_LINE_QUANTITY } from "./collections.js";
+
+const productId = z
+  .string({ error: "must be a product id" })
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a product id (letters, digits, '-' and '_')");
+
+const quantity = z
+  .number({ error: "must be a whole number of items" })
+  .int("must be a whole number of items")
+  .min(1, "must be at least 1 (remove the line with removeFromCart)")
+  .max(MAX_LINE_QUANTITY, `must be at most ${MAX_LINE_QUANTITY}`);
+
+export const addToCartInput = z.object({ productId, quantity }).strict();
+export type AddToCartInput = z.infer<typeof addToCartInput>;
+
+export const updateCartLineInput = z.object({ productId, quantity }).strict();
+export type UpdateCartLineInput = z.infer<typeof updateCartLineInput>;
+
+export const removeFromCartInput = z.object({ productId }).strict();
+export type RemoveFromCartInput = z.infer<typeof removeFromCartInput>;
+
+export const getCartInput = z.object({}).strict();
+
+export const checkoutInput = z
+  .object({
+    idempotencyKey,
+    currency: z.enum(COLLECTION_CURRENCIES, {
+      error: "must be KES (M-Pesa, Kenya), UGX (MTN/Airtel, Uganda) or NGN (Paystack, Nigeria)",
+    }),
+    /** What the page showed: a different server total means the payer has not seen the real one. */
+    expectedTotal: z
+      .number({ error: "must be the cart's total in minor units, as shown to the payer" })
+      .int("must be a whole number of minor units")
+      .nonnegative("must not be negative"),
+    phone: z
+      .string({ error: "must be the payer's mobile number as text" })
+      .min(7, "is too short for a mobile number")
+      .max(20, "is too long for a mobile number"),
+    email: emailAddress,
+    name: z
+      .string({ error: "must be text" })
+      .trim()
+      .min(1, "must not be empty")
+      .max(100, "must be at most 100 characters")
+      .optional(),
+    provider: z.enum(PROVIDERS, { error: `must be one of: ${PROVIDERS.join(", ")}` }).optional(),
+  })
+  .strict();
+export type CheckoutInput = z.infer<typeof checkoutInput>;
