@@ -100,12 +100,30 @@ const callables: [string, fc.Arbitrary<unknown>][] = [
     })),
   ],
   ["getWithdrawal", around(() => ({ withdrawalId: "0".repeat(32) }))],
+  ["addToCart", around(() => ({ productId: "kikoi-blue", quantity: 2 }))],
+  ["updateCartLine", around(() => ({ productId: "kikoi-blue", quantity: 3 }))],
+  ["removeFromCart", around(() => ({ productId: "kikoi-blue" }))],
+  ["getCart", around(() => ({}))],
+  [
+    "checkout",
+    around(() => ({
+      idempotencyKey: idempotencyKey(),
+      currency: "KES",
+      expectedTotal: 3_000_00,
+      phone: "+254712345678",
+      email: "fuzz@example.com",
+      name: "Fuzz",
+    })),
+  ],
   ["getWithdrawalOptions", around(() => ({ currency: "KES" }))],
 ];
 
 /** The collections callables write the caller's documents to, and which callables may. */
 const WRITES: Record<string, readonly string[]> = {
-  payments: ["createPayment"],
+  payments: ["createPayment", "checkout"],
+  carts: ["addToCart", "updateCartLine", "removeFromCart"],
+  checkouts: ["checkout"],
+  orders: [],
   quotes: ["quote", "quoteBill"],
   bills: ["payBill"],
   withdrawals: ["withdraw"],
