@@ -6,7 +6,7 @@
 import { createHmac } from "node:crypto";
 
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 import { REGION } from "../functions/src/core/region.ts";
 import { IOTEC } from "../sandbox/src/settings.ts";
@@ -139,6 +139,20 @@ async function hasPin(user: TestUser): Promise<boolean> {
 }
 
 describe(`fuzzing (seed ${seed})`, () => {
+  // The product the cart cases name, so near-valid cases reach the cart and checkout's pricing.
+  beforeAll(async () => {
+    await adminDb().collection("products").doc("kikoi-blue").set({
+      merchantId: "fuzzshop",
+      name: "Kikoi (blue)",
+      description: "Hand-woven cotton",
+      prices: { KES: 1_500_00 },
+      stock: 1_000_000,
+      active: true,
+      imageUrl: null,
+      priceVersion: 1,
+    });
+  });
+
   it.each(callables)(
     `%s: ${CALLABLE_RUNS} cases never answer internal and write only what they accept`,
     async (name, payload) => {

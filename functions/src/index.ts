@@ -54,6 +54,7 @@ const SCHEDULES = [
   "checkLedger",
   "reconcilePayments",
   "cleanupRateLimits",
+  "retryMail",
 ];
 
 const target = process.env.FUNCTION_TARGET ?? "";
@@ -105,3 +106,4 @@ export const refreshBillCatalogue = schedules?.refreshBillCatalogue;
 export const checkLedger = schedules?.checkLedger;
 export const reconcilePayments = schedules?.reconcilePayments;
 export const cleanupRateLimits = schedules?.cleanupRateLimits;
+export const retryMail = schedules?.retryMail;

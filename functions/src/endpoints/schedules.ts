@@ -4,6 +4,7 @@ import { logger } from "firebase-functions/logger";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 
 import { CATALOGUE_REFRESH } from "../bills/refresh-schedule.js";
+import { params, secrets } from "../core/config.js";
 import { CHECK_TIME_ZONE } from "../ledger/check-time-zone.js";
 import { payoutParams } from "../payouts/config.js";
 import { PAYOUT_SECRETS, PROVIDER_SECRETS, VTPASS_SECRETS } from "../providers/params.js";
@@ -84,6 +85,21 @@ export const reconcilePayments = onSchedule(
       import("../payments/reconcile.js"),
     ]);
     await reconcileStuckPayments({ db: db(), provider: collectionProvider, now: Date.now });
+  },
+);
+
+// Emails SendGrid could not take (429, 5xx, no answer) whose next attempt is due
+// (notifications/send.ts): at most 5 attempts each, then an alert.
+export const retryMail = onSchedule(
+  { schedule: "every 1 minutes", secrets: [secrets.sendgridApiKey], timeoutSeconds: 300 },
+  async () => {
+    const [{ db }, { retryDueMail }] = await Promise.all([firebase(), import("../notifications/send.js")]);
+    const retried = await retryDueMail({
+      db: db(),
+      apiKey: secrets.sendgridApiKey.value(),
+      from: params.mailFrom.value(),
+    });
+    if (retried > 0) logger.info("emails retried", { retried });
   },
 );
 
