@@ -1,6 +1,7 @@
 // The local seed, run by `npm start` once the emulators are up: one operator account with the
 // admin claim, so the access model can be tried by hand, the fee rules every service is priced by
-// (functions/src/fees/local-rules.ts, which the quote tests load too) and the bills catalogue. Emulator-only:
+// (functions/src/fees/local-rules.ts, which the quote tests load too), the bills catalogue and the
+// shop's products. Emulator-only:
 // the password is not a secret, and the account never exists in a real project.
 import { deleteApp } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
@@ -64,7 +65,19 @@ export async function seedBillCatalogue(): Promise<string> {
   }
 }
 
+/** Writes the shop's local products (functions/src/commerce/local-products.ts). */
+export async function seedProducts(): Promise<string> {
+  const { seedLocalProducts } = await import("../functions/src/commerce/local-products.ts");
+  const { app } = await adminApp(undefined);
+  try {
+    const count = await seedLocalProducts(getFirestore(app));
+    return `Products      ${count} seeded (one shop, priced in KES, UGX and NGN)`;
+  } finally {
+    await deleteApp(app);
+  }
+}
+
 /** Everything `npm start` seeds, with the lines it prints. */
 export async function seedLocal(): Promise<string[]> {
-  return [await seedLocalAdmin(), await seedFeeRules(), await seedBillCatalogue()];
+  return [await seedLocalAdmin(), await seedFeeRules(), await seedBillCatalogue(), await seedProducts()];
 }
