@@ -6,6 +6,7 @@
 // handlers the functions wrap (the Functions emulator would start a worker per call in flight).
 import { randomUUID } from "node:crypto";
 
+import { PDFDocument } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 
 import { darajaCallback, deliverInProcess } from "../../../tests/support/callbacks.js";
@@ -280,6 +281,18 @@ describe("fulfilment: one order per checkout", () => {
     expect(kinds).toEqual(["invoice", "order-confirmation", "receipt"]);
     const orders = await adminDb().collection("orders").where("uid", "==", who.uid).get();
     expect(orders.size).toBe(1);
+
+    // The invoice email carries the invoice as a PDF.
+    const invoice = (await mailFor(view.paymentId)).find((mail) => mail.kind === "invoice");
+    expect(invoice?.attachments).toEqual([
+      { filename: `${merchantId.toUpperCase()}-000001.pdf`, type: "application/pdf", content: expect.any(String) },
+    ]);
+    const [attachment] = invoice?.attachments as { content: string }[];
+    const bytes = Buffer.from(attachment?.content ?? "", "base64");
+    expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+    const pdf = await PDFDocument.load(bytes);
+    expect(pdf.getTitle()).toBe(`Invoice ${merchantId.toUpperCase()}-000001`);
+    expect(pdf.getPageCount()).toBe(1);
     // The checked-out cart is emptied once the order exists.
     await eventually(
       async () => (await adminDb().collection("carts").doc(who.uid).get()).exists,

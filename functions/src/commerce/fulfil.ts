@@ -25,6 +25,7 @@ import {
   type OrderRecord,
   type REVIEW_REASONS,
 } from "./collections.js";
+import { renderInvoicePdf } from "./invoice-pdf.js";
 import { confirmationMail, invoiceMail } from "./mail.js";
 
 const BUSY = "Many orders are being confirmed right now; this one will be retried.";
@@ -116,19 +117,25 @@ export async function fulfilOrder(db: Firestore, change: StatusChange): Promise<
         resolved: false,
       });
     }
-    // The emails are created with the order, so there is one of each exactly when there is an order.
-    for (const [kind, message] of [
-      ["order-confirmation", confirmationMail(checkoutId, order)],
-      ["invoice", invoiceMail(order)],
-    ] as const) {
-      batch.create(mailRef(db, paymentId, kind), {
+    // The emails are created with the order, so there is one of each exactly when there is an
+    // order; the invoice carries its PDF (a few kilobytes, well within a document's size).
+    const pdf = Buffer.from(await renderInvoicePdf(checkoutId, order)).toString("base64");
+    const mails = [
+      { kind: "order-confirmation", message: confirmationMail(checkoutId, order) },
+      {
+        kind: "invoice",
+        message: invoiceMail(order),
+        attachments: [{ filename: `${order.invoiceNumber}.pdf`, type: "application/pdf", content: pdf }],
+      },
+    ];
+    for (const mail of mails) {
+      batch.create(mailRef(db, paymentId, mail.kind), {
         to: checkout.email,
-        kind,
         paymentId,
         uid: checkout.uid,
         eventId: change.eventId,
-        message,
         createdAt: at,
+        ...mail,
       });
     }
     return { version, commit: async () => (await batch.commit(), true) };

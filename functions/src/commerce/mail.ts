@@ -42,5 +42,6 @@ export function invoiceMail(order: OrderRecord): MailMessage {
   return render(`Invoice ${order.invoiceNumber}`, `Invoice ${order.invoiceNumber}`, [
     `Issued ${order.createdAt.toDate().toISOString().slice(0, 10)} to ${order.email}.`,
     `Total paid: ${total}.`,
+    `The invoice is attached as a PDF (${order.invoiceNumber}.pdf).`,
   ], lineTexts(order));
 }

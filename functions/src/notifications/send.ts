@@ -23,6 +23,8 @@ const mailSchema = z.object({
   uid: z.string().optional(),
   eventId: z.string().optional(),
   message: z.object({ subject: z.string(), text: z.string(), html: z.string() }),
+  /** Files sent with the message (an invoice PDF), base64, as SendGrid takes them. */
+  attachments: z.array(z.object({ filename: z.string(), type: z.string(), content: z.string() })).optional(),
   createdAt: z.instanceof(Timestamp).optional(),
   delivery: z
     .looseObject({
@@ -126,6 +128,9 @@ export async function deliverMail(ref: DocumentReference, deps: MailDeps): Promi
       subject: mail.message.subject,
       text: mail.message.text,
       html: mail.message.html,
+      ...(mail.attachments
+        ? { attachments: mail.attachments.map((file) => ({ ...file, disposition: "attachment" })) }
+        : {}),
     });
     await ref.update({ delivery: { state: "sent", attempts: attempt, at: FieldValue.serverTimestamp() } });
   } catch (error) {
