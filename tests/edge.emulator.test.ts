@@ -63,7 +63,13 @@ describe("rate limits", () => {
     const user = await signUpAnonymous();
     const created = await call<{ paymentId: string }>(
       "createPayment",
-      { idempotencyKey: idempotencyKey(), purpose: "wallet-topup", amount: 150_00, currency: "KES", phone: kenyanPhone() },
+      {
+        idempotencyKey: idempotencyKey(),
+        purpose: "wallet-topup",
+        amount: 150_00,
+        currency: "KES",
+        phone: kenyanPhone(),
+      },
       { user },
     );
     if (!created.ok) throw new Error(created.message);
@@ -90,7 +96,13 @@ describe("rate limits", () => {
     await spendLimit("createPayment", { uid: user.uid, ip: randomIp() }, perUser.limit);
     const refused = await call(
       "createPayment",
-      { idempotencyKey: idempotencyKey(), purpose: "wallet-topup", amount: 150_00, currency: "KES", phone: kenyanPhone() },
+      {
+        idempotencyKey: idempotencyKey(),
+        purpose: "wallet-topup",
+        amount: 150_00,
+        currency: "KES",
+        phone: kenyanPhone(),
+      },
       { user },
     );
     expect(refused).toMatchObject({ code: "resource-exhausted", message: expect.stringMatching(/wait \d+ seconds/) });

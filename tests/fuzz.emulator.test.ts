@@ -141,16 +141,19 @@ async function hasPin(user: TestUser): Promise<boolean> {
 describe(`fuzzing (seed ${seed})`, () => {
   // The product the cart cases name, so near-valid cases reach the cart and checkout's pricing.
   beforeAll(async () => {
-    await adminDb().collection("products").doc("kikoi-blue").set({
-      merchantId: "fuzzshop",
-      name: "Kikoi (blue)",
-      description: "Hand-woven cotton",
-      prices: { KES: 1_500_00 },
-      stock: 1_000_000,
-      active: true,
-      imageUrl: null,
-      priceVersion: 1,
-    });
+    await adminDb()
+      .collection("products")
+      .doc("kikoi-blue")
+      .set({
+        merchantId: "fuzzshop",
+        name: "Kikoi (blue)",
+        description: "Hand-woven cotton",
+        prices: { KES: 1_500_00 },
+        stock: 1_000_000,
+        active: true,
+        imageUrl: null,
+        priceVersion: 1,
+      });
   });
 
   it.each(callables)(

@@ -74,7 +74,10 @@ async function priceCart(deps: PaymentDeps, uid: string, currency: CheckoutRecor
   const [merchantId, ...others] = [...merchants];
   if (merchantId === undefined || others.length > 0) {
     // One invoice per order, from one merchant's counter.
-    throw new AppError("failed-precondition", "cart: these products come from different shops; check out each shop's products separately.");
+    throw new AppError(
+      "failed-precondition",
+      "cart: these products come from different shops; check out each shop's products separately.",
+    );
   }
   return { merchantId, lines: snapshots, total: snapshots.reduce((sum, line) => sum + line.lineTotal, 0) };
 }
@@ -123,7 +126,13 @@ export async function checkout(input: CheckoutInput, caller: Caller, deps: Payme
     );
   }
   const payment = await startPaymentOnce(input, quote, checkoutId, caller, deps);
-  return { ...payment, checkoutId, total: quote.total, currency: quote.currency, expiresAt: quote.expiresAt.toDate().toISOString() };
+  return {
+    ...payment,
+    checkoutId,
+    total: quote.total,
+    currency: quote.currency,
+    expiresAt: quote.expiresAt.toDate().toISOString(),
+  };
 }
 
 /**
@@ -138,7 +147,9 @@ async function startPaymentOnce(
   deps: PaymentDeps,
 ): Promise<PaymentView> {
   // The payment's idempotency key is the checkout's: its record says a payment was started.
-  const started = await IDEMPOTENCY_KEYS.ref(deps.db).doc(sha256Hex(`${caller.uid}|${input.idempotencyKey}`)).get();
+  const started = await IDEMPOTENCY_KEYS.ref(deps.db)
+    .doc(sha256Hex(`${caller.uid}|${input.idempotencyKey}`))
+    .get();
   if (!started.exists && quote.expiresAt.toMillis() <= deps.now()) {
     throw new AppError(
       "failed-precondition",

@@ -101,18 +101,20 @@ export async function fulfilOrder(db: Firestore, change: StatusChange): Promise<
         const snap = productSnaps[i];
         const product = products[i];
         if (!snap?.updateTime || !product) return;
-        batch.update(
-          snap.ref,
-          { stock: product.stock - line.quantity },
-          { lastUpdateTime: snap.updateTime },
-        );
+        batch.update(snap.ref, { stock: product.stock - line.quantity }, { lastUpdateTime: snap.updateTime });
       });
     }
     if (reasons.length > 0) {
       batch.create(ALERTS.ref(db).doc(`order-review-${checkoutId}`), {
         type: "order-review",
         paymentId,
-        detail: { checkoutId, reasons, amountPaid: after.amount, quotedTotal: checkout.total, currency: checkout.currency },
+        detail: {
+          checkoutId,
+          reasons,
+          amountPaid: after.amount,
+          quotedTotal: checkout.total,
+          currency: checkout.currency,
+        },
         createdAt: at,
         resolved: false,
       });

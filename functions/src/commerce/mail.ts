@@ -31,17 +31,24 @@ export function confirmationMail(orderId: string, order: OrderRecord): MailMessa
     order.status === "confirmed"
       ? "Your order is confirmed."
       : "We received your payment, but part of your order needs a person to look at it (the quote had expired or an item sold out). We will contact you about a refund or when the items are back; nothing you paid is lost.";
-  return render(`Order confirmed: ${paid} paid`, "Thank you for your order", [
-    status,
-    `Order ${orderId}, invoice ${order.invoiceNumber}. Paid: ${paid}.`,
-  ], lineTexts(order));
+  return render(
+    `Order confirmed: ${paid} paid`,
+    "Thank you for your order",
+    [status, `Order ${orderId}, invoice ${order.invoiceNumber}. Paid: ${paid}.`],
+    lineTexts(order),
+  );
 }
 
 export function invoiceMail(order: OrderRecord): MailMessage {
   const total = formatMoney(order.amountPaid, order.currency);
-  return render(`Invoice ${order.invoiceNumber}`, `Invoice ${order.invoiceNumber}`, [
-    `Issued ${order.createdAt.toDate().toISOString().slice(0, 10)} to ${order.email}.`,
-    `Total paid: ${total}.`,
-    `The invoice is attached as a PDF (${order.invoiceNumber}.pdf).`,
-  ], lineTexts(order));
+  return render(
+    `Invoice ${order.invoiceNumber}`,
+    `Invoice ${order.invoiceNumber}`,
+    [
+      `Issued ${order.createdAt.toDate().toISOString().slice(0, 10)} to ${order.email}.`,
+      `Total paid: ${total}.`,
+      `The invoice is attached as a PDF (${order.invoiceNumber}.pdf).`,
+    ],
+    lineTexts(order),
+  );
 }

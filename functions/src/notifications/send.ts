@@ -47,7 +47,15 @@ export function mailRetryDelayMs(attempt: number): number {
   return MAIL_RETRY_BASE_MS * 2 ** (attempt - 1);
 }
 
-const NETWORK_ERRORS = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EPIPE", "ECONNABORTED"]);
+const NETWORK_ERRORS = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+  "ECONNABORTED",
+]);
 
 /**
  * Whether SendGrid may accept the message if asked again: it said 429 or 5xx (its client's error
@@ -164,7 +172,13 @@ export async function deliverMail(ref: DocumentReference, deps: MailDeps): Promi
       },
     });
     if (transient) {
-      await raiseAlert(deps.db, `mail-undelivered-${ref.id}`, "mail-undelivered", { mail: ref.path, attempts: attempt }, now);
+      await raiseAlert(
+        deps.db,
+        `mail-undelivered-${ref.id}`,
+        "mail-undelivered",
+        { mail: ref.path, attempts: attempt },
+        now,
+      );
     }
   }
 }

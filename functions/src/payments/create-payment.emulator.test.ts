@@ -29,7 +29,14 @@ interface View {
 }
 
 function base(phone: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { idempotencyKey: idempotencyKey(), purpose: "wallet-topup", amount: 200_00, currency: "KES", phone, ...overrides };
+  return {
+    idempotencyKey: idempotencyKey(),
+    purpose: "wallet-topup",
+    amount: 200_00,
+    currency: "KES",
+    phone,
+    ...overrides,
+  };
 }
 
 async function paymentsOf(user: Pick<TestUser, "uid">) {

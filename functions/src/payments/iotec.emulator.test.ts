@@ -29,7 +29,14 @@ async function pay(phone: string, amount = 5_000) {
   const user = await signUpAnonymous();
   const result = await call<View>(
     "createPayment",
-    { idempotencyKey: idempotencyKey(), purpose: "wallet-topup", amount, currency: "UGX", phone, email: "buyer@example.ug" },
+    {
+      idempotencyKey: idempotencyKey(),
+      purpose: "wallet-topup",
+      amount,
+      currency: "UGX",
+      phone,
+      email: "buyer@example.ug",
+    },
     { user },
   );
   if (!result.ok) throw new Error(`createPayment failed: ${result.code} ${result.message}`);

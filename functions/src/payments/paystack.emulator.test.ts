@@ -270,7 +270,13 @@ describe("createPayment in NGN", () => {
 
   it("the same key again returns the same payment and its checkout page", async () => {
     const user = await signUpAnonymous();
-    const input = { idempotencyKey: idempotencyKey(), purpose: "wallet-topup", amount: 2_500_00, currency: "NGN", ...payer() };
+    const input = {
+      idempotencyKey: idempotencyKey(),
+      purpose: "wallet-topup",
+      amount: 2_500_00,
+      currency: "NGN",
+      ...payer(),
+    };
     const first = await call<View>("createPayment", input, { user });
     const again = await call<View>("createPayment", input, { user });
     expect(first.ok && again.ok).toBe(true);
