@@ -22,6 +22,7 @@ import {
   UNANSWERED_REQUESTS,
 } from "./payments/collections.js";
 import { PAYMENTS } from "./payments/records.js";
+import { PAYMENT_REFUNDS, REFUND_EVENTS, REFUNDS } from "./refunds/collections.js";
 import { PINS } from "./wallet/pin.js";
 
 export const COLLECTIONS: readonly CollectionSpec[] = [
@@ -53,4 +54,7 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   BILL_VERIFICATIONS,
   BILL_SERVICES,
   BILL_GUARDS,
+  REFUNDS,
+  REFUND_EVENTS,
+  PAYMENT_REFUNDS,
 ];

@@ -32,13 +32,21 @@ const HTTPS = [
   "verifyBillCustomer",
   "payBill",
   "resendBillReceipt",
+  "refundPayment",
   "vtpassWebhook",
   "mpesaCallback",
   "iotecCallback",
   "paystackWebhook",
 ];
 const TRIGGERS = ["onPaymentWritten", "onLedgerEntryPosted", "sendMail"];
-const SCHEDULES = ["requeryBills", "refreshBillCatalogue", "checkLedger", "reconcilePayments", "cleanupRateLimits"];
+const SCHEDULES = [
+  "requeryBills",
+  "requeryRefunds",
+  "refreshBillCatalogue",
+  "checkLedger",
+  "reconcilePayments",
+  "cleanupRateLimits",
+];
 
 const target = process.env.FUNCTION_TARGET ?? "";
 const listed = [...HTTPS, ...TRIGGERS, ...SCHEDULES].includes(target);
@@ -65,6 +73,7 @@ export const quoteBill = https?.quoteBill;
 export const verifyBillCustomer = https?.verifyBillCustomer;
 export const payBill = https?.payBill;
 export const resendBillReceipt = https?.resendBillReceipt;
+export const refundPayment = https?.refundPayment;
 export const vtpassWebhook = https?.vtpassWebhook;
 export const mpesaCallback = https?.mpesaCallback;
 export const iotecCallback = https?.iotecCallback;
@@ -75,6 +84,7 @@ export const onLedgerEntryPosted = triggers?.onLedgerEntryPosted;
 export const sendMail = triggers?.sendMail;
 
 export const requeryBills = schedules?.requeryBills;
+export const requeryRefunds = schedules?.requeryRefunds;
 export const refreshBillCatalogue = schedules?.refreshBillCatalogue;
 export const checkLedger = schedules?.checkLedger;
 export const reconcilePayments = schedules?.reconcilePayments;

@@ -58,6 +58,8 @@ export const ROUTES = {
   // Each asks a biller about a number: a guessing tool if left unlimited.
   verifyBillCustomer: { classes: ["sensitive"], attempts: "customer number checks" },
   resendBillReceipt: { classes: ["sensitive"], attempts: "receipt re-sends" },
+  // Operators only; a repeated key is the same refund, but every attempt counts.
+  refundPayment: { classes: ["frequent"], attempts: "refund requests" },
   health: { classes: [], attempts: "requests" },
   // Provider callbacks are never limited (a refused callback can be a lost payment); only those
   // that fail authentication count, so guessing a callback secret is slowed down.

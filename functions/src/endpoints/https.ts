@@ -13,6 +13,7 @@ import {
   PROVIDER_SECRETS,
   VTPASS_SECRETS,
 } from "../providers/params.js";
+import { MPESA_PAYOUT_SECRETS } from "../providers/mpesa/payout-config.js";
 import { lazyHandler } from "./lazy.js";
 
 const edge: EdgePolicy = {
@@ -218,6 +219,29 @@ export const resendBillReceipt = onCall(
     async (input, caller) => {
       const { resendBillReceipt } = await import("../bills/receipt.js");
       return resendBillReceipt(input, caller, await basics());
+    },
+  ),
+);
+
+/** The refunds handlers' dependencies: payouts and reversals through the registry. */
+async function refundDeps() {
+  const [{ db }, { payoutProvider, reversalProvider }] = await Promise.all([
+    firebase(),
+    import("../providers/registry.js"),
+  ]);
+  return { db: db(), now: Date.now, payouts: payoutProvider, reversals: reversalProvider };
+}
+
+// Operators only (the `admin` claim): refunds all or part of a succeeded payment (docs/refunds.md).
+export const refundPayment = onCall(
+  { secrets: [...MPESA_SECRETS, ...MPESA_PAYOUT_SECRETS, ...IOTEC_SECRETS], timeoutSeconds: 60, cors: callableCors },
+  handleCallable(
+    "refundPayment",
+    async () => (await import("../refunds/schemas.js")).refundPaymentInput,
+    edge,
+    async (input, caller) => {
+      const [{ refundPayment }, deps] = await Promise.all([import("../refunds/refund.js"), refundDeps()]);
+      return refundPayment(input, caller, deps);
     },
   ),
 );

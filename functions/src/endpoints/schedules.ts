@@ -5,7 +5,8 @@ import { onSchedule } from "firebase-functions/v2/scheduler";
 
 import { CATALOGUE_REFRESH } from "../bills/refresh-schedule.js";
 import { CHECK_TIME_ZONE } from "../ledger/check-time-zone.js";
-import { PROVIDER_SECRETS, VTPASS_SECRETS } from "../providers/params.js";
+import { MPESA_PAYOUT_SECRETS } from "../providers/mpesa/payout-config.js";
+import { IOTEC_SECRETS, MPESA_SECRETS, PROVIDER_SECRETS, VTPASS_SECRETS } from "../providers/params.js";
 
 const firebase = () => import("../core/firebase.js");
 
@@ -20,6 +21,30 @@ export const requeryBills = onSchedule(
     ]);
     const report = await requeryDueBills({ db: db(), provider: billsProvider, now: Date.now });
     if (report.checked > 0) logger.info("bills re-queried", report);
+  },
+);
+
+// Refunds without a result asked about again on their schedule (refunds/requery.ts); never
+// released by time.
+export const requeryRefunds = onSchedule(
+  {
+    schedule: "every 1 minutes",
+    secrets: [...MPESA_SECRETS, ...MPESA_PAYOUT_SECRETS, ...IOTEC_SECRETS],
+    timeoutSeconds: 300,
+  },
+  async () => {
+    const [{ db }, { payoutProvider, reversalProvider }, { requeryDueRefunds }] = await Promise.all([
+      firebase(),
+      import("../providers/registry.js"),
+      import("../refunds/requery.js"),
+    ]);
+    const report = await requeryDueRefunds({
+      db: db(),
+      now: Date.now,
+      payouts: payoutProvider,
+      reversals: reversalProvider,
+    });
+    if (report.checked > 0) logger.info("refunds re-queried", report);
   },
 );
 
