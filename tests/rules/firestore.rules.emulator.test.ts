@@ -162,6 +162,25 @@ const table: Record<string, Row> = {
     update: { billId: "c" },
     allowed: {},
   },
+  refunds: {
+    path: `refunds/${run}`,
+    data: { uid: OWNER, paymentId: run, state: "pending", amount: 100_00, operatorUid: ADMIN },
+    update: { state: "succeeded" },
+    allowed: { owner: ["get", "list (constrained to the owner)"], admin: READ },
+  },
+  "refunds/events": {
+    path: `refunds/${run}/events/requested`,
+    data: { type: "requested", to: "sending", by: ADMIN },
+    update: { to: "succeeded" },
+    // Events have no uid: the payer reads the whole trail of their own refund.
+    allowed: { owner: READ, admin: READ },
+  },
+  paymentRefunds: {
+    path: `paymentRefunds/${run}`,
+    data: { uid: OWNER, paid: 100_00, reserved: 0, refunded: 0 },
+    update: { refunded: 100_00 },
+    allowed: { admin: READ },
+  },
   quotes: {
     path: `quotes/${run}`,
     data: { uid: OWNER, amount: 1_000_00, fee: 50_00, total: 1_050_00, claimedBy: null },

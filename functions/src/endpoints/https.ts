@@ -13,7 +13,7 @@ import {
   PROVIDER_SECRETS,
   VTPASS_SECRETS,
 } from "../providers/params.js";
-import { MPESA_PAYOUT_SECRETS } from "../providers/mpesa/payout-config.js";
+import { REFUND_SECRETS } from "../refunds/secrets.js";
 import { lazyHandler } from "./lazy.js";
 
 const edge: EdgePolicy = {
@@ -234,7 +234,7 @@ async function refundDeps() {
 
 // Operators only (the `admin` claim): refunds all or part of a succeeded payment (docs/refunds.md).
 export const refundPayment = onCall(
-  { secrets: [...MPESA_SECRETS, ...MPESA_PAYOUT_SECRETS, ...IOTEC_SECRETS], timeoutSeconds: 60, cors: callableCors },
+  { secrets: REFUND_SECRETS, timeoutSeconds: 60, cors: callableCors },
   handleCallable(
     "refundPayment",
     async () => (await import("../refunds/schemas.js")).refundPaymentInput,

@@ -5,8 +5,8 @@ import { onSchedule } from "firebase-functions/v2/scheduler";
 
 import { CATALOGUE_REFRESH } from "../bills/refresh-schedule.js";
 import { CHECK_TIME_ZONE } from "../ledger/check-time-zone.js";
-import { MPESA_PAYOUT_SECRETS } from "../providers/mpesa/payout-config.js";
-import { IOTEC_SECRETS, MPESA_SECRETS, PROVIDER_SECRETS, VTPASS_SECRETS } from "../providers/params.js";
+import { REFUND_SECRETS } from "../refunds/secrets.js";
+import { PROVIDER_SECRETS, VTPASS_SECRETS } from "../providers/params.js";
 
 const firebase = () => import("../core/firebase.js");
 
@@ -29,7 +29,7 @@ export const requeryBills = onSchedule(
 export const requeryRefunds = onSchedule(
   {
     schedule: "every 1 minutes",
-    secrets: [...MPESA_SECRETS, ...MPESA_PAYOUT_SECRETS, ...IOTEC_SECRETS],
+    secrets: REFUND_SECRETS,
     timeoutSeconds: 300,
   },
   async () => {

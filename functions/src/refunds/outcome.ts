@@ -182,7 +182,12 @@ async function holdInConflict(
       by: source,
       detail: { asked: refund.amount, reported: status.amount ?? null, outcome: status.outcome },
     });
-    return { version, commit: async () => void (await batch.commit()) };
+    return {
+      version,
+      commit: async () => {
+        await batch.commit();
+      },
+    };
   }, BUSY);
 }
 

@@ -139,7 +139,10 @@ function stageHold(plan: PlannedMovement, batch: WriteBatch, refund: RefundRecor
   }
 }
 
-type Recorded = { readonly refund: RefundRecord; readonly created: boolean };
+interface Recorded {
+  readonly refund: RefundRecord;
+  readonly created: boolean;
+}
 
 /**
  * Creates the refund and reserves its amount against the payment in one commit, whose
@@ -244,7 +247,7 @@ function refusedBeforeProcessing(error: unknown): boolean {
   return (
     error instanceof ProviderDeclinedError ||
     error instanceof ProviderAuthError ||
-    (error instanceof ProviderInvalidRequestError && !/unexpected reply/.test(error.message))
+    (error instanceof ProviderInvalidRequestError && !error.message.includes("unexpected reply"))
   );
 }
 
@@ -351,7 +354,12 @@ async function markSent(
         detail: { providerReference: sent.providerReference },
       });
     }
-    return { version, commit: async () => void (await batch.commit()) };
+    return {
+      version,
+      commit: async () => {
+        await batch.commit();
+      },
+    };
   }, BUSY);
 }
 

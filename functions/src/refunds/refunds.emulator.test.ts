@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   call,
   idempotencyKey,
+  iotecPhone,
   kenyanPhone,
   randomIp,
   signUpAnonymous,
@@ -32,7 +33,7 @@ import { PAYMENT_REFUNDS, REFUNDS } from "./collections.js";
 import { applyRefundResult } from "./outcome.js";
 import { paymentPointsEntryId, refundPointsEntryId, type RefundDeps } from "./records.js";
 import { refundPayment } from "./refund.js";
-import { requeryDueRefunds } from "./requery.js";
+import { recheckRefund, requeryDueRefunds } from "./requery.js";
 
 const db = adminDb();
 const SECRET = "refund-test-result-secret";
@@ -140,7 +141,9 @@ function ask(paymentId: string, amount: number, caller: Caller = operator(), key
 /** The results Daraja posted about `id` under `kind`, read by the real adapter. */
 async function results(kind: "payout" | "reversal" | "status", id: string, count = 1): Promise<PayoutResult[]> {
   const deliveries = await receiver.waitFor((r) => r.path === `/${SECRET}/${kind}/${id}`, count);
-  const daraja = deps().reversals() as DarajaPayouts;
+  deps();
+  const daraja = adapters?.daraja;
+  if (!daraja) throw new Error("no Daraja adapter");
   return Promise.all(deliveries.map((d) => daraja.readResult({ path: d.path, headers: d.headers, body: d.body })));
 }
 
@@ -334,6 +337,51 @@ describe("refunds of top-ups", () => {
     expect(more).toMatchObject({
       code: "failed-precondition",
       message: expect.stringContaining("only KES 0.00 is left"),
+    });
+  });
+});
+
+describe("refunds of ioTec payments", () => {
+  it("go back as a disbursement to the payer's number, settled by ioTec's status", async () => {
+    const user = await signUpAnonymous();
+    const created = await call<{ paymentId: string }>(
+      "createPayment",
+      {
+        idempotencyKey: idempotencyKey(),
+        purpose: "order",
+        amount: 10_000,
+        currency: "UGX",
+        phone: iotecPhone("011177777"),
+        email: "buyer@example.ug",
+      },
+      { user },
+    );
+    if (!created.ok) throw new Error(created.message);
+    const { paymentId } = created.result;
+    await waitForStatus(paymentId, "succeeded");
+    const view = await ask(paymentId, 4_000);
+    expect(view).toMatchObject({ method: "payout", currency: "UGX" });
+    // ioTec answers status requests at once; the follow-up asks until the disbursement is final.
+    const settled = await eventually(
+      async () => {
+        const refund = await refundDoc(view.refundId);
+        if (refund && refund.state !== "succeeded") await recheckRefund(deps(), view.refundId, refund);
+        return refundDoc(view.refundId);
+      },
+      (refund) => refund?.state === "succeeded",
+    );
+    expect(settled).toMatchObject({ state: "succeeded", providerReference: expect.any(String) });
+    expect(await paymentRefund(paymentId)).toEqual({
+      state: "partially-refunded",
+      refundedAmount: 4_000,
+      pendingAmount: 0,
+    });
+    expect(await readEntry(db, view.refundId)).toMatchObject({
+      status: "posted",
+      postings: [
+        expect.objectContaining({ accountId: "@clearing:sales:UGX", amount: 4_000 }),
+        expect.objectContaining({ accountId: "@clearing:iotec:UGX", amount: 4_000 }),
+      ],
     });
   });
 });
