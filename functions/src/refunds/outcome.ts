@@ -312,9 +312,11 @@ export async function settleRefund(
       providerReference: refund.providerReference ?? (status.providerReference || null),
       receipt: status.receipt ?? null,
       failureCode: status.failureCode ?? null,
+      // The providers' payout sentences speak of a withdrawal ("still in your Malipo wallet"); a
+      // refund says what it means for the payment. The provider's own words stay on the trail.
       customerMessage: succeeded
         ? `${formatMoney(refund.amount, refund.currency)} has been refunded to your ${PROVIDER_LABELS[refund.provider]}.`
-        : status.customerMessage,
+        : `The refund of ${formatMoney(refund.amount, refund.currency)} did not go through, so nothing was taken back or sent; we will look into it.`,
       operatorMessage: status.operatorMessage ?? null,
       nextCheckAt: null,
       pointsClawedBack: succeeded ? clawback : null,
@@ -343,7 +345,11 @@ export async function settleRefund(
       from: refund.state,
       to: target,
       by: source,
-      detail: { ...detail, ...(status.operatorMessage ? { operatorMessage: status.operatorMessage } : {}) },
+      detail: {
+        ...detail,
+        providerMessage: status.customerMessage,
+        ...(status.operatorMessage ? { operatorMessage: status.operatorMessage } : {}),
+      },
     });
     batch.create(EVENTS.under(paymentRef).doc(`${refundId}-${target}`), {
       type: succeeded ? "refund-succeeded" : "refund-failed",
