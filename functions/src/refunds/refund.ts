@@ -113,9 +113,13 @@ function newRefund(
     failureCode: null,
     customerMessage: ASKED,
     operatorMessage: null,
-    sendCalls: 0,
+    // The first request is claimed here, before it is sent: a crash after the provider got it but
+    // before its reply was recorded must not make a follow-up send a reversal twice.
+    sendCalls: 1,
     checks: 0,
-    nextCheckAt: null,
+    // Due from the start, so a refund whose request never went out (a crash right after this
+    // commit) is still followed up.
+    nextCheckAt: Timestamp.fromMillis(nextCheckAfter(at.toMillis(), 0) ?? at.toMillis()),
     alertedAt: null,
     pointsClawedBack: null,
     createdAt: at,
@@ -315,7 +319,7 @@ export async function sendRefund(deps: RefundDeps, refundId: string, refund: Ref
   }
 }
 
-/** Records a request sent: the provider's reference, and when to ask about it. Never touches a settled refund. */
+/** Records what a request's reply said: the provider's reference, or that it never arrived. Never touches a settled refund. */
 async function markSent(
   deps: RefundDeps,
   refundId: string,
@@ -330,15 +334,13 @@ async function markSent(
       return { version, commit: () => Promise.resolve() };
     }
     const at = Timestamp.fromMillis(deps.now());
-    const next = nextCheckAfter(refund.createdAt.toMillis(), refund.checks);
     const accepted = sent.providerReference !== null;
     const update: Partial<RefundRecord> = {
       ...(accepted && refund.state === "sending" ? { state: "pending" as const } : {}),
       ...(sent.providerReference ? { providerReference: refund.providerReference ?? sent.providerReference } : {}),
-      ...(sent.reached ? { sendCalls: refund.sendCalls + 1 } : {}),
-      ...(refund.nextCheckAt === null && refund.state !== "conflict" && next !== null
-        ? { nextCheckAt: Timestamp.fromMillis(next) }
-        : {}),
+      // The attempt certainly never reached the provider: it does not count, so a reversal may be
+      // sent again.
+      ...(sent.reached ? {} : { sendCalls: Math.max(0, refund.sendCalls - 1) }),
       updatedAt: at,
     };
     const readAt = snapshot.updateTime;

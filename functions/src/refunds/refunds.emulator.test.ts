@@ -19,6 +19,7 @@ import {
 } from "../../../tests/support/client.js";
 import { adminDb, eventually, waitForStatus } from "../../../tests/support/firestore.js";
 import { signUpOperator } from "../../../tests/support/operators.js";
+import { addFault, requestsFor } from "../../../tests/support/sandbox.js";
 import { emulatorParams, emulatorSecrets } from "../../../tests/support/providers.js";
 import { refusal } from "../../../tests/support/refusal.js";
 import { resultReceiver, type ResultReceiver } from "../../../tests/support/result-receiver.js";
@@ -413,6 +414,21 @@ describe("refund results that do not settle it", () => {
     expect(answer).toMatchObject({ kind: "status", status: { outcome: "succeeded", amount: 250_00 } });
     expect(await refundDoc(view.refundId)).toMatchObject({ state: "succeeded" });
     expect(await paymentRefund(paymentId)).toMatchObject({ state: "partially-refunded", refundedAmount: 250_00 });
+  });
+
+  it("a payout Daraja refused at the gateway (spike arrest) is sent again by the follow-up, and pays once", async () => {
+    const { paymentId, phone } = await paid("order", 1_000_00);
+    await addFault("daraja", { fault: "spike-arrest", phone: phone.replace(/^\+/, ""), remaining: 1 });
+    const view = await ask(paymentId, 150_00);
+    // Not sent (429 before processing): still sending, the attempt not counted.
+    expect(view.state).toBe("sending");
+    expect(await refundDoc(view.refundId)).toMatchObject({ state: "sending", sendCalls: 0 });
+    await requeryDueRefunds(deps(() => Date.now() + 31_000));
+    expect(await refundDoc(view.refundId)).toMatchObject({ state: "pending", sendCalls: 1 });
+    await deliver("payout", view.refundId);
+    expect(await refundDoc(view.refundId)).toMatchObject({ state: "succeeded" });
+    const sent = await requestsFor("daraja", { phone: phone.replace(/^\+/, "") });
+    expect(sent.filter((r) => r.path === "b2c-accepted")).toHaveLength(1);
   });
 
   it("a reversal whose result never comes keeps its hold past a day and raises an alert", async () => {

@@ -43,7 +43,11 @@ async function claimCheck(deps: RefundDeps, refundId: string): Promise<RefundRec
 export async function recheckRefund(deps: RefundDeps, refundId: string, refund: RefundRecord): Promise<void> {
   const resend = refund.method === "payout" ? refund.state === "sending" : refund.sendCalls === 0;
   if (resend) {
-    await sendRefund(deps, refundId, refund);
+    // Claimed before it is sent, as the first request was (refund.ts).
+    await REFUNDS.ref(deps.db)
+      .doc(refundId)
+      .update({ sendCalls: refund.sendCalls + 1, updatedAt: Timestamp.fromMillis(deps.now()) });
+    await sendRefund(deps, refundId, { ...refund, sendCalls: refund.sendCalls + 1 });
     return;
   }
   const provider = deps.payouts(refund.provider === "iotec" ? "iotec" : "mpesa");
