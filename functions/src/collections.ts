@@ -23,6 +23,13 @@ import {
 } from "./payments/collections.js";
 import { PAYMENTS } from "./payments/records.js";
 import { PAYMENT_REFUNDS, REFUND_EVENTS, REFUNDS } from "./refunds/collections.js";
+import {
+  PAYOUT_RESULTS,
+  WITHDRAWAL_DAYS,
+  WITHDRAWAL_EVENTS,
+  WITHDRAWAL_LOCKS,
+  WITHDRAWALS,
+} from "./payouts/collections.js";
 import { PINS } from "./wallet/pin.js";
 
 export const COLLECTIONS: readonly CollectionSpec[] = [
@@ -57,4 +64,9 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   REFUNDS,
   REFUND_EVENTS,
   PAYMENT_REFUNDS,
+  WITHDRAWALS,
+  WITHDRAWAL_EVENTS,
+  WITHDRAWAL_LOCKS,
+  WITHDRAWAL_DAYS,
+  PAYOUT_RESULTS,
 ];

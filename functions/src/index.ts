@@ -33,6 +33,10 @@ const HTTPS = [
   "payBill",
   "resendBillReceipt",
   "refundPayment",
+  "withdraw",
+  "getWithdrawal",
+  "getWithdrawalOptions",
+  "darajaResult",
   "vtpassWebhook",
   "mpesaCallback",
   "iotecCallback",
@@ -42,6 +46,7 @@ const TRIGGERS = ["onPaymentWritten", "onLedgerEntryPosted", "sendMail"];
 const SCHEDULES = [
   "requeryBills",
   "requeryRefunds",
+  "requeryWithdrawals",
   "refreshBillCatalogue",
   "checkLedger",
   "reconcilePayments",
@@ -74,6 +79,10 @@ export const verifyBillCustomer = https?.verifyBillCustomer;
 export const payBill = https?.payBill;
 export const resendBillReceipt = https?.resendBillReceipt;
 export const refundPayment = https?.refundPayment;
+export const withdraw = https?.withdraw;
+export const getWithdrawal = https?.getWithdrawal;
+export const getWithdrawalOptions = https?.getWithdrawalOptions;
+export const darajaResult = https?.darajaResult;
 export const vtpassWebhook = https?.vtpassWebhook;
 export const mpesaCallback = https?.mpesaCallback;
 export const iotecCallback = https?.iotecCallback;
@@ -85,6 +94,7 @@ export const sendMail = triggers?.sendMail;
 
 export const requeryBills = schedules?.requeryBills;
 export const requeryRefunds = schedules?.requeryRefunds;
+export const requeryWithdrawals = schedules?.requeryWithdrawals;
 export const refreshBillCatalogue = schedules?.refreshBillCatalogue;
 export const checkLedger = schedules?.checkLedger;
 export const reconcilePayments = schedules?.reconcilePayments;
