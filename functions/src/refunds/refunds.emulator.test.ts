@@ -466,12 +466,42 @@ describe("refundPayment refuses", () => {
     expect(await refundsOf(paymentId)).toBe(0);
     expect(await totalsDoc(paymentId)).toBeUndefined();
 
-    // An operator's token carries the claim: the same call is recorded and sent.
-    const answer = await call<{ state: string; method: string }>("refundPayment", input, {
+    // An operator's token carries the claim: the same call is recorded and sent, and Daraja's
+    // result, posted to darajaResult in the Functions emulator, settles it.
+    const answer = await call<{ refundId: string; state: string; method: string }>("refundPayment", input, {
       user: await signUpOperator(),
     });
     expect(answer).toMatchObject({ ok: true, result: { method: "payout", amount: 100_00 } });
     expect(await refundsOf(paymentId)).toBe(1);
+    if (!answer.ok) return;
+    const settled = await eventually(
+      () => refundDoc(answer.result.refundId),
+      (refund) => refund?.state === "succeeded",
+    );
+    expect(settled).toMatchObject({ state: "succeeded", receipt: expect.any(String) });
+    expect(await paymentRefund(paymentId)).toEqual({
+      state: "partially-refunded",
+      refundedAmount: 100_00,
+      pendingAmount: 0,
+    });
+  });
+
+  it("through darajaResult: a full M-Pesa refund's reversal result settles it", async () => {
+    const { user, paymentId } = await paid("wallet-topup", 250_00);
+    const operatorUser = await signUpOperator();
+    const answer = await call<{ refundId: string; method: string }>(
+      "refundPayment",
+      { paymentId, amount: 250_00, reason: "Topped up by mistake", idempotencyKey: idempotencyKey() },
+      { user: operatorUser },
+    );
+    expect(answer).toMatchObject({ ok: true, result: { method: "reversal" } });
+    if (!answer.ok) return;
+    await eventually(
+      () => refundDoc(answer.result.refundId),
+      (refund) => refund?.state === "succeeded",
+    );
+    expect(await wallet(user.uid)).toEqual({ balance: 0, available: 0, held: 0 });
+    expect(await paymentRefund(paymentId)).toEqual({ state: "refunded", refundedAmount: 250_00, pendingAmount: 0 });
   });
 
   it.each([
