@@ -47,7 +47,8 @@ function ownBlock(): Block {
 export function nextMiddle(suffix: string): string {
   const { start, size } = ownBlock();
   const count = issued.get(suffix) ?? 0;
-  if (count >= size) throw new Error(`kenyanPhone: this test file has used all ${size} of its numbers ending ${suffix}`);
+  if (count >= size)
+    throw new Error(`kenyanPhone: this test file has used all ${size} of its numbers ending ${suffix}`);
   issued.set(suffix, count + 1);
   const first = firstOffsets.get(suffix) ?? randomInt(0, size);
   firstOffsets.set(suffix, first);
