@@ -181,6 +181,7 @@ describe("npm start", () => {
 
 const FUNDS = 5_000_00;
 const PIN = "4821";
+const WRONG_PIN = "5902";
 /** The VTpass simulator delivers a token for this prepaid meter (sandbox/README.md). */
 const METER = "1111111111111";
 const EMAIL = "ada@example.com";
@@ -273,6 +274,93 @@ describe("the bills page", () => {
     await page
       .locator("#bills-balance", { hasText: formatMoney(FUNDS - bill!.total, "NGN") })
       .waitFor({ timeout: 30_000 });
+  });
+});
+
+// A visitor tops up KES from a Kenyan number (the withdraw form offers only numbers topped up
+// from), sets their PIN, sees the fee, is refused with a wrong PIN, then withdraws part of the
+// balance to that number: the Daraja simulator pays it and posts the B2C result to darajaResult a
+// moment later, and the page shows the withdrawal sent, the new balance and the activity line.
+describe("the wallet page's withdraw form", () => {
+  it("withdraws part of a top-up to the number it came from, after a wrong PIN is refused", async () => {
+    const pageUrl = await platform.pageUrl();
+    const page = await platform.newPage();
+    await page.goto(new URL("wallet.html", pageUrl).href);
+    const uid = await visitorOn(page);
+    await page.locator('#balances[data-state="loaded"]').waitFor({ timeout: 30_000 });
+    await page.locator('#withdraw[data-state="no-numbers"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator("#withdraw-no-numbers").textContent()).toContain("Top up from your number first");
+
+    const phone = kenyanPhone("0000");
+    await page.locator("#topup:not([disabled])").waitFor({ timeout: 30_000 });
+    await page.fill("#topup-phone", phone);
+    await page.fill("#topup-amount", "1000");
+    await page.click("#topup");
+    await page.locator('#topup-status[data-status="succeeded"]').waitFor({ timeout: 30_000 });
+    const balance = page.locator('#wallets li[data-currency="KES"] .balance');
+    await balance.filter({ hasText: "KES 1,000.00" }).waitFor({ timeout: 30_000 });
+    await setPin(page);
+
+    // The number just topped up from is now one the visitor may withdraw to.
+    await page.locator('#withdraw[data-state="ready"]').waitFor({ timeout: 30_000 });
+    await page.locator(`#withdraw-phone option[value="${phone}"]`).waitFor({ state: "attached", timeout: 30_000 });
+    expect(await page.locator("#withdraw-limits").textContent()).toMatch(
+      /^KES [\d,.]+ to KES [\d,.]+ at a time, up to KES [\d,.]+ a day\.$/,
+    );
+    expect(await page.locator("#withdraw-used").textContent()).toMatch(
+      /^Used today: KES 0\.00 \(KES [\d,.]+ left\)\.$/,
+    );
+    expect(await page.locator("#withdraw-pin-missing").isHidden()).toBe(true);
+
+    await page.selectOption("#withdraw-phone", phone);
+    await page.fill("#withdraw-amount", "300");
+    await page.click("#withdraw-quote:not([disabled])", { timeout: 30_000 });
+    const quoteLine = page.locator("#withdraw-quote-line", {
+      hasText: /^You receive KES 300\.00 · fee KES [\d,.]+ · KES [\d,.]+ from your wallet$/,
+    });
+    await quoteLine.waitFor({ timeout: 30_000 });
+    const total = /· (KES [\d,.]+) from your wallet$/.exec((await quoteLine.textContent()) ?? "")?.[1];
+
+    // A wrong PIN is refused with the functions' sentence, and nothing is sent.
+    await page.fill("#withdraw-pin", WRONG_PIN);
+    await page.click("#withdraw-send");
+    const refusal = page.locator("#withdraw-error", { hasText: "that PIN is not right" });
+    await refusal.waitFor({ state: "visible", timeout: 30_000 });
+    expect(await refusal.textContent()).toMatch(/\.$/);
+    expect(await page.locator("#withdrawal").isHidden()).toBe(true);
+    expect(await balance.textContent()).toBe("KES 1,000.00");
+
+    // The right PIN, pressed again: the same attempt goes through.
+    await page.fill("#withdraw-pin", PIN);
+    await page.click("#withdraw-send");
+    await page.locator("#withdrawal[data-withdrawal-id]").waitFor({ timeout: 30_000 });
+    const withdrawalId = (await page.locator("#withdrawal").getAttribute("data-withdrawal-id")) ?? "";
+    expect(await page.locator("#withdraw-error").isHidden()).toBe(true);
+    expect(await page.locator("#withdrawal-summary").textContent()).toMatch(
+      new RegExp(`^KES 300\\.00 to \\${phone} · fee KES [\\d,.]+$`),
+    );
+
+    // The simulator's result arrives through darajaResult; the page hears of it by itself.
+    await page.locator('#withdrawal-status[data-status="succeeded"]').waitFor({ timeout: 60_000 });
+    expect((await page.locator("#withdrawal-message").textContent())?.trim()).not.toBe("");
+    expect(await page.locator("#withdrawal-receipt").textContent()).toMatch(/^M-Pesa receipt \S+$/);
+    // The rules let the owner read it; the page followed this one.
+    expect((await adminDb().collection("withdrawals").doc(withdrawalId).get()).get("uid")).toBe(uid);
+    expect(await page.locator("#withdraw-confirm").isHidden()).toBe(true);
+    // What left the wallet is the total the quote showed.
+    const left = 1_000_00 - Number((total ?? "").replace(/[^\d]/g, ""));
+    await balance.filter({ hasText: formatMoney(left, "KES") }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('#activity-list li[data-kind="withdrawal"]', { hasText: `−${total ?? ""}` })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    expect(await page.locator('#activity-list li[data-kind="withdrawal"] .what').first().textContent()).toMatch(
+      /^Withdrawal to M-Pesa( \((held|completed)\))?$/,
+    );
+    await page.locator("#withdraw-used", { hasText: /^Used today: KES [1-9]/ }).waitFor({ timeout: 30_000 });
+    const shots = path.join(ROOT, "test-results");
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: path.join(shots, "wallet-withdrawn.png"), fullPage: true });
   });
 });
 
