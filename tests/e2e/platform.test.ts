@@ -1,7 +1,8 @@
 // `npm start` as a person uses it: the command brings the platform up and prints the page URL;
 // headless Chromium opens it, the page signs in anonymously and shows `ok` from `health`, pays,
 // and tops up on the wallet page; on the bills page a visitor buys a prepaid electricity token
-// with their PIN; Ctrl-C (SIGINT to the process group) shuts everything down cleanly. One
+// with their PIN; on the wallet page a visitor withdraws part of a KES top-up to the number it
+// came from; Ctrl-C (SIGINT to the process group) shuts everything down cleanly. One
 // platform serves every test: starting one takes half a minute.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
