@@ -43,7 +43,10 @@ import {
 export interface WithdrawForm {
   /** The wallet page read whether a PIN is set. */
   pinSet(set: boolean): void;
-  /** A top-up finished: it may have added a number, or changed nothing; read the options again. */
+  /**
+   * Money moved (the page read the wallet again): a top-up may have added a number, a withdrawal
+   * changed what is used today. Reads the options again; the first call is the first read.
+   */
   reload(): void;
 }
 
@@ -118,8 +121,7 @@ export function startWithdraw(client: Client, settled: () => void): WithdrawForm
   const loadOptions = async (): Promise<void> => {
     const seq = ++optionsSeq;
     const asked = currency();
-    options = null;
-    lock();
+    // The options shown stay usable while new ones are read: money moving reads them again.
     hide("withdraw-options-error");
     try {
       const { data } = await getOptions({ currency: asked });
@@ -151,8 +153,8 @@ export function startWithdraw(client: Client, settled: () => void): WithdrawForm
     followed.final = true;
     followed.unsubscribe?.();
     lock();
+    // The wallet page reads the wallet again, and with it these options (used today).
     settled();
-    void loadOptions();
   };
 
   /** Reads the withdrawal again; changes that arrive during a read make one more read after it. */
@@ -296,6 +298,9 @@ export function startWithdraw(client: Client, settled: () => void): WithdrawForm
   amount.addEventListener("input", changed);
   phone.addEventListener("change", changed);
   currencySelect.addEventListener("change", () => {
+    // The limits and numbers shown are another currency's until the new ones arrive.
+    options = null;
+    lock();
     dropQuote();
     hide("withdraw-error");
     element("withdraw-currency-code").textContent = currency();
@@ -308,7 +313,6 @@ export function startWithdraw(client: Client, settled: () => void): WithdrawForm
   });
 
   element("withdraw-currency-code").textContent = currency();
-  void loadOptions();
   return {
     pinSet(set) {
       element("withdraw-pin-missing").hidden = set;

@@ -87,8 +87,10 @@ function startWallet(client: Client, uid: string): void {
   };
 
   // Balances and the first page of activity, read together; changes that arrive while a read is
-  // under way make one more read after it, never two at once.
+  // under way make one more read after it, never two at once. The withdraw form's numbers (a
+  // top-up's number) and used today move with the money, so it reads its options alongside.
   const readBoth = async (): Promise<void> => {
+    withdraw.reload();
     try {
       const [wallet, page] = await Promise.all([getWallet({}), listActivity({})]);
       hide("balances-error");
@@ -143,11 +145,7 @@ function startWallet(client: Client, uid: string): void {
     },
   );
   void refresh();
-  startTopUp(client, () => {
-    void refresh();
-    // The number just topped up from may be new: it is one the visitor can withdraw to now.
-    withdraw.reload();
-  });
+  startTopUp(client, () => void refresh());
   startPin(client, () => void refresh());
 }
 

@@ -311,7 +311,7 @@ describe("the wallet page's withdraw form", () => {
     expect(await page.locator("#withdraw-used").textContent()).toMatch(
       /^Used today: KES 0\.00 \(KES [\d,.]+ left\)\.$/,
     );
-    expect(await page.locator("#withdraw-pin-missing").isHidden()).toBe(true);
+    await page.locator("#withdraw-pin-missing").waitFor({ state: "hidden", timeout: 30_000 });
 
     await page.selectOption("#withdraw-phone", phone);
     await page.fill("#withdraw-amount", "300");
