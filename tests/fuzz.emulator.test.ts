@@ -90,6 +90,17 @@ const callables: [string, fc.Arbitrary<unknown>][] = [
     })),
   ],
   ["resendBillReceipt", around(() => ({ billId: "0".repeat(32), email: "fuzz@example.com" }))],
+  [
+    "withdraw",
+    around(() => ({
+      idempotencyKey: idempotencyKey(),
+      quoteId: "missing000000000000",
+      phone: "+254712345678",
+      pin: "4821",
+    })),
+  ],
+  ["getWithdrawal", around(() => ({ withdrawalId: "0".repeat(32) }))],
+  ["getWithdrawalOptions", around(() => ({ currency: "KES" }))],
 ];
 
 /** The collections callables write the caller's documents to, and which callables may. */
@@ -97,6 +108,7 @@ const WRITES: Record<string, readonly string[]> = {
   payments: ["createPayment"],
   quotes: ["quote", "quoteBill"],
   bills: ["payBill"],
+  withdrawals: ["withdraw"],
   billVerifications: ["verifyBillCustomer"],
 };
 
@@ -155,6 +167,21 @@ describe(`fuzzing (seed ${seed})`, () => {
       HTTP_RUNS,
     ],
     ["iotecCallback without a secret", "iotecCallback", "", {}, HTTP_RUNS],
+    [
+      "darajaResult with its path secret, for a payout",
+      "darajaResult",
+      `/${emulatorSecrets.MPESA_RESULT_SECRET ?? ""}/payout/withdrawal-${"0".repeat(32)}`,
+      {},
+      HTTP_RUNS,
+    ],
+    [
+      "darajaResult with its path secret, for a status request",
+      "darajaResult",
+      `/${emulatorSecrets.MPESA_RESULT_SECRET ?? ""}/status/withdrawal-${"1".repeat(32)}`,
+      {},
+      HTTP_RUNS,
+    ],
+    ["darajaResult with a wrong secret", "darajaResult", "/wrong-secret/payout/x", {}, HTTP_RUNS],
     ["health", "health", "", {}, HTTP_RUNS],
     ["vtpassWebhook", "vtpassWebhook", "", {}, WEBHOOK_RUNS],
   ])(
@@ -232,4 +259,96 @@ describe(`fuzzing paystackWebhook (seed ${seed})`, () => {
     },
     600_000,
   );
+});
+
+describe(`fuzzing payout results (seed ${seed})`, () => {
+  const secret = emulatorSecrets.MPESA_RESULT_SECRET ?? "";
+  const hex32 = fc.stringMatching(/^[a-f0-9]{32}$/);
+  // Daraja-shaped results for payouts Malipo never made (parameters by Key, any order, nasty
+  // values) and bodies far from that shape, at every result path.
+  const parameter = fc.record({
+    Key: fc.oneof(
+      fc.constantFrom(
+        "TransactionAmount",
+        "TransactionReceipt",
+        "B2CUtilityAccountAvailableFunds",
+        "TransactionStatus",
+      ),
+      nasty,
+    ),
+    Value: fc.oneof(fc.integer({ min: -5, max: 1_000_000 }), fc.string({ maxLength: 40 }), nasty),
+  });
+  const result = fc.record({
+    Result: fc.record({
+      ResultType: fc.oneof(fc.constant(0), nasty),
+      ResultCode: fc.oneof(fc.constantFrom(0, 1, 2001, 2040, "R000001", "0"), nasty),
+      ResultDesc: fc.oneof(fc.string({ maxLength: 100 }), nasty),
+      OriginatorConversationID: fc.oneof(
+        hex32.map((hex) => `withdrawal-${hex}`),
+        nasty,
+      ),
+      TransactionID: fc.oneof(fc.stringMatching(/^[A-Z0-9]{10}$/), nasty),
+      ResultParameters: fc.oneof(
+        fc.record({ ResultParameter: fc.oneof(fc.array(parameter, { maxLength: 6 }), parameter) }),
+        nasty,
+      ),
+    }),
+  });
+  const body = fc.oneof(
+    result.map((value) => JSON.stringify(value)),
+    nasty.map((value) => (JSON.stringify(value) as string | undefined) ?? "null"),
+  );
+  const path = fc.tuple(
+    fc.constantFrom("payout", "payout-timeout", "status", "status-timeout", "reversal", "reversal-timeout", "other"),
+    fc.oneof(
+      hex32.map((hex) => `withdrawal-${hex}`),
+      hex32.map((hex) => `refund-${hex}`),
+      fc.string({ maxLength: 40 }),
+    ),
+  );
+
+  it(`darajaResult answers ${WEBHOOK_RUNS} random results at every path without a 5xx`, async () => {
+    const url = await functionUrl("darajaResult", REGION);
+    await fc.assert(
+      fc.asyncProperty(path, body, async ([what, id], text) => {
+        const response = await fetch(`${url}/${secret}/${what}/${encodeURIComponent(id)}`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-Forwarded-For": randomIp() },
+          body: text,
+        });
+        await response.arrayBuffer();
+        expect(response.status, `${what}/${id} ${text.slice(0, 80)}`).toBeLessThan(500);
+      }),
+      { numRuns: WEBHOOK_RUNS, seed },
+    );
+  }, 600_000);
+
+  it(`iotecCallback answers ${WEBHOOK_RUNS} disbursement-shaped callbacks for unknown payouts without a 5xx`, async () => {
+    const url = await functionUrl("iotecCallback", REGION);
+    const callback = fc.record({
+      id: fc.oneof(fc.uuid(), nasty),
+      externalId: fc.oneof(
+        hex32.map((hex) => `withdrawal-${hex}`),
+        hex32.map((hex) => `refund-${hex}`),
+      ),
+      status: fc.oneof(fc.constantFrom("Success", "Failed", "SentToVendor"), nasty),
+      amount: fc.oneof(fc.nat(), nasty),
+    });
+    await fc.assert(
+      fc.asyncProperty(callback, async (value) => {
+        const response = await fetch(url, {
+          method: "POST",
+          headers: {
+            "Content-Type": "application/json",
+            "X-Forwarded-For": randomIp(),
+            [IOTEC.callbackHeader]: emulatorSecrets.IOTEC_CALLBACK_SECRET ?? "",
+          },
+          body: JSON.stringify(value),
+        });
+        await response.arrayBuffer();
+        expect(response.status, JSON.stringify(value).slice(0, 120)).toBeLessThan(500);
+      }),
+      { numRuns: WEBHOOK_RUNS, seed },
+    );
+  }, 600_000);
 });

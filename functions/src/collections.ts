@@ -22,6 +22,13 @@ import {
   UNANSWERED_REQUESTS,
 } from "./payments/collections.js";
 import { PAYMENTS } from "./payments/records.js";
+import {
+  PAYOUT_RESULTS,
+  WITHDRAWAL_DAYS,
+  WITHDRAWAL_EVENTS,
+  WITHDRAWAL_LOCKS,
+  WITHDRAWALS,
+} from "./payouts/collections.js";
 import { PINS } from "./wallet/pin.js";
 
 export const COLLECTIONS: readonly CollectionSpec[] = [
@@ -53,4 +60,9 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   BILL_VERIFICATIONS,
   BILL_SERVICES,
   BILL_GUARDS,
+  WITHDRAWALS,
+  WITHDRAWAL_EVENTS,
+  WITHDRAWAL_LOCKS,
+  WITHDRAWAL_DAYS,
+  PAYOUT_RESULTS,
 ];

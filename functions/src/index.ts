@@ -32,13 +32,24 @@ const HTTPS = [
   "verifyBillCustomer",
   "payBill",
   "resendBillReceipt",
+  "withdraw",
+  "getWithdrawal",
+  "getWithdrawalOptions",
+  "darajaResult",
   "vtpassWebhook",
   "mpesaCallback",
   "iotecCallback",
   "paystackWebhook",
 ];
 const TRIGGERS = ["onPaymentWritten", "onLedgerEntryPosted", "sendMail"];
-const SCHEDULES = ["requeryBills", "refreshBillCatalogue", "checkLedger", "reconcilePayments", "cleanupRateLimits"];
+const SCHEDULES = [
+  "requeryBills",
+  "requeryWithdrawals",
+  "refreshBillCatalogue",
+  "checkLedger",
+  "reconcilePayments",
+  "cleanupRateLimits",
+];
 
 const target = process.env.FUNCTION_TARGET ?? "";
 const listed = [...HTTPS, ...TRIGGERS, ...SCHEDULES].includes(target);
@@ -65,6 +76,10 @@ export const quoteBill = https?.quoteBill;
 export const verifyBillCustomer = https?.verifyBillCustomer;
 export const payBill = https?.payBill;
 export const resendBillReceipt = https?.resendBillReceipt;
+export const withdraw = https?.withdraw;
+export const getWithdrawal = https?.getWithdrawal;
+export const getWithdrawalOptions = https?.getWithdrawalOptions;
+export const darajaResult = https?.darajaResult;
 export const vtpassWebhook = https?.vtpassWebhook;
 export const mpesaCallback = https?.mpesaCallback;
 export const iotecCallback = https?.iotecCallback;
@@ -75,6 +90,7 @@ export const onLedgerEntryPosted = triggers?.onLedgerEntryPosted;
 export const sendMail = triggers?.sendMail;
 
 export const requeryBills = schedules?.requeryBills;
+export const requeryWithdrawals = schedules?.requeryWithdrawals;
 export const refreshBillCatalogue = schedules?.refreshBillCatalogue;
 export const checkLedger = schedules?.checkLedger;
 export const reconcilePayments = schedules?.reconcilePayments;

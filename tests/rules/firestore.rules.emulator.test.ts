@@ -162,6 +162,37 @@ const table: Record<string, Row> = {
     update: { billId: "c" },
     allowed: {},
   },
+  withdrawals: {
+    path: `withdrawals/${run}`,
+    data: { uid: OWNER, status: "pending", amount: 1_000_00, phone: "+254700000000" },
+    update: { status: "failed" },
+    allowed: { owner: ["get", "list (constrained to the owner)"], admin: READ },
+  },
+  "withdrawals/events": {
+    path: `withdrawals/${run}/events/created`,
+    data: { to: "sending", source: "withdraw" },
+    update: { to: "succeeded" },
+    // Events have no uid: the owner reads the whole trail of their own withdrawal.
+    allowed: { owner: READ, admin: READ },
+  },
+  withdrawalLocks: {
+    path: `withdrawalLocks/${OWNER}`,
+    data: { uid: OWNER, withdrawalId: run },
+    update: { withdrawalId: "x" },
+    allowed: {},
+  },
+  withdrawalDays: {
+    path: `withdrawalDays/${OWNER}_KES_2026-12-03`,
+    data: { uid: OWNER, total: 1_000_00, withdrawals: [run] },
+    update: { total: 0 },
+    allowed: {},
+  },
+  payoutResults: {
+    path: `payoutResults/${run}`,
+    data: { uid: OWNER, eventKey: run, outcome: "succeeded" },
+    update: { outcome: "failed" },
+    allowed: { admin: READ },
+  },
   quotes: {
     path: `quotes/${run}`,
     data: { uid: OWNER, amount: 1_000_00, fee: 50_00, total: 1_050_00, claimedBy: null },

@@ -4,8 +4,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 
 import type { CollectionProvider, ProviderName } from "../../functions/src/providers/collections.ts";
+import { IotecDisbursements } from "../../functions/src/providers/iotec/disburse.ts";
 import { IotecCollections } from "../../functions/src/providers/iotec/iotec.ts";
+import { DarajaPayouts } from "../../functions/src/providers/mpesa/b2c.ts";
 import { DarajaCollections } from "../../functions/src/providers/mpesa/daraja.ts";
+import type { PayoutProvider } from "../../functions/src/providers/payouts.ts";
 import { PaystackCollections } from "../../functions/src/providers/paystack/paystack.ts";
 import { ROOT } from "../../tools/emulators/environment.ts";
 
@@ -75,4 +78,42 @@ export function darajaAdapter(baseUrl: string): DarajaCollections {
     callbackSecret: required(emulatorSecrets, "MPESA_CALLBACK_SECRET"),
     timeoutMs: Number(required(emulatorParams, "PROVIDER_TIMEOUT_MS")),
   });
+}
+
+const payoutAdapters = new Map<"mpesa" | "iotec", PayoutProvider>();
+
+/**
+ * The payout adapter for `name` as the functions configure it: requests to the simulators, and
+ * Daraja's results posted to the emulator's darajaResult function (MPESA_RESULT_URL).
+ */
+export function simulatorPayoutProvider(name: "mpesa" | "iotec"): PayoutProvider {
+  let adapter = payoutAdapters.get(name);
+  if (!adapter) {
+    const timeoutMs = Number(required(emulatorParams, "PROVIDER_TIMEOUT_MS"));
+    adapter =
+      name === "mpesa"
+        ? new DarajaPayouts({
+            baseUrl: required(emulatorParams, "MPESA_BASE_URL"),
+            consumerKey: required(emulatorSecrets, "MPESA_CONSUMER_KEY"),
+            consumerSecret: required(emulatorSecrets, "MPESA_CONSUMER_SECRET"),
+            timeoutMs,
+            initiatorName: required(emulatorParams, "MPESA_INITIATOR_NAME"),
+            securityCredential: required(emulatorSecrets, "MPESA_SECURITY_CREDENTIAL"),
+            b2cShortcode: required(emulatorParams, "MPESA_B2C_SHORTCODE"),
+            collectionShortcode: required(emulatorParams, "MPESA_SHORTCODE"),
+            resultUrl: required(emulatorParams, "MPESA_RESULT_URL"),
+            resultSecret: required(emulatorSecrets, "MPESA_RESULT_SECRET"),
+          })
+        : new IotecDisbursements({
+            baseUrl: required(emulatorParams, "IOTEC_BASE_URL"),
+            tokenUrl: required(emulatorParams, "IOTEC_TOKEN_URL"),
+            clientId: required(emulatorSecrets, "IOTEC_CLIENT_ID"),
+            clientSecret: required(emulatorSecrets, "IOTEC_CLIENT_SECRET"),
+            walletId: required(emulatorParams, "IOTEC_WALLET_ID"),
+            callbackSecret: required(emulatorSecrets, "IOTEC_CALLBACK_SECRET"),
+            timeoutMs,
+          });
+    payoutAdapters.set(name, adapter);
+  }
+  return adapter;
 }

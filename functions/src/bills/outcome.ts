@@ -5,10 +5,9 @@
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/logger";
 
-import { createOnce } from "../core/collections.js";
 import { AppError } from "../core/errors.js";
 import { commitOptimistically, versionOf } from "../core/optimistic.js";
-import { ALERTS } from "../payments/collections.js";
+import { raiseAlert } from "../operations/alerts.js";
 import type { BillStatus } from "../providers/bills.js";
 import { reverseEntry } from "../ledger/journal.js";
 import { sha256Hex } from "../shared/hashing.js";
@@ -30,11 +29,6 @@ function targetOf(outcome: BillStatus["outcome"]): BillStatusName {
 
 function eventId(billId: string, source: BillSource, status: BillStatus, to: BillStatusName): string {
   return sha256Hex(`${billId}|${source}|${status.providerCode}|${to}`).slice(0, 20);
-}
-
-async function raiseAlert(db: Firestore, id: string, type: string, detail: Record<string, unknown>, now: number) {
-  // Raised once: a repeat finds it there.
-  await createOnce(ALERTS.ref(db).doc(id), { type, detail, createdAt: Timestamp.fromMillis(now), resolved: false });
 }
 
 /** Moves the ledger for a final answer; false when the hold was already resolved the other way. */

@@ -12,6 +12,10 @@ describe("the limit table", () => {
         { per: "ip", limit: 5, windowMs: 15 * MINUTE },
       ],
       sensitive: [{ per: "uid", limit: 5, windowMs: 15 * MINUTE }],
+      moneyOut: [
+        { per: "uid", limit: 10, windowMs: MINUTE },
+        { per: "ip", limit: 20, windowMs: 15 * MINUTE },
+      ],
       frequent: [{ per: "uid", limit: 30, windowMs: MINUTE }],
       general: [{ per: "ip", limit: 100, windowMs: 15 * MINUTE }],
     });

@@ -34,6 +34,14 @@ export const LIMIT_CLASSES = {
   ],
   /** Verification codes and anything else that guesses at a secret. */
   sensitive: [{ per: "uid", limit: 5, windowMs: 15 * MINUTE }],
+  /**
+   * Money leaving a wallet: a person withdraws a few times a day. (The PIN has its own lock, so
+   * this slows scripted abuse rather than guessing.)
+   */
+  moneyOut: [
+    { per: "uid", limit: 10, windowMs: MINUTE },
+    { per: "ip", limit: 20, windowMs: 15 * MINUTE },
+  ],
   /** Status checks, carts and other operations a page repeats. */
   frequent: [{ per: "uid", limit: 30, windowMs: MINUTE }],
   /** Every API request from one address, all routes together. */
@@ -58,6 +66,9 @@ export const ROUTES = {
   // Each asks a biller about a number: a guessing tool if left unlimited.
   verifyBillCustomer: { classes: ["sensitive"], attempts: "customer number checks" },
   resendBillReceipt: { classes: ["sensitive"], attempts: "receipt re-sends" },
+  withdraw: { classes: ["moneyOut"], attempts: "withdrawals" },
+  getWithdrawal: { classes: ["frequent"], attempts: "withdrawal checks" },
+  getWithdrawalOptions: { classes: ["frequent"], attempts: "withdrawal checks" },
   health: { classes: [], attempts: "requests" },
   // Provider callbacks are never limited (a refused callback can be a lost payment); only those
   // that fail authentication count, so guessing a callback secret is slowed down.

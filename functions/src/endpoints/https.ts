@@ -6,9 +6,10 @@ import { onCall, onRequest } from "firebase-functions/v2/https";
 
 import { handleCallable, type EdgePolicy } from "../core/callable.js";
 import { params, PIN_SECRETS } from "../core/config.js";
+import { payoutParams } from "../payouts/config.js";
 import {
-  IOTEC_SECRETS,
   MPESA_SECRETS,
+  PAYOUT_SECRETS,
   PAYSTACK_SECRETS,
   PROVIDER_SECRETS,
   VTPASS_SECRETS,
@@ -39,6 +40,25 @@ async function billsDeps() {
     import("../wallet/pin.js"),
   ]);
   return () => ({ db: db(), provider: billsProvider, now: Date.now, verifyPin });
+}
+
+/** The withdrawal handlers' dependencies, built from the modules once they are loaded. */
+async function payoutsDeps() {
+  const [{ db }, { payoutProvider }, { verifyPin }, { parseWithdrawalLimits, parseFloatLow }] = await Promise.all([
+    firebase(),
+    import("../providers/registry.js"),
+    import("../wallet/pin.js"),
+    import("../payouts/config.js"),
+  ]);
+  return () => ({
+    db: db(),
+    provider: payoutProvider,
+    now: Date.now,
+    verifyPin,
+    limits: () => parseWithdrawalLimits(payoutParams.withdrawalLimits.value()),
+    floatLow: () => parseFloatLow(payoutParams.floatLow.value()),
+    allowSandboxPayers: params.allowSandboxPayers.value(),
+  });
 }
 
 export const health = onRequest(
@@ -230,6 +250,55 @@ export const vtpassWebhook = onRequest(
   }),
 );
 
+export const withdraw = onCall(
+  { secrets: [...PAYOUT_SECRETS, ...PIN_SECRETS], timeoutSeconds: 60, cors: callableCors },
+  handleCallable(
+    "withdraw",
+    async () => (await import("../payouts/schemas.js")).withdrawInput,
+    edge,
+    async (input, caller) => {
+      const [{ withdraw }, deps] = await Promise.all([import("../payouts/withdraw.js"), payoutsDeps()]);
+      return withdraw(input, caller, deps());
+    },
+  ),
+);
+
+export const getWithdrawal = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "getWithdrawal",
+    async () => (await import("../payouts/schemas.js")).getWithdrawalInput,
+    edge,
+    async (input, caller) => {
+      const { getWithdrawal } = await import("../payouts/read.js");
+      return getWithdrawal(input, caller, await basics());
+    },
+  ),
+);
+
+export const getWithdrawalOptions = onCall(
+  { secrets: PAYOUT_SECRETS, cors: callableCors },
+  handleCallable(
+    "getWithdrawalOptions",
+    async () => (await import("../payouts/schemas.js")).getWithdrawalOptionsInput,
+    edge,
+    async (input, caller) => {
+      const [{ getWithdrawalOptions }, deps] = await Promise.all([import("../payouts/read.js"), payoutsDeps()]);
+      return getWithdrawalOptions(input, caller, deps());
+    },
+  ),
+);
+
+// Daraja's B2C, Transaction Status and Reversal results (the MPESA_RESULT_URL); answered
+// {"ResultCode":0,"ResultDesc":"Accepted"} once applied.
+export const darajaResult = onRequest(
+  { secrets: PAYOUT_SECRETS, cors: false },
+  lazyHandler(async () => {
+    const [{ createPayoutResultHandler }, deps] = await Promise.all([import("../payouts/results.js"), payoutsDeps()]);
+    return createPayoutResultHandler(deps, "mpesa");
+  }),
+);
+
 /** A provider's callback endpoint, built on its first request. */
 function providerCallback(provider: "mpesa" | "iotec" | "paystack") {
   return lazyHandler(async () => {
@@ -244,7 +313,21 @@ function providerCallback(provider: "mpesa" | "iotec" | "paystack") {
 
 export const mpesaCallback = onRequest({ secrets: MPESA_SECRETS, cors: false }, providerCallback("mpesa"));
 
-export const iotecCallback = onRequest({ secrets: IOTEC_SECRETS, cors: false }, providerCallback("iotec"));
+// ioTec calls one URL per wallet for collections and disbursements alike: a callback naming one of
+// our payout ids (its externalId) is a payout result, anything else a collection's.
+const iotecCollectionCallback = providerCallback("iotec");
+export const iotecCallback = onRequest(
+  { secrets: PAYOUT_SECRETS, cors: false },
+  lazyHandler(async () => {
+    const [{ createPayoutResultHandler, isPayoutCallback }, deps] = await Promise.all([
+      import("../payouts/results.js"),
+      payoutsDeps(),
+    ]);
+    const payouts = createPayoutResultHandler(deps, "iotec");
+    const collections = iotecCollectionCallback;
+    return (req, res) => (isPayoutCallback(req.body) ? payouts(req, res) : collections(req, res));
+  }),
+);
 
 // Signed over the raw body (req.rawBody), then verified at Paystack before anything changes.
 export const paystackWebhook = onRequest({ secrets: PAYSTACK_SECRETS, cors: false }, providerCallback("paystack"));

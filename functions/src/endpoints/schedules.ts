@@ -5,7 +5,8 @@ import { onSchedule } from "firebase-functions/v2/scheduler";
 
 import { CATALOGUE_REFRESH } from "../bills/refresh-schedule.js";
 import { CHECK_TIME_ZONE } from "../ledger/check-time-zone.js";
-import { PROVIDER_SECRETS, VTPASS_SECRETS } from "../providers/params.js";
+import { payoutParams } from "../payouts/config.js";
+import { PAYOUT_SECRETS, PROVIDER_SECRETS, VTPASS_SECRETS } from "../providers/params.js";
 
 const firebase = () => import("../core/firebase.js");
 
@@ -20,6 +21,27 @@ export const requeryBills = onSchedule(
     ]);
     const report = await requeryDueBills({ db: db(), provider: billsProvider, now: Date.now });
     if (report.checked > 0) logger.info("bills re-queried", report);
+  },
+);
+
+// Withdrawals without a final answer: sent again if never taken, else asked about on their schedule
+// (payouts/schedule.ts); never released by time.
+export const requeryWithdrawals = onSchedule(
+  { schedule: "every 1 minutes", secrets: PAYOUT_SECRETS, timeoutSeconds: 300 },
+  async () => {
+    const [{ db }, { payoutProvider }, { requeryDueWithdrawals }, { parseFloatLow }] = await Promise.all([
+      firebase(),
+      import("../providers/registry.js"),
+      import("../payouts/requery.js"),
+      import("../payouts/config.js"),
+    ]);
+    const report = await requeryDueWithdrawals({
+      db: db(),
+      provider: payoutProvider,
+      now: Date.now,
+      floatLow: () => parseFloatLow(payoutParams.floatLow.value()),
+    });
+    if (report.checked > 0) logger.info("withdrawals checked", report);
   },
 );
 

@@ -5,7 +5,7 @@
 // KES 1,000 costs a KES 50 fee, KES 1,050 in all, and earns 10 points.
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 
-import { CURRENCY_CODES, SERVICES, type Currency, type Service } from "../shared/catalog.js";
+import { CURRENCY_CODES, PRICED_SERVICES, type Currency, type PricedService } from "../shared/catalog.js";
 import { minorPerMajor } from "../shared/money.js";
 import type { FeePrice } from "./fee.js";
 import { FEE_RULES, feeRuleId, feeRuleSchema, type FeeRule } from "./rules.js";
@@ -16,7 +16,7 @@ export const LOCAL_RULES_FROM = Timestamp.fromMillis(Date.UTC(2025, 0, 1));
 const PER_KES: Readonly<Record<Currency, number>> = { KES: 1, UGX: 30, NGN: 12, MWK: 13 };
 
 /** Each service's price in Kenyan shillings (major units), and its major units per point. */
-function kenyanPrice(service: Service, kes: (major: number) => number): { price: FeePrice; pointsDivisor: number } {
+function kenyanPrice(service: PricedService, kes: (major: number) => number): { price: FeePrice; pointsDivisor: number } {
   switch (service) {
     case "airtime":
       return { price: { kind: "bps", bps: 500, min: kes(5), max: kes(500) }, pointsDivisor: 100 };
@@ -41,10 +41,23 @@ function kenyanPrice(service: Service, kes: (major: number) => number): { price:
     case "education":
     case "insurance":
       return { price: { kind: "flat", flat: kes(20) }, pointsDivisor: 100 };
+    case "withdrawal":
+      // Banded like mobile-money tariffs; a withdrawal earns no points whatever the divisor.
+      return {
+        price: {
+          kind: "tiers",
+          tiers: [
+            { upTo: kes(1_000), flat: kes(15) },
+            { upTo: kes(10_000), flat: kes(30) },
+            { upTo: null, flat: kes(50) },
+          ],
+        },
+        pointsDivisor: 100,
+      };
   }
 }
 
-function localRule(service: Service, currency: Currency): FeeRule {
+function localRule(service: PricedService, currency: Currency): FeeRule {
   const scale = PER_KES[currency];
   // Kenyan major units → this currency's minor units.
   const kes = (major: number) => major * scale * minorPerMajor(currency);
@@ -61,7 +74,7 @@ function localRule(service: Service, currency: Currency): FeeRule {
   });
 }
 
-export const LOCAL_FEE_RULES: readonly FeeRule[] = SERVICES.flatMap((service) =>
+export const LOCAL_FEE_RULES: readonly FeeRule[] = PRICED_SERVICES.flatMap((service) =>
   CURRENCY_CODES.map((currency) => localRule(service, currency)),
 );
 

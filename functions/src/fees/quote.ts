@@ -6,6 +6,7 @@
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 
 import type { Caller } from "../core/callable.js";
+import { AppError } from "../core/errors.js";
 import { enforceRateLimits } from "../core/rate-limit.js";
 import { accounts, availableOf } from "../ledger/accounts.js";
 import { readBalances } from "../ledger/journal.js";
@@ -31,11 +32,18 @@ export interface QuoteView {
 /** Prices a purchase with the rule in force and keeps the quote for the execution that claims it. */
 export async function createQuote(db: Firestore, uid: string, input: QuoteInput, now: number): Promise<QuoteView> {
   const asked = input.redeemPoints ?? 0;
+  const withdrawal = input.service === "withdrawal";
+  if (withdrawal && asked > 0) {
+    throw new AppError(
+      "invalid-argument",
+      "redeemPoints: points pay for purchases and cannot be withdrawn; leave redeemPoints out of a withdrawal quote.",
+    );
+  }
   const [{ id: ruleId, rule }, availablePoints] = await Promise.all([
     ruleInForce(db, input.service, input.currency, now),
     asked > 0 ? readBalances(db, accounts.points(uid)).then(availableOf) : Promise.resolve(0),
   ]);
-  const pricing = priceQuote({
+  const priced = priceQuote({
     price: rule,
     pointsDivisor: rule.pointsDivisor,
     currency: input.currency,
@@ -43,6 +51,8 @@ export async function createQuote(db: Firestore, uid: string, input: QuoteInput,
     redeemPoints: asked,
     availablePoints,
   });
+  // Money leaving the wallet earns nothing.
+  const pricing = withdrawal ? { ...priced, points: 0 } : priced;
   const ref = QUOTES.ref(db).doc();
   const expiresAt = Timestamp.fromMillis(now + QUOTE_TTL_MS);
   await ref.create({

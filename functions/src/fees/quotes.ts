@@ -9,7 +9,7 @@ import { z } from "zod";
 import { defineCollection } from "../core/collections.js";
 import { AppError } from "../core/errors.js";
 import { commitOptimistically, versionOf } from "../core/optimistic.js";
-import { CURRENCY_CODES, SERVICES } from "../shared/catalog.js";
+import { CURRENCY_CODES, PRICED_SERVICES } from "../shared/catalog.js";
 import { quoteId as quoteIdSchema } from "./schemas.js";
 
 export const QUOTE_TTL_MS = 5 * 60_000;
@@ -19,7 +19,7 @@ const minor = z.number().int().min(0);
 
 export const quoteSchema = z.object({
   uid: z.string(),
-  service: z.enum(SERVICES),
+  service: z.enum(PRICED_SERVICES),
   currency: z.enum(CURRENCY_CODES),
   amount: minor,
   fee: minor,

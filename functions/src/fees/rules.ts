@@ -14,11 +14,11 @@ import { z } from "zod";
 
 import { defineCollection } from "../core/collections.js";
 import { AppError } from "../core/errors.js";
-import { CURRENCY_CODES, SERVICE_LABELS, SERVICES, type Currency, type Service } from "../shared/catalog.js";
+import { CURRENCY_CODES, PRICED_SERVICES, SERVICE_LABELS, type Currency, type PricedService } from "../shared/catalog.js";
 import { bpsPrice, checkPrice, flatPrice, tiersPrice } from "./fee.js";
 
 const identity = {
-  service: z.enum(SERVICES),
+  service: z.enum(PRICED_SERVICES),
   currency: z.enum(CURRENCY_CODES),
   version: z.number().int().min(1),
   effectiveFrom: z.instanceof(Timestamp),
@@ -53,7 +53,7 @@ function laterFirst(a: RuleInForce, b: RuleInForce): number {
 /** The rule pricing `service` in `currency` at `at` (ms), or failed-precondition. */
 export async function ruleInForce(
   db: Firestore,
-  service: Service,
+  service: PricedService,
   currency: Currency,
   at: number,
 ): Promise<RuleInForce> {

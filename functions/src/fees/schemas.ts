@@ -1,7 +1,7 @@
 // The quote callable's input, validated at the edge with messages a person can act on.
 import { z } from "zod";
 
-import { CURRENCY_CODES, SERVICES } from "../shared/catalog.js";
+import { CURRENCY_CODES, PRICED_SERVICES } from "../shared/catalog.js";
 
 /** The largest purchase quoted: KES 10,000,000.00, UGX 1,000,000,000; no bill comes near it. */
 export const MAX_QUOTE_MINOR = 1_000_000_000;
@@ -16,7 +16,7 @@ export const redeemPoints = z
 
 export const quoteInput = z
   .object({
-    service: z.enum(SERVICES, { error: `must be one of: ${SERVICES.join(", ")}` }),
+    service: z.enum(PRICED_SERVICES, { error: `must be one of: ${PRICED_SERVICES.join(", ")}` }),
     amount: z
       .number({ error: "must be a number of minor units (e.g. 100000 for KES 1,000.00)" })
       .int("must be a whole number of minor units (e.g. 100000 for KES 1,000.00), not a fraction")

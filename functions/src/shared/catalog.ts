@@ -65,8 +65,15 @@ export const PAYER_HINTS: Readonly<Record<(typeof COLLECTION_CURRENCIES)[number]
 export const SERVICES = ["airtime", "data", "electricity", "tv", "education", "internet", "insurance"] as const;
 export type Service = (typeof SERVICES)[number];
 
+/**
+ * Everything a quote prices: what customers buy, and a withdrawal from the wallet to mobile money
+ * (payouts/), which has its own fee rules and earns no points.
+ */
+export const PRICED_SERVICES = [...SERVICES, "withdrawal"] as const;
+export type PricedService = (typeof PRICED_SERVICES)[number];
+
 /** How pages, quotes and receipts name each service to the customer. */
-export const SERVICE_LABELS: Readonly<Record<Service, string>> = {
+export const SERVICE_LABELS: Readonly<Record<PricedService, string>> = {
   airtime: "Airtime",
   data: "Mobile data bundle",
   electricity: "Electricity tokens",
@@ -74,4 +81,5 @@ export const SERVICE_LABELS: Readonly<Record<Service, string>> = {
   education: "Exam and education PINs",
   internet: "Internet subscription",
   insurance: "Insurance",
+  withdrawal: "Withdrawal to mobile money",
 };

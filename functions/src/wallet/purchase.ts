@@ -29,6 +29,8 @@ export interface PurchaseRequest {
   readonly pin: string;
   /** Who is paid the purchase amount, in the quote's currency. */
   readonly payee: Account;
+  /** The hold's own id and kind, for spending that is not a purchase (a withdrawal's payout id). */
+  readonly entry?: { readonly id: string; readonly kind: string };
 }
 
 export interface PurchaseDeps {
@@ -46,7 +48,7 @@ export async function holdPurchase(request: PurchaseRequest, deps: PurchaseDeps)
   const { db, now } = deps;
   const { uid, payee } = request;
   await deps.verifyPin(db, uid, request.pin, now());
-  const id = purchaseEntryId(uid, request.idempotencyKey);
+  const id = request.entry?.id ?? purchaseEntryId(uid, request.idempotencyKey);
   const quote = await claimQuote(db, { uid, quoteId: request.quoteId, claim: id, now: now() });
   if (payee.currency !== quote.currency) {
     throw new AppError("invalid-argument", `payee: ${payee.id} is not in ${quote.currency}, the quote's currency.`);
@@ -63,7 +65,7 @@ export async function holdPurchase(request: PurchaseRequest, deps: PurchaseDeps)
     db,
     {
       id,
-      kind: "purchase",
+      kind: request.entry?.kind ?? "purchase",
       hold: true,
       reference: request.quoteId,
       postings: legs.filter((leg) => leg.amount > 0),

@@ -2,6 +2,7 @@
 // minute early), bearer-authorised JSON requests retried once on 401, ioTec's {message, code}
 // errors mapped to typed provider errors, and the transaction body every answer carries.
 import axios, { type AxiosInstance } from "axios";
+import { z } from "zod";
 
 import { constantTimeEqual } from "../../shared/hashing.js";
 import { describeIssues } from "../../shared/issues.js";
@@ -99,6 +100,10 @@ export class IotecClient {
  * Authenticates a wallet callback by its static header (ioTec signs nothing) and returns the
  * transaction id it names. The body is only a hint: callers re-fetch the status before acting.
  */
+const callbackHintSchema = transactionSchema.pick({ id: true }).extend({
+  id: z.string().min(1, "is empty").max(100, "is longer than any ioTec transaction id"),
+});
+
 export function callbackTransactionId(
   request: CallbackRequest,
   config: { readonly callbackSecret: string; readonly callbackHeader?: string | undefined },
@@ -108,7 +113,9 @@ export function callbackTransactionId(
   if (!presented || !constantTimeEqual(presented, config.callbackSecret)) {
     throw new ProviderAuthError("iotec callback: wrong or missing header secret", "");
   }
-  const hint = transactionSchema.pick({ id: true }).safeParse(request.body);
+  // Only the id is read from the body, and only to look the transaction up: an id no ioTec
+  // transaction could have (ioTec's are GUIDs) is refused here rather than sent in a URL.
+  const hint = callbackHintSchema.safeParse(request.body);
   if (!hint.success) throw new ProviderInvalidRequestError(`iotec callback: ${describeIssues(hint.error.issues)}`, "");
   return hint.data.id;
 }

@@ -1,8 +1,6 @@
 // M-Pesa B2C payouts, Transaction Status and Reversal parameters and secrets (docs/payouts.md).
-// Kept apart from config.ts on purpose: only the payouts registry imports this module, at a
-// handler's first call, so the deploy does not declare (and ask for) values no function uses yet.
-// The withdrawal and result functions, once built, import it from their declarations and list
-// MPESA_PAYOUT_SECRETS in their secrets.
+// Apart from config.ts, which collections use: the functions that pay out or read payout results
+// list MPESA_PAYOUT_SECRETS (providers/params.ts PAYOUT_SECRETS), the others never load these.
 import { defineSecret, defineString } from "firebase-functions/params";
 
 export const mpesaPayoutParams = {
