@@ -278,6 +278,11 @@ export function startWithdraw(client: Client, settled: () => void): WithdrawForm
       show("withdraw-error", message);
       // Refused before any withdrawal was made: the next press asks for a new fee.
       if (message.startsWith("quoteId:")) dropQuote();
+      // This key's withdrawal was refused and released: the next try is a new attempt.
+      if (message.startsWith("idempotencyKey:")) {
+        attempts.forget();
+        dropQuote();
+      }
     } finally {
       busy = false;
       send.textContent = SEND_BUTTON;

@@ -4,52 +4,23 @@
 // what getWithdrawalOptions told it, to say so before asking for a quote, and shows the
 // functions' sentences for everything else.
 import { toMinorUnits, type Country } from "./checkout";
-import type { Currency } from "../../functions/src/shared/catalog.ts";
+import type { PayoutCurrency, WithdrawalStatus } from "../../functions/src/payouts/collections.ts";
+import type { WithdrawalOptions } from "../../functions/src/payouts/read.ts";
+import type { WithdrawalView } from "../../functions/src/payouts/view.ts";
 import { formatMoney } from "../../functions/src/shared/money.ts";
 
 /** The currencies a wallet pays out in, and where the money goes. */
 export const WITHDRAWAL_CURRENCIES = {
   KES: { country: "KE", destination: "M-Pesa" },
   UGX: { country: "UG", destination: "MTN or Airtel Money" },
-} as const satisfies Partial<Record<Currency, { country: Country; destination: string }>>;
-export type WithdrawalCurrency = keyof typeof WITHDRAWAL_CURRENCIES;
+} as const satisfies Record<PayoutCurrency, { country: Country; destination: string }>;
+export type WithdrawalCurrency = PayoutCurrency;
 
 export function isWithdrawalCurrency(currency: string): currency is WithdrawalCurrency {
   return Object.hasOwn(WITHDRAWAL_CURRENCIES, currency);
 }
 
-export type WithdrawalStatus = "sending" | "pending" | "succeeded" | "failed" | "conflict";
-
-/** withdraw's and getWithdrawal's answer. */
-export interface WithdrawalView {
-  readonly withdrawalId: string;
-  readonly status: WithdrawalStatus;
-  readonly currency: WithdrawalCurrency;
-  readonly amount: number;
-  readonly fee: number;
-  readonly total: number;
-  /** E.164. */
-  readonly phone: string;
-  readonly customerMessage: string;
-  readonly receipt: string | null;
-  /** ISO 8601. */
-  readonly createdAt: string;
-  readonly settledAt: string | null;
-}
-
-/** getWithdrawalOptions' answer; amounts in minor units. */
-export interface WithdrawalOptions {
-  readonly currency: WithdrawalCurrency;
-  /** E.164 numbers the visitor has topped up from: the only ones money may be sent to. */
-  readonly numbers: readonly string[];
-  /** Per withdrawal. */
-  readonly min: number;
-  readonly max: number;
-  readonly perDay: number;
-  readonly usedToday: number;
-  /** The withdrawal still on its way, if any. */
-  readonly inFlight: WithdrawalView | null;
-}
+export type { WithdrawalOptions, WithdrawalStatus, WithdrawalView };
 
 export interface WithdrawalQuote {
   readonly quoteId: string;
@@ -69,11 +40,12 @@ export const WITHDRAWAL_STATUS_LABELS: Readonly<Record<WithdrawalStatus, string>
 };
 
 /**
- * The provider has answered (or an operator must look at it): the page stops following it. A
- * terminal state never changes, so nothing after it is shown.
+ * Succeeded or failed: a terminal state never changes, so the page stops following it. A conflict
+ * (the provider's result does not match what was asked) waits for an operator, who may settle it
+ * either way: the page keeps following it, and the hold stays, like the one-at-a-time lock.
  */
 export function isFinalWithdrawal(status: WithdrawalStatus): boolean {
-  return status === "succeeded" || status === "failed" || status === "conflict";
+  return status === "succeeded" || status === "failed";
 }
 
 /** "Withdrawal to M-Pesa": what the page and the activity list call it, by currency. */
@@ -150,6 +122,5 @@ export function withdrawalSummary(withdrawal: Pick<WithdrawalView, "currency" | 
 /** "M-Pesa receipt QK1234ABCD", or "" until the provider has given one. */
 export function receiptLine(withdrawal: Pick<WithdrawalView, "currency" | "receipt">): string {
   if (!withdrawal.receipt) return "";
-  const by = isWithdrawalCurrency(withdrawal.currency) ? WITHDRAWAL_CURRENCIES[withdrawal.currency].destination : "";
-  return `${by ? `${by} receipt` : "Receipt"} ${withdrawal.receipt}`;
+  return `${WITHDRAWAL_CURRENCIES[withdrawal.currency].destination} receipt ${withdrawal.receipt}`;
 }
