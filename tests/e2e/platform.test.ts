@@ -16,7 +16,13 @@ import { formatMoney } from "../../functions/src/shared/money.ts";
 import { ROOT } from "../../tools/emulators/environment.ts";
 import { kenyanPhone, REGION } from "../support/client.ts";
 import { adminDb, eventually } from "../support/firestore.ts";
-import { isListening, startPlatform, topUpNgnThroughPaystack, type Platform } from "../support/platform.ts";
+import {
+  asOwnClient,
+  isListening,
+  startPlatform,
+  topUpNgnThroughPaystack,
+  type Platform,
+} from "../support/platform.ts";
 
 let platform: Platform;
 
@@ -286,6 +292,8 @@ describe("the wallet page's withdraw form", () => {
   it("withdraws part of a top-up to the number it came from, after a wrong PIN is refused", async () => {
     const pageUrl = await platform.pageUrl();
     const page = await platform.newPage();
+    // The pages before this one have spent this machine's payment starts (5 in 15 minutes).
+    await asOwnClient(page);
     await page.goto(new URL("wallet.html", pageUrl).href);
     const uid = await visitorOn(page);
     await page.locator('#balances[data-state="loaded"]').waitFor({ timeout: 30_000 });
@@ -297,6 +305,14 @@ describe("the wallet page's withdraw form", () => {
     await page.fill("#topup-phone", phone);
     await page.fill("#topup-amount", "1000");
     await page.click("#topup");
+    // A refused top-up names its reason instead of leaving the wait to time out.
+    await page
+      .locator('#topup-status[data-status="succeeded"], #topup-error:not([hidden])')
+      .waitFor({ timeout: 30_000 });
+    expect(
+      await page.locator("#topup-error").isHidden(),
+      (await page.locator("#topup-error").textContent()) ?? "",
+    ).toBe(true);
     await page.locator('#topup-status[data-status="succeeded"]').waitFor({ timeout: 30_000 });
     const balance = page.locator('#wallets li[data-currency="KES"] .balance');
     await balance.filter({ hasText: "KES 1,000.00" }).waitFor({ timeout: 30_000 });
