@@ -53,15 +53,20 @@ function configuredAdapter(name: ProviderName): CollectionProvider {
       timeoutMs,
     });
   }
-  return new IotecCollections({
+  return new IotecCollections(iotecAccount());
+}
+
+/** The ioTec wallet's configuration, shared by its collections and disbursements. */
+function iotecAccount() {
+  return {
     baseUrl: required(emulatorParams, "IOTEC_BASE_URL"),
     tokenUrl: required(emulatorParams, "IOTEC_TOKEN_URL"),
     clientId: required(emulatorSecrets, "IOTEC_CLIENT_ID"),
     clientSecret: required(emulatorSecrets, "IOTEC_CLIENT_SECRET"),
     walletId: required(emulatorParams, "IOTEC_WALLET_ID"),
     callbackSecret: required(emulatorSecrets, "IOTEC_CALLBACK_SECRET"),
-    timeoutMs,
-  });
+    timeoutMs: Number(required(emulatorParams, "PROVIDER_TIMEOUT_MS")),
+  };
 }
 
 /** The Daraja adapter as the functions configure it, talking to the Daraja simulator at `baseUrl`. */
@@ -104,15 +109,7 @@ export function simulatorPayoutProvider(name: "mpesa" | "iotec"): PayoutProvider
             resultUrl: required(emulatorParams, "MPESA_RESULT_URL"),
             resultSecret: required(emulatorSecrets, "MPESA_RESULT_SECRET"),
           })
-        : new IotecDisbursements({
-            baseUrl: required(emulatorParams, "IOTEC_BASE_URL"),
-            tokenUrl: required(emulatorParams, "IOTEC_TOKEN_URL"),
-            clientId: required(emulatorSecrets, "IOTEC_CLIENT_ID"),
-            clientSecret: required(emulatorSecrets, "IOTEC_CLIENT_SECRET"),
-            walletId: required(emulatorParams, "IOTEC_WALLET_ID"),
-            callbackSecret: required(emulatorSecrets, "IOTEC_CALLBACK_SECRET"),
-            timeoutMs,
-          });
+        : new IotecDisbursements(iotecAccount());
     payoutAdapters.set(name, adapter);
   }
   return adapter;

@@ -6,6 +6,7 @@ import { Timestamp } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/logger";
 
 import { commitOptimistically, versionOf } from "../core/optimistic.js";
+import { eachConcurrently } from "../core/workers.js";
 import type { BillStatus } from "../providers/bills.js";
 import { BILLS, TERMINAL_BILL_STATUSES, type BillRecord } from "./collections.js";
 import type { BillsDeps } from "./deps.js";
@@ -88,28 +89,24 @@ export async function requeryDueBills(deps: Deps, limit = 100): Promise<RequeryR
     .limit(limit)
     .get();
   const counts = { checked: 0, delivered: 0, failed: 0, pending: 0, alerted: 0 };
-  const queue = [...due.docs];
-  const worker = async () => {
-    for (let doc = queue.shift(); doc; doc = queue.shift()) {
-      try {
-        const bill = await claimCheck(deps, doc.id);
-        if (!bill) continue;
-        counts.checked += 1;
-        const after = await recheckBill(deps, doc.id, bill, "requery");
-        if (after.status === "delivered") counts.delivered += 1;
-        else if (after.status === "failed") counts.failed += 1;
-        else {
-          counts.pending += 1;
-          if (deps.now() - after.createdAt.toMillis() >= ALERT_AFTER_MS && after.alertedAt === null) {
-            await alertLongPending(deps.db, doc.id, after, deps.now());
-            counts.alerted += 1;
-          }
+  await eachConcurrently(due.docs, 5, async (doc) => {
+    try {
+      const bill = await claimCheck(deps, doc.id);
+      if (!bill) return;
+      counts.checked += 1;
+      const after = await recheckBill(deps, doc.id, bill, "requery");
+      if (after.status === "delivered") counts.delivered += 1;
+      else if (after.status === "failed") counts.failed += 1;
+      else {
+        counts.pending += 1;
+        if (deps.now() - after.createdAt.toMillis() >= ALERT_AFTER_MS && after.alertedAt === null) {
+          await alertLongPending(deps.db, doc.id, after, deps.now());
+          counts.alerted += 1;
         }
-      } catch (error) {
-        logger.error("bill re-query failed; it stays due", { billId: doc.id, error: String(error) });
       }
+    } catch (error) {
+      logger.error("bill re-query failed; it stays due", { billId: doc.id, error: String(error) });
     }
-  };
-  await Promise.all(Array.from({ length: 5 }, worker));
+  });
   return counts;
 }

@@ -29,19 +29,23 @@ export const requeryBills = onSchedule(
 export const requeryWithdrawals = onSchedule(
   { schedule: "every 1 minutes", secrets: PAYOUT_SECRETS, timeoutSeconds: 300 },
   async () => {
-    const [{ db }, { payoutProvider }, { requeryDueWithdrawals }, { parseFloatLow }] = await Promise.all([
-      firebase(),
-      import("../providers/registry.js"),
-      import("../payouts/requery.js"),
-      import("../payouts/config.js"),
-    ]);
-    const report = await requeryDueWithdrawals({
+    const [{ db }, { payoutProvider }, { requeryDueWithdrawals, releaseOrphanHolds }, { parseFloatLow }] =
+      await Promise.all([
+        firebase(),
+        import("../providers/registry.js"),
+        import("../payouts/requery.js"),
+        import("../payouts/config.js"),
+      ]);
+    const deps = {
       db: db(),
       provider: payoutProvider,
       now: Date.now,
       floatLow: () => parseFloatLow(payoutParams.floatLow.value()),
-    });
+    };
+    const report = await requeryDueWithdrawals(deps);
     if (report.checked > 0) logger.info("withdrawals checked", report);
+    const released = await releaseOrphanHolds(deps);
+    if (released > 0) logger.warn("withdrawal holds without a withdrawal released", { released });
   },
 );
 

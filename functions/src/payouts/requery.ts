@@ -5,12 +5,23 @@
 import { Timestamp } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/logger";
 
+import { AppError } from "../core/errors.js";
 import { commitOptimistically, versionOf } from "../core/optimistic.js";
+import { eachConcurrently } from "../core/workers.js";
+import { JOURNAL } from "../ledger/collections.js";
+import { voidHold } from "../ledger/journal.js";
 import { WITHDRAWALS, type WithdrawalRecord } from "./collections.js";
 import type { PayoutsDeps } from "./deps.js";
 import { alertOldHold, applyPayoutStatus } from "./outcome.js";
 import { ALERT_AFTER_MS, nextCheckFrom } from "./schedule.js";
-import { sendPayout } from "./withdraw.js";
+import { sendPayout, withdrawalIdOf } from "./withdraw.js";
+
+/**
+ * A withdrawal's hold is placed before its record: a call that died in between (its instance
+ * stopped) leaves money held with nothing to send. After this long (far beyond the callable's
+ * 60-second timeout, so the call cannot still be about to record it) such a hold is released.
+ */
+export const ORPHAN_HOLD_AFTER_MS = 10 * 60_000;
 
 type Deps = Pick<PayoutsDeps, "db" | "provider" | "now" | "floatLow">;
 
@@ -70,28 +81,50 @@ export async function requeryDueWithdrawals(deps: Deps, limit = 100): Promise<Re
     .limit(limit)
     .get();
   const counts = { checked: 0, succeeded: 0, failed: 0, open: 0, alerted: 0 };
-  const queue = [...due.docs];
-  const worker = async () => {
-    for (let doc = queue.shift(); doc; doc = queue.shift()) {
-      try {
-        const withdrawal = await claimCheck(deps, doc.id);
-        if (!withdrawal) continue;
-        counts.checked += 1;
-        const after = await recheckWithdrawal(deps, doc.id, withdrawal);
-        if (after.status === "succeeded") counts.succeeded += 1;
-        else if (after.status === "failed") counts.failed += 1;
-        else {
-          counts.open += 1;
-          if (deps.now() - after.createdAt.toMillis() >= ALERT_AFTER_MS && after.alertedAt === null) {
-            await alertOldHold(deps.db, doc.id, after, deps.now());
-            counts.alerted += 1;
-          }
+  await eachConcurrently(due.docs, 5, async (doc) => {
+    try {
+      const withdrawal = await claimCheck(deps, doc.id);
+      if (!withdrawal) return;
+      counts.checked += 1;
+      const after = await recheckWithdrawal(deps, doc.id, withdrawal);
+      if (after.status === "succeeded") counts.succeeded += 1;
+      else if (after.status === "failed") counts.failed += 1;
+      else {
+        counts.open += 1;
+        if (deps.now() - after.createdAt.toMillis() >= ALERT_AFTER_MS && after.alertedAt === null) {
+          await alertOldHold(deps.db, doc.id, after, deps.now());
+          counts.alerted += 1;
         }
-      } catch (error) {
-        logger.error("withdrawal check failed; it stays due", { withdrawalId: doc.id, error: String(error) });
       }
+    } catch (error) {
+      logger.error("withdrawal check failed; it stays due", { withdrawalId: doc.id, error: String(error) });
     }
-  };
-  await Promise.all(Array.from({ length: 5 }, worker));
+  });
   return counts;
+}
+
+/**
+ * Releases withdrawal holds that have no withdrawal: nothing was recorded, so nothing was sent.
+ * The journal keeps the voided hold and its activity lines as the trail.
+ */
+export async function releaseOrphanHolds(deps: Pick<PayoutsDeps, "db" | "now">, limit = 100): Promise<number> {
+  const held = await JOURNAL.ref(deps.db)
+    .where("kind", "==", "withdrawal")
+    .where("status", "==", "pending")
+    .where("createdAt", "<=", Timestamp.fromMillis(deps.now() - ORPHAN_HOLD_AFTER_MS))
+    .limit(limit)
+    .get();
+  let released = 0;
+  await eachConcurrently(held.docs, 5, async (doc) => {
+    const withdrawalId = withdrawalIdOf(doc.id);
+    if (withdrawalId === undefined || (await WITHDRAWALS.ref(deps.db).doc(withdrawalId).get()).exists) return;
+    try {
+      await voidHold(deps.db, doc.id, deps.now);
+      released += 1;
+      logger.warn("withdrawal hold without a withdrawal released", { entryId: doc.id });
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === "failed-precondition")) throw error;
+    }
+  });
+  return released;
 }

@@ -80,7 +80,13 @@ export async function applyPayoutResult(
     return;
   }
   try {
-    await applyPayoutStatus(deps, withdrawalId, status, result.kind === "status" ? "status" : "result", result.eventKey);
+    await applyPayoutStatus(
+      deps,
+      withdrawalId,
+      status,
+      result.kind === "status" ? "status" : "result",
+      result.eventKey,
+    );
   } catch (error) {
     if (!(error instanceof AppError && error.code === "not-found")) throw error;
     // Authentic, but for a payout id we never issued: kept, acknowledged, nothing moves.

@@ -23,6 +23,7 @@ import { ALERTS } from "../payments/collections.js";
 import { paymentSchema, paymentsCollection } from "../payments/records.js";
 import { dispatchStatusChange } from "../payments/settlement.js";
 import { setPin, verifyPin } from "../wallet/pin.js";
+import { holdPurchase } from "../wallet/purchase.js";
 import {
   PAYOUT_RESULTS,
   WITHDRAWAL_EVENTS,
@@ -34,8 +35,8 @@ import {
 import { DEFAULT_FLOAT_LOW, DEFAULT_WITHDRAWAL_LIMITS, type WithdrawalLimits } from "./config.js";
 import type { PayoutsDeps } from "./deps.js";
 import { getWithdrawalOptions } from "./read.js";
-import { requeryDueWithdrawals } from "./requery.js";
-import { withdraw } from "./withdraw.js";
+import { ORPHAN_HOLD_AFTER_MS, releaseOrphanHolds, requeryDueWithdrawals } from "./requery.js";
+import { payoutIdOf, withdraw, withdrawalIdFor } from "./withdraw.js";
 
 process.env.PIN_PEPPER = emulatorSecrets.PIN_PEPPER ?? "";
 
@@ -411,5 +412,38 @@ describe("withdraw refuses", () => {
       ),
     );
     expect(error).toMatchObject({ code: "invalid-argument" });
+  });
+
+  it("a hold whose call died before recording it is released after 10 minutes, and only then", async () => {
+    const phone = kenyanPhone("0000");
+    const caller = await customer(phone, 1_000);
+    const quote = await quoteFor(caller, 100_00);
+    const key = randomUUID();
+    const payoutId = payoutIdOf(withdrawalIdFor(caller.uid, key));
+    // What withdraw does before its record, as if its instance then stopped.
+    const hold = await holdPurchase(
+      {
+        uid: caller.uid,
+        quoteId: quote.quoteId,
+        idempotencyKey: `withdrawal:${key}`,
+        pin: PIN,
+        payee: accounts.clearing("mpesa", "KES"),
+        entry: { id: payoutId, kind: "withdrawal" },
+      },
+      deps(),
+    );
+    expect(hold.status).toBe("pending");
+    const createdAt = Date.now();
+    await releaseOrphanHolds(deps({ now: () => createdAt + ORPHAN_HOLD_AFTER_MS - 60_000 }));
+    expect(await readEntry(db, payoutId)).toMatchObject({ status: "pending" });
+    // A recorded withdrawal's hold is never touched, however old.
+    const recorded = await withdrawOf(caller, phone, 100_00);
+    await releaseOrphanHolds(deps({ now: () => createdAt + ORPHAN_HOLD_AFTER_MS + 60_000 }));
+    expect(await readEntry(db, payoutId)).toMatchObject({ status: "voided" });
+    expect(await readEntry(db, (await withdrawalOf(recorded.view.withdrawalId))!.payoutId)).not.toMatchObject({
+      status: "voided",
+    });
+    // Only the recorded withdrawal's money is still out of reach.
+    expect(availableOf(await wallet(caller.uid))).toBe(1_000_00 - 100_00 - quote.fee);
   });
 });

@@ -69,27 +69,22 @@ export function limitFor(deps: Pick<PayoutsDeps, "limits">, currency: PayoutCurr
   return limit;
 }
 
-/** Numbers the user topped up from with a success: the ones money may be sent to. */
-export async function verifiedNumbers(db: Firestore, uid: string, currency: PayoutCurrency): Promise<string[]> {
-  const found = await paymentsCollection(db)
+/** The user's succeeded top-ups: the numbers they came from are proven theirs. */
+function topUpsOf(db: Firestore, uid: string) {
+  return paymentsCollection(db)
     .where("uid", "==", uid)
     .where("purpose", "==", "wallet-topup")
-    .where("status", "==", "succeeded")
-    .where("currency", "==", currency)
-    .limit(100)
-    .get();
+    .where("status", "==", "succeeded");
+}
+
+/** Numbers the user topped up from with a success: the ones money may be sent to. */
+export async function verifiedNumbers(db: Firestore, uid: string, currency: PayoutCurrency): Promise<string[]> {
+  const found = await topUpsOf(db, uid).where("currency", "==", currency).limit(100).get();
   return [...new Set(found.docs.map((doc) => doc.data().phone))].sort();
 }
 
 async function isVerified(db: Firestore, uid: string, phone: string): Promise<boolean> {
-  const found = await paymentsCollection(db)
-    .where("uid", "==", uid)
-    .where("purpose", "==", "wallet-topup")
-    .where("status", "==", "succeeded")
-    .where("phone", "==", phone)
-    .limit(1)
-    .get();
-  return !found.empty;
+  return !(await topUpsOf(db, uid).where("phone", "==", phone).limit(1).get()).empty;
 }
 
 function inFlightRefusal(withdrawal: WithdrawalRecord | undefined): AppError {
