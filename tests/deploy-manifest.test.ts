@@ -70,6 +70,7 @@ describe("the built functions entry", () => {
   it("declares to the CLI the same endpoints, options, parameters and APIs as before bundling", async () => {
     const manifest = await discovered();
     if (process.env.MALIPO_UPDATE_MANIFEST === "1") {
+      // Then `npx prettier --write tests/deploy-manifest.json`: lint checks its format.
       writeFileSync(
         SNAPSHOT,
         `${JSON.stringify({ specVersion: snapshot.specVersion, ...manifest, extensions: snapshot.extensions }, null, 2)}\n`,
