@@ -166,14 +166,14 @@ const table: Record<string, Row> = {
     path: `refunds/${run}`,
     data: { uid: OWNER, paymentId: run, state: "pending", amount: 100_00, operatorUid: ADMIN },
     update: { state: "succeeded" },
-    allowed: { owner: ["get", "list (constrained to the owner)"], admin: READ },
+    // Operators' records: the payer sees refunds on the payment (its summary and events).
+    allowed: { admin: READ },
   },
   "refunds/events": {
     path: `refunds/${run}/events/requested`,
     data: { type: "requested", to: "sending", by: ADMIN },
     update: { to: "succeeded" },
-    // Events have no uid: the payer reads the whole trail of their own refund.
-    allowed: { owner: READ, admin: READ },
+    allowed: { admin: READ },
   },
   paymentRefunds: {
     path: `paymentRefunds/${run}`,

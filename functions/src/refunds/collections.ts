@@ -1,5 +1,6 @@
-// The refunds feature's documents. Only functions write them. A refund's payer may read their
-// refunds and each one's events; operators read everything here (firestore.rules).
+// The refunds feature's documents. Only functions write them; only operators read them
+// (firestore.rules): they carry who asked and why and the providers' operator sentences. The payer
+// sees a refund on the payment (payments/{id}.refund and the payment's events).
 import { Timestamp } from "firebase-admin/firestore";
 import { z } from "zod";
 
