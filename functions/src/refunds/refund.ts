@@ -235,11 +235,13 @@ async function recordRefund(
       by: caller.uid,
       detail: audit,
     });
+    // The payer reads the payment's events: the refund and its reason, not which operator asked.
+    const { operatorUid: _operator, ...forPayer } = audit;
     batch.create(EVENTS.under(paymentRef).doc(`${refundId}-requested`), {
       type: "refund-requested",
       from: null,
       to: null,
-      data: audit,
+      data: forPayer,
       at,
     });
     return { version, commit: async () => (await batch.commit(), { refund, created: true }) };
