@@ -70,6 +70,7 @@ describe("the built functions entry", () => {
   it("declares to the CLI the same endpoints, options, parameters and APIs as before bundling", async () => {
     const manifest = await discovered();
     if (process.env.MALIPO_UPDATE_MANIFEST === "1") {
+      // Then `npx prettier --write tests/deploy-manifest.json`: lint checks its format.
       writeFileSync(
         SNAPSHOT,
         `${JSON.stringify({ specVersion: snapshot.specVersion, ...manifest, extensions: snapshot.extensions }, null, 2)}\n`,
@@ -80,13 +81,13 @@ describe("the built functions entry", () => {
     expect(manifest.requiredAPIs).toEqual(snapshot.requiredAPIs);
   });
 
-  // 36 fresh processes: the timeout guards against a hang, it is not a speed limit.
+  // 38 fresh processes: the timeout guards against a hang, it is not a speed limit.
   it(
     "defines each function, with its endpoint, in an instance whose FUNCTION_TARGET names it",
     { timeout: 120_000 },
     async () => {
       const names = Object.keys(snapshot.endpoints);
-      expect(names.length).toBe(36);
+      expect(names.length).toBe(38);
       for (const name of names) {
         // Loaded with require(), as the Functions emulator's worker loads it (it refuses an ES
         // module graph with top-level await, which the platform's import() would accept).

@@ -13,6 +13,7 @@ import { IOTEC } from "../sandbox/src/settings.ts";
 import { call, idempotencyKey, randomIp, signUpAnonymous, type TestUser } from "./support/client.ts";
 import { functionUrl } from "./support/emulators.ts";
 import { adminDb } from "./support/firestore.ts";
+import { signUpOperator } from "./support/operators.ts";
 import { emulatorSecrets } from "./support/providers.ts";
 
 const FIXED_SEED = 20_261_122;
@@ -91,6 +92,15 @@ const callables: [string, fc.Arbitrary<unknown>][] = [
   ],
   ["resendBillReceipt", around(() => ({ billId: "0".repeat(32), email: "fuzz@example.com" }))],
   [
+    "refundPayment",
+    around(() => ({
+      paymentId: "missing00000000",
+      amount: 100_00,
+      reason: "Customer returned the goods",
+      idempotencyKey: idempotencyKey(),
+    })),
+  ],
+  [
     "withdraw",
     around(() => ({
       idempotencyKey: idempotencyKey(),
@@ -118,6 +128,9 @@ const callables: [string, fc.Arbitrary<unknown>][] = [
   ["getWithdrawalOptions", around(() => ({ currency: "KES" }))],
 ];
 
+/** Callables fuzzed as an operator (the `admin` claim), so the cases reach past the role check. */
+const AS_OPERATOR: ReadonlySet<string> = new Set(["refundPayment"]);
+
 /** The collections callables write the caller's documents to, and which callables may. */
 const WRITES: Record<string, readonly string[]> = {
   payments: ["createPayment", "checkout"],
@@ -128,6 +141,8 @@ const WRITES: Record<string, readonly string[]> = {
   bills: ["payBill"],
   withdrawals: ["withdraw"],
   billVerifications: ["verifyBillCustomer"],
+  // A refund belongs to the payer, never to the operator who asks for it.
+  refunds: [],
 };
 
 async function ownedIn(collection: string, user: TestUser): Promise<number> {
@@ -159,7 +174,7 @@ describe(`fuzzing (seed ${seed})`, () => {
   it.each(callables)(
     `%s: ${CALLABLE_RUNS} cases never answer internal and write only what they accept`,
     async (name, payload) => {
-      const user = await signUpAnonymous();
+      const user = AS_OPERATOR.has(name) ? await signUpOperator() : await signUpAnonymous();
       const caller = fc.record({ signedIn: fc.boolean(), appCheck: fc.boolean() });
       let accepted = 0;
       await fc.assert(

@@ -23,6 +23,7 @@ import {
   UNANSWERED_REQUESTS,
 } from "./payments/collections.js";
 import { PAYMENTS } from "./payments/records.js";
+import { PAYMENT_REFUNDS, REFUND_EVENTS, REFUNDS } from "./refunds/collections.js";
 import {
   PAYOUT_RESULTS,
   WITHDRAWAL_DAYS,
@@ -61,6 +62,9 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   BILL_VERIFICATIONS,
   BILL_SERVICES,
   BILL_GUARDS,
+  REFUNDS,
+  REFUND_EVENTS,
+  PAYMENT_REFUNDS,
   WITHDRAWALS,
   WITHDRAWAL_EVENTS,
   WITHDRAWAL_LOCKS,

@@ -37,6 +37,7 @@ const HTTPS = [
   "verifyBillCustomer",
   "payBill",
   "resendBillReceipt",
+  "refundPayment",
   "withdraw",
   "getWithdrawal",
   "getWithdrawalOptions",
@@ -49,6 +50,7 @@ const HTTPS = [
 const TRIGGERS = ["onPaymentWritten", "onLedgerEntryPosted", "sendMail"];
 const SCHEDULES = [
   "requeryBills",
+  "requeryRefunds",
   "requeryWithdrawals",
   "refreshBillCatalogue",
   "checkLedger",
@@ -87,6 +89,7 @@ export const quoteBill = https?.quoteBill;
 export const verifyBillCustomer = https?.verifyBillCustomer;
 export const payBill = https?.payBill;
 export const resendBillReceipt = https?.resendBillReceipt;
+export const refundPayment = https?.refundPayment;
 export const withdraw = https?.withdraw;
 export const getWithdrawal = https?.getWithdrawal;
 export const getWithdrawalOptions = https?.getWithdrawalOptions;
@@ -101,6 +104,7 @@ export const onLedgerEntryPosted = triggers?.onLedgerEntryPosted;
 export const sendMail = triggers?.sendMail;
 
 export const requeryBills = schedules?.requeryBills;
+export const requeryRefunds = schedules?.requeryRefunds;
 export const requeryWithdrawals = schedules?.requeryWithdrawals;
 export const refreshBillCatalogue = schedules?.refreshBillCatalogue;
 export const checkLedger = schedules?.checkLedger;

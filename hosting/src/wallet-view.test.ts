@@ -27,6 +27,16 @@ describe("wallet page wording", () => {
     expect(lineTitle({ kind: "bill-payment", stage: "commit" })).toBe("Bill payment (completed)");
   });
 
+  it("names a withdrawal's hold, posting and release by where the money went", () => {
+    expect(lineTitle({ kind: "withdrawal", stage: "hold", currency: "KES" })).toBe("Withdrawal to M-Pesa (held)");
+    expect(lineTitle({ kind: "withdrawal", stage: "commit", currency: "KES" })).toBe(
+      "Withdrawal to M-Pesa (completed)",
+    );
+    expect(lineTitle({ kind: "withdrawal", stage: "void", currency: "UGX" })).toBe(
+      "Withdrawal to MTN or Airtel Money (released)",
+    );
+  });
+
   it("shows when, in the given time zone", () => {
     expect(lineTime({ at: "2025-01-10T12:05:00.000Z" }, "Africa/Nairobi")).toBe("10 Jan 2025, 15:05");
   });

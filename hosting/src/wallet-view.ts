@@ -5,6 +5,7 @@ import { POINTS, type LedgerCurrency } from "../../functions/src/shared/catalog.
 import { formatMoney } from "../../functions/src/shared/money.ts";
 import type { ActivityLineView, ActivityPage } from "../../functions/src/wallet/activity.ts";
 import type { BalanceView, WalletView } from "../../functions/src/wallet/get-wallet.ts";
+import { withdrawalName } from "./withdraw-view";
 
 export type { ActivityLineView, ActivityPage, BalanceView, WalletView };
 
@@ -35,9 +36,13 @@ const STAGE_NOTES: Readonly<Record<ActivityLineView["stage"], string>> = {
   void: " (released)",
 };
 
-/** What the line was: "Top-up", "Purchase (held)". */
-export function lineTitle(line: Pick<ActivityLineView, "kind" | "stage">): string {
-  const kind = KIND_LABELS[line.kind] ?? line.kind.charAt(0).toUpperCase() + line.kind.slice(1).replaceAll("-", " ");
+/** What the line was: "Top-up", "Purchase (held)", "Withdrawal to M-Pesa (completed)". */
+export function lineTitle(line: Pick<ActivityLineView, "kind" | "stage"> & { readonly currency?: string }): string {
+  // A withdrawal is named by where the money went, which its currency says.
+  const kind =
+    line.kind === "withdrawal"
+      ? withdrawalName(line.currency ?? "")
+      : (KIND_LABELS[line.kind] ?? line.kind.charAt(0).toUpperCase() + line.kind.slice(1).replaceAll("-", " "));
   return `${kind}${STAGE_NOTES[line.stage]}`;
 }
 

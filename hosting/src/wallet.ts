@@ -1,5 +1,6 @@
 // The wallet page: the same anonymous visitor as the join page (Auth keeps them across reloads),
-// their balances and activity from getWallet and listWalletActivity, a top-up, and the PIN. A
+// their balances and activity from getWallet and listWalletActivity, a top-up, a withdrawal
+// (wallet-withdraw.ts), and the PIN. A
 // listener on the visitor's own ledger accounts tells the page when money moved (a top-up's
 // credit lands a moment after the payment succeeds), and the page then reads both again.
 import { collection, onSnapshot, query, where } from "firebase/firestore";
@@ -10,6 +11,7 @@ import { messageOf } from "./errors";
 import { startSignedInPage, type Client } from "./firebase";
 import { startPin } from "./wallet-pin";
 import { startTopUp } from "./wallet-topup";
+import { startWithdraw, type WithdrawForm } from "./wallet-withdraw";
 import {
   formatAmount,
   heldNote,
@@ -28,7 +30,7 @@ function item(className: string, text: string): HTMLSpanElement {
   return span;
 }
 
-function renderBalances(view: WalletView): void {
+function renderBalances(view: WalletView, withdraw: WithdrawForm): void {
   const list = element("wallets", HTMLUListElement);
   list.replaceChildren(
     ...view.wallets.map((wallet) => {
@@ -48,6 +50,7 @@ function renderBalances(view: WalletView): void {
   element("set-pin-form").hidden = view.pin.set;
   element("change-pin").hidden = !view.pin.set;
   element("pin").dataset.state = view.pin.set ? "set" : "unset";
+  withdraw.pinSet(view.pin.set);
 }
 
 function lineItem(line: ActivityLineView): HTMLLIElement {
@@ -69,6 +72,9 @@ function startWallet(client: Client, uid: string): void {
   let cursor: string | null = null;
   let reading = false;
   let readAgain = false;
+  // A settled withdrawal moved money: the ledger listener below hears of it too, and the second
+  // read waits for the first.
+  const withdraw = startWithdraw(client, () => void refresh());
 
   const renderPage = (page: ActivityPage, replace: boolean): void => {
     const rows = page.lines.map(lineItem);
@@ -81,12 +87,14 @@ function startWallet(client: Client, uid: string): void {
   };
 
   // Balances and the first page of activity, read together; changes that arrive while a read is
-  // under way make one more read after it, never two at once.
+  // under way make one more read after it, never two at once. The withdraw form's numbers (a
+  // top-up's number) and used today move with the money, so it reads its options alongside.
   const readBoth = async (): Promise<void> => {
+    withdraw.reload();
     try {
       const [wallet, page] = await Promise.all([getWallet({}), listActivity({})]);
       hide("balances-error");
-      renderBalances(wallet.data);
+      renderBalances(wallet.data, withdraw);
       renderPage(page.data, true);
     } catch (error) {
       show("balances-error", messageOf(error));

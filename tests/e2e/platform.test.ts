@@ -1,7 +1,8 @@
 // `npm start` as a person uses it: the command brings the platform up and prints the page URL;
 // headless Chromium opens it, the page signs in anonymously and shows `ok` from `health`, pays,
 // and tops up on the wallet page; on the bills page a visitor buys a prepaid electricity token
-// with their PIN; Ctrl-C (SIGINT to the process group) shuts everything down cleanly. One
+// with their PIN; on the wallet page a visitor withdraws part of a KES top-up to the number it
+// came from; Ctrl-C (SIGINT to the process group) shuts everything down cleanly. One
 // platform serves every test: starting one takes half a minute.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -15,7 +16,13 @@ import { formatMoney } from "../../functions/src/shared/money.ts";
 import { ROOT } from "../../tools/emulators/environment.ts";
 import { kenyanPhone, REGION } from "../support/client.ts";
 import { adminDb, eventually } from "../support/firestore.ts";
-import { isListening, startPlatform, topUpNgnThroughPaystack, type Platform } from "../support/platform.ts";
+import {
+  asOwnClient,
+  isListening,
+  startPlatform,
+  topUpNgnThroughPaystack,
+  type Platform,
+} from "../support/platform.ts";
 
 let platform: Platform;
 
@@ -181,6 +188,7 @@ describe("npm start", () => {
 
 const FUNDS = 5_000_00;
 const PIN = "4821";
+const WRONG_PIN = "5902";
 /** The VTpass simulator delivers a token for this prepaid meter (sandbox/README.md). */
 const METER = "1111111111111";
 const EMAIL = "ada@example.com";
@@ -273,6 +281,145 @@ describe("the bills page", () => {
     await page
       .locator("#bills-balance", { hasText: formatMoney(FUNDS - bill!.total, "NGN") })
       .waitFor({ timeout: 30_000 });
+  });
+});
+
+// A visitor tops up KES from a Kenyan number (the withdraw form offers only numbers topped up
+// from), sets their PIN, sees the fee, is refused with a wrong PIN, then withdraws part of the
+// balance to that number: the Daraja simulator pays it and posts the B2C result to darajaResult a
+// moment later, and the page shows the withdrawal sent, the new balance and the activity line. A
+// number ending 2040 is paid from (the STK push succeeds) but cannot take M-Pesa payouts: that
+// withdrawal fails and its money is released.
+describe("the wallet page's withdraw form", () => {
+  /** A new visitor on the wallet page with `shillings` topped up from `phone` and the PIN set. */
+  async function fundedVisitor(page: Page, phone: string, shillings: number): Promise<string> {
+    // The pages before this one have spent this machine's payment starts (5 in 15 minutes).
+    await asOwnClient(page);
+    await page.goto(new URL("wallet.html", await platform.pageUrl()).href);
+    const uid = await visitorOn(page);
+    await page.locator('#balances[data-state="loaded"]').waitFor({ timeout: 30_000 });
+    await page.locator('#withdraw[data-state="no-numbers"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator("#withdraw-no-numbers").textContent()).toContain("Top up from your number first");
+
+    await page.locator("#topup:not([disabled])").waitFor({ timeout: 30_000 });
+    await page.fill("#topup-phone", phone);
+    await page.fill("#topup-amount", String(shillings));
+    await page.click("#topup");
+    // A refused top-up names its reason instead of leaving the wait to time out.
+    await page
+      .locator('#topup-status[data-status="succeeded"], #topup-error:not([hidden])')
+      .waitFor({ timeout: 30_000 });
+    expect(
+      await page.locator("#topup-error").isHidden(),
+      (await page.locator("#topup-error").textContent()) ?? "",
+    ).toBe(true);
+    await page.locator('#topup-status[data-status="succeeded"]').waitFor({ timeout: 30_000 });
+    await kesBalance(page)
+      .filter({ hasText: formatMoney(shillings * 100, "KES") })
+      .waitFor({ timeout: 30_000 });
+    await setPin(page);
+
+    // The number just topped up from is now one the visitor may withdraw to.
+    await page.locator('#withdraw[data-state="ready"]').waitFor({ timeout: 30_000 });
+    await page.locator(`#withdraw-phone option[value="${phone}"]`).waitFor({ state: "attached", timeout: 30_000 });
+    await page.locator("#withdraw-pin-missing").waitFor({ state: "hidden", timeout: 30_000 });
+    return uid;
+  }
+
+  function kesBalance(page: Page) {
+    return page.locator('#wallets li[data-currency="KES"] .balance');
+  }
+
+  /** Asks the fee for `shillings` to `phone`; answers the total the quote says leaves the wallet. */
+  async function checkFee(page: Page, phone: string, shillings: number): Promise<string> {
+    await page.selectOption("#withdraw-phone", phone);
+    await page.fill("#withdraw-amount", String(shillings));
+    await page.click("#withdraw-quote:not([disabled])", { timeout: 30_000 });
+    const amount = formatMoney(shillings * 100, "KES").replaceAll(".", "\\.");
+    const quoteLine = page.locator("#withdraw-quote-line", {
+      hasText: new RegExp(`^You receive ${amount} · fee KES [\\d,.]+ · KES [\\d,.]+ from your wallet$`),
+    });
+    await quoteLine.waitFor({ timeout: 30_000 });
+    return /· (KES [\d,.]+) from your wallet$/.exec((await quoteLine.textContent()) ?? "")?.[1] ?? "";
+  }
+
+  /** KES minor units from "KES 1,015.00". */
+  const minorOf = (money: string): number => Number(money.replace(/[^\d]/g, ""));
+
+  it("withdraws part of a top-up to the number it came from, after a wrong PIN is refused", async () => {
+    const page = await platform.newPage();
+    const phone = kenyanPhone("0000");
+    const uid = await fundedVisitor(page, phone, 1_000);
+    expect(await page.locator("#withdraw-limits").textContent()).toMatch(
+      /^KES [\d,.]+ to KES [\d,.]+ at a time, up to KES [\d,.]+ a day\.$/,
+    );
+    expect(await page.locator("#withdraw-used").textContent()).toMatch(
+      /^Used today: KES 0\.00 \(KES [\d,.]+ left\)\.$/,
+    );
+    const total = await checkFee(page, phone, 300);
+
+    // A wrong PIN is refused with the functions' sentence, and nothing is sent.
+    await page.fill("#withdraw-pin", WRONG_PIN);
+    await page.click("#withdraw-send");
+    const refusal = page.locator("#withdraw-error", { hasText: "that PIN is not right" });
+    await refusal.waitFor({ state: "visible", timeout: 30_000 });
+    expect(await refusal.textContent()).toMatch(/\.$/);
+    expect(await page.locator("#withdrawal").isHidden()).toBe(true);
+    expect(await kesBalance(page).textContent()).toBe("KES 1,000.00");
+
+    // The right PIN, pressed again: the same attempt goes through.
+    await page.fill("#withdraw-pin", PIN);
+    await page.click("#withdraw-send");
+    await page.locator("#withdrawal[data-withdrawal-id]").waitFor({ timeout: 30_000 });
+    const withdrawalId = (await page.locator("#withdrawal").getAttribute("data-withdrawal-id")) ?? "";
+    expect(await page.locator("#withdraw-error").isHidden()).toBe(true);
+    expect(await page.locator("#withdrawal-summary").textContent()).toMatch(
+      new RegExp(`^KES 300\\.00 to \\${phone} · fee KES [\\d,.]+$`),
+    );
+
+    // The simulator's result arrives through darajaResult; the page hears of it by itself.
+    await page.locator('#withdrawal-status[data-status="succeeded"]').waitFor({ timeout: 60_000 });
+    expect((await page.locator("#withdrawal-message").textContent())?.trim()).not.toBe("");
+    expect(await page.locator("#withdrawal-receipt").textContent()).toMatch(/^M-Pesa receipt \S+$/);
+    // The rules let the owner read it; the page followed this one.
+    expect((await adminDb().collection("withdrawals").doc(withdrawalId).get()).get("uid")).toBe(uid);
+    expect(await page.locator("#withdraw-confirm").isHidden()).toBe(true);
+    // What left the wallet is the total the quote showed.
+    await kesBalance(page)
+      .filter({ hasText: formatMoney(1_000_00 - minorOf(total), "KES") })
+      .waitFor({ timeout: 30_000 });
+    await page
+      .locator('#activity-list li[data-kind="withdrawal"]', { hasText: "Withdrawal to M-Pesa (completed)" })
+      .filter({ hasText: `−${total}` })
+      .waitFor({ timeout: 30_000 });
+    await page.locator("#withdraw-used", { hasText: /^Used today: KES 300\.00 / }).waitFor({ timeout: 30_000 });
+    const shots = path.join(ROOT, "test-results");
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: path.join(shots, "wallet-withdrawn.png"), fullPage: true });
+  });
+
+  it("shows a withdrawal the provider refuses as failed, with its sentence, and the money back", async () => {
+    const page = await platform.newPage();
+    const phone = kenyanPhone("2040");
+    await fundedVisitor(page, phone, 500);
+    await checkFee(page, phone, 200);
+    await page.fill("#withdraw-pin", PIN);
+    await page.click("#withdraw-send");
+    await page.locator("#withdrawal[data-withdrawal-id]").waitFor({ timeout: 30_000 });
+
+    await page.locator('#withdrawal-status[data-status="failed"]').waitFor({ timeout: 60_000 });
+    const message = (await page.locator("#withdrawal-message").textContent()) ?? "";
+    expect(message).toMatch(/\.$/);
+    expect(message).not.toContain("Something went wrong");
+    expect(await page.locator("#withdrawal-receipt").isHidden()).toBe(true);
+    // The hold is released: the balance is whole again, and the form takes a new withdrawal.
+    await page
+      .locator('#activity-list li[data-kind="withdrawal"]', { hasText: "Withdrawal to M-Pesa (released)" })
+      .waitFor({ timeout: 30_000 });
+    await kesBalance(page).filter({ hasText: "KES 500.00" }).waitFor({ timeout: 30_000 });
+    await page.locator("#withdraw-used", { hasText: /^Used today: KES 0\.00 / }).waitFor({ timeout: 30_000 });
+    expect(await page.locator("#withdraw-fields").isDisabled()).toBe(false);
+    await page.screenshot({ path: path.join(ROOT, "test-results", "wallet-withdrawal-failed.png"), fullPage: true });
   });
 });
 

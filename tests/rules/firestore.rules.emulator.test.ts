@@ -162,6 +162,25 @@ const table: Record<string, Row> = {
     update: { billId: "c" },
     allowed: {},
   },
+  refunds: {
+    path: `refunds/${run}`,
+    data: { uid: OWNER, paymentId: run, state: "pending", amount: 100_00, operatorUid: ADMIN },
+    update: { state: "succeeded" },
+    // Operators' records: the payer sees refunds on the payment (its summary and events).
+    allowed: { admin: READ },
+  },
+  "refunds/events": {
+    path: `refunds/${run}/events/requested`,
+    data: { type: "requested", to: "sending", by: ADMIN },
+    update: { to: "succeeded" },
+    allowed: { admin: READ },
+  },
+  paymentRefunds: {
+    path: `paymentRefunds/${run}`,
+    data: { uid: OWNER, paid: 100_00, reserved: 0, refunded: 0 },
+    update: { refunded: 100_00 },
+    allowed: { admin: READ },
+  },
   withdrawals: {
     path: `withdrawals/${run}`,
     data: { uid: OWNER, status: "pending", amount: 1_000_00, phone: "+254700000000" },

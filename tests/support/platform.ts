@@ -12,7 +12,7 @@ import { PAYSTACK } from "../../sandbox/src/settings.ts";
 import { emulatorListens, ROOT } from "../../tools/emulators/environment.ts";
 import { emulatorPortsFree } from "../../tools/emulators/ports.ts";
 import { launchChromium } from "./chromium.ts";
-import { nigerianPhone } from "./client.ts";
+import { nigerianPhone, randomIp } from "./client.ts";
 
 export interface Exit {
   readonly code: number | null;
@@ -134,6 +134,23 @@ export function startPlatform(): Platform {
       }
     },
   };
+}
+
+/**
+ * Gives the page's calls to the functions a client address of its own, as Cloud Functions' front
+ * end would for a different visitor (the X-Forwarded-For the emulator tests send too). Every page
+ * of this file is on one machine, and the per-address limits (5 createPayment calls in 15
+ * minutes) are the suite's whole budget otherwise: a page that starts payments beyond the first
+ * five would be refused for a reason that is not the one it tests.
+ */
+export async function asOwnClient(page: Page): Promise<void> {
+  const functions = emulatorListens().functions;
+  if (!functions) throw new Error("firebase.json configures no Functions emulator");
+  const ip = randomIp();
+  await page.route(
+    (url) => url.host === `${functions.host}:${functions.port}`,
+    (route) => route.continue({ headers: { ...route.request().headers(), "x-forwarded-for": ip } }),
+  );
 }
 
 /**

@@ -12,6 +12,11 @@ export interface Caller {
   readonly uid: string;
   /** The client's address: the first X-Forwarded-For hop on Cloud Functions. */
   readonly ip: string;
+  /**
+   * An operator: the ID token carries the `admin` custom claim (tools/admin.ts, firestore.rules'
+   * isAdmin). Absent for callers built without a token (tests, internal calls): not an operator.
+   */
+  readonly admin?: boolean;
 }
 
 export function callerIp(request: {
@@ -80,7 +85,11 @@ export function handleCallable<Schema extends z.ZodType, Result>(
     const parsed = (await schema()).safeParse(request.data);
     if (!parsed.success) throw new HttpsError("invalid-argument", describeIssues(parsed.error.issues));
     try {
-      return await handler(parsed.data, { uid, ip: callerIp(request.rawRequest) });
+      return await handler(parsed.data, {
+        uid,
+        ip: callerIp(request.rawRequest),
+        admin: request.auth?.token.admin === true,
+      });
     } catch (error) {
       throw toHttpsError(error, { callable: name, uid });
     }

@@ -72,6 +72,8 @@ export const ROUTES = {
   // Each asks a biller about a number: a guessing tool if left unlimited.
   verifyBillCustomer: { classes: ["sensitive"], attempts: "customer number checks" },
   resendBillReceipt: { classes: ["sensitive"], attempts: "receipt re-sends" },
+  // Operators only; a repeated key is the same refund, but every attempt counts.
+  refundPayment: { classes: ["frequent"], attempts: "refund requests" },
   withdraw: { classes: ["moneyOut"], attempts: "withdrawals" },
   getWithdrawal: { classes: ["frequent"], attempts: "withdrawal checks" },
   getWithdrawalOptions: { classes: ["frequent"], attempts: "withdrawal checks" },

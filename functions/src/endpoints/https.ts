@@ -318,6 +318,29 @@ export const resendBillReceipt = onCall(
   ),
 );
 
+/** The refunds handlers' dependencies: payouts and reversals through the registry. */
+async function refundDeps() {
+  const [{ db }, { payoutProvider, reversalProvider }] = await Promise.all([
+    firebase(),
+    import("../providers/registry.js"),
+  ]);
+  return { db: db(), now: Date.now, payouts: payoutProvider, reversals: reversalProvider };
+}
+
+// Operators only (the `admin` claim): refunds all or part of a succeeded payment (docs/refunds.md).
+export const refundPayment = onCall(
+  { secrets: PAYOUT_SECRETS, timeoutSeconds: 60, cors: callableCors },
+  handleCallable(
+    "refundPayment",
+    async () => (await import("../refunds/schemas.js")).refundPaymentInput,
+    edge,
+    async (input, caller) => {
+      const [{ refundPayment }, deps] = await Promise.all([import("../refunds/refund.js"), refundDeps()]);
+      return refundPayment(input, caller, deps);
+    },
+  ),
+);
+
 export const vtpassWebhook = onRequest(
   { secrets: VTPASS_SECRETS, cors: false },
   lazyHandler(async () => {

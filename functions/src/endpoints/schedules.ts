@@ -50,6 +50,26 @@ export const requeryWithdrawals = onSchedule(
   },
 );
 
+// Refunds without a result asked about again on their schedule (refunds/requery.ts); never
+// released by time.
+export const requeryRefunds = onSchedule(
+  { schedule: "every 1 minutes", secrets: PAYOUT_SECRETS, timeoutSeconds: 300 },
+  async () => {
+    const [{ db }, { payoutProvider, reversalProvider }, { requeryDueRefunds }] = await Promise.all([
+      firebase(),
+      import("../providers/registry.js"),
+      import("../refunds/requery.js"),
+    ]);
+    const report = await requeryDueRefunds({
+      db: db(),
+      now: Date.now,
+      payouts: payoutProvider,
+      reversals: reversalProvider,
+    });
+    if (report.checked > 0) logger.info("refunds re-queried", report);
+  },
+);
+
 export const refreshBillCatalogue = onSchedule(
   { schedule: CATALOGUE_REFRESH, secrets: VTPASS_SECRETS, timeoutSeconds: 300 },
   async () => {

@@ -16,7 +16,10 @@ export const LOCAL_RULES_FROM = Timestamp.fromMillis(Date.UTC(2025, 0, 1));
 const PER_KES: Readonly<Record<Currency, number>> = { KES: 1, UGX: 30, NGN: 12, MWK: 13 };
 
 /** Each service's price in Kenyan shillings (major units), and its major units per point. */
-function kenyanPrice(service: PricedService, kes: (major: number) => number): { price: FeePrice; pointsDivisor: number } {
+function kenyanPrice(
+  service: PricedService,
+  kes: (major: number) => number,
+): { price: FeePrice; pointsDivisor: number } {
   switch (service) {
     case "airtime":
       return { price: { kind: "bps", bps: 500, min: kes(5), max: kes(500) }, pointsDivisor: 100 };

@@ -14,7 +14,13 @@ import { z } from "zod";
 
 import { defineCollection } from "../core/collections.js";
 import { AppError } from "../core/errors.js";
-import { CURRENCY_CODES, PRICED_SERVICES, SERVICE_LABELS, type Currency, type PricedService } from "../shared/catalog.js";
+import {
+  CURRENCY_CODES,
+  PRICED_SERVICES,
+  SERVICE_LABELS,
+  type Currency,
+  type PricedService,
+} from "../shared/catalog.js";
 import { bpsPrice, checkPrice, flatPrice, tiersPrice } from "./fee.js";
 
 const identity = {

@@ -231,6 +231,84 @@ function existingOrConflict(id: string, snapshot: DocumentSnapshot<EntryRecord>,
   return toEntry(id, snapshot);
 }
 
+/**
+ * One movement read and decided but not committed: what it read (for the caller's "unchanged
+ * since read" version), the entry if the same movement was committed before, and `stage`, which
+ * adds its writes to a batch, refusing (AppError) when a user account would go below zero. A
+ * feature whose own documents must change in the same commit as a movement (a refund reserving
+ * its amount while it holds the wallet) plans it, stages it into its batch and commits both.
+ */
+export interface PlannedMovement {
+  readonly snapshots: readonly DocumentSnapshot[];
+  readonly existing: JournalEntry | undefined;
+  stage(batch: WriteBatch): JournalEntry;
+}
+
+export async function planMovement(
+  db: Firestore,
+  movement: Movement,
+  now: () => number = Date.now,
+): Promise<PlannedMovement> {
+  checkPostings(movement.postings);
+  const requestHash = hashOf(movement);
+  const entryRef = journal(db).doc(movement.id);
+  const { entry, read } = await readForMovement(db, entryRef, movement.postings);
+  const snapshots = [entry, ...read.values()];
+  if (entry.exists) {
+    const existing = existingOrConflict(movement.id, entry, requestHash);
+    return {
+      snapshots,
+      existing,
+      stage: () => existing,
+    };
+  }
+  return {
+    snapshots,
+    existing: undefined,
+    stage(batch) {
+      const at = Timestamp.fromMillis(now());
+      const status: EntryStatus = movement.hold ? "pending" : "posted";
+      const allowNegative = movement.allowNegative ?? false;
+      stageWrites(db, batch, movement.id, movement.postings, movement.hold ? "hold" : "post", read, {
+        kind: movement.kind,
+        allowNegative,
+        at,
+      });
+      batch.create(entryRef, {
+        kind: movement.kind,
+        status,
+        postings: movement.postings.map(({ account, side, amount }) => ({
+          accountId: account.id,
+          kind: account.kind,
+          owner: account.owner,
+          currency: account.currency,
+          side,
+          amount,
+        })),
+        requestHash,
+        reference: movement.reference ?? null,
+        parent: movement.parent ?? null,
+        allowNegative,
+        meta: movement.meta ?? null,
+        announce: movement.announce ?? false,
+        createdAt: at,
+        updatedAt: at,
+      });
+      const created: JournalEntry = {
+        id: movement.id,
+        kind: movement.kind,
+        status,
+        postings: movement.postings,
+        reference: movement.reference ?? null,
+        parent: movement.parent ?? null,
+        announce: movement.announce ?? false,
+      };
+      if (status === "posted" && created.announce) announce(db, batch, movement.id, movement.kind, at);
+      return created;
+    },
+  };
+}
+
 /** Posts (or holds) one movement exactly once. */
 export async function postEntry(
   db: Firestore,
@@ -238,54 +316,13 @@ export async function postEntry(
   now: () => number = Date.now,
 ): Promise<JournalEntry> {
   checkPostings(movement.postings);
-  const requestHash = hashOf(movement);
-  const entryRef = journal(db).doc(movement.id);
   return commitOptimistically(async () => {
-    const { entry, read } = await readForMovement(db, entryRef, movement.postings);
-    const version = versionOf([entry, ...read.values()]);
-    if (entry.exists) {
-      const existing = existingOrConflict(movement.id, entry, requestHash);
-      return { version, commit: () => Promise.resolve(existing) };
-    }
-    const at = Timestamp.fromMillis(now());
+    const plan = await planMovement(db, movement, now);
+    const version = versionOf(plan.snapshots);
+    const { existing } = plan;
+    if (existing) return { version, commit: () => Promise.resolve(existing) };
     const batch = db.batch();
-    const status: EntryStatus = movement.hold ? "pending" : "posted";
-    const allowNegative = movement.allowNegative ?? false;
-    stageWrites(db, batch, movement.id, movement.postings, movement.hold ? "hold" : "post", read, {
-      kind: movement.kind,
-      allowNegative,
-      at,
-    });
-    batch.create(entryRef, {
-      kind: movement.kind,
-      status,
-      postings: movement.postings.map(({ account, side, amount }) => ({
-        accountId: account.id,
-        kind: account.kind,
-        owner: account.owner,
-        currency: account.currency,
-        side,
-        amount,
-      })),
-      requestHash,
-      reference: movement.reference ?? null,
-      parent: movement.parent ?? null,
-      allowNegative,
-      meta: movement.meta ?? null,
-      announce: movement.announce ?? false,
-      createdAt: at,
-      updatedAt: at,
-    });
-    const created: JournalEntry = {
-      id: movement.id,
-      kind: movement.kind,
-      status,
-      postings: movement.postings,
-      reference: movement.reference ?? null,
-      parent: movement.parent ?? null,
-      announce: movement.announce ?? false,
-    };
-    if (status === "posted" && created.announce) announce(db, batch, movement.id, movement.kind, at);
+    const created = plan.stage(batch);
     return { version, commit: async () => (await batch.commit(), created) };
   }, BUSY);
 }

@@ -85,3 +85,30 @@ export function billReceiptMail(details: BillReceiptDetails): MailMessage {
     `Malipo bill: ${details.billId}. Keep this email as your receipt.`,
   ]);
 }
+
+export interface RefundMailDetails {
+  readonly name: string | null;
+  /** What came back this time, and in all, formatted. */
+  readonly amount: string;
+  readonly refundedInAll: string;
+  readonly paid: string;
+  readonly provider: string;
+  readonly receipt: string | null;
+  readonly paymentId: string;
+  readonly refundId: string;
+  /** True when this refund was taken back from the Malipo wallet the payment had topped up. */
+  readonly fromWallet: boolean;
+}
+
+export function refundMail(details: RefundMailDetails): MailMessage {
+  return message(
+    `Refund: ${details.amount} sent back to you`,
+    `Your refund is on its way${details.name ? `, ${details.name}` : ""}`,
+    [
+      `We have refunded ${details.amount} of your ${details.paid} payment to your ${details.provider}.`,
+      ...(details.fromWallet ? [`The money was taken from your Malipo wallet, which this payment had topped up.`] : []),
+      `Refunded so far: ${details.refundedInAll} of ${details.paid}.`,
+      `${details.provider} reference: ${details.receipt ?? "not given by the provider"}. Malipo payment: ${details.paymentId}; refund: ${details.refundId}.`,
+    ],
+  );
+}

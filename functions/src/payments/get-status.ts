@@ -5,7 +5,7 @@ import type { Firestore } from "firebase-admin/firestore";
 
 import type { Caller } from "../core/callable.js";
 import { enforceRateLimits } from "../core/rate-limit.js";
-import { noSuchPayment, paymentsCollection, type PaymentRecord } from "./records.js";
+import { noSuchPayment, paymentsCollection, type PaymentRecord, type PaymentRefundSummary } from "./records.js";
 import type { GetPaymentStatusInput } from "./schemas.js";
 
 export interface PaymentStatusView {
@@ -20,6 +20,8 @@ export interface PaymentStatusView {
   readonly verified: boolean;
   readonly createdAt: string;
   readonly settledAt: string | null;
+  /** What has been refunded (the status stays `succeeded`); null when no refund was asked for. */
+  readonly refund: PaymentRefundSummary | null;
 }
 
 export async function getPaymentStatus(
@@ -44,5 +46,6 @@ export async function getPaymentStatus(
     verified: payment.verified,
     createdAt: payment.createdAt.toDate().toISOString(),
     settledAt: payment.settledAt?.toDate().toISOString() ?? null,
+    refund: payment.refund ?? null,
   };
 }

@@ -10,6 +10,21 @@ export { PROVIDERS, PURPOSES, type Purpose };
 
 const timestamp = z.instanceof(Timestamp);
 
+/**
+ * What has been refunded of a succeeded payment (refunds/): written by the refunds feature next to
+ * the payment's status, which never changes. `pending`: a refund is asked for and none has
+ * completed yet; `partially-refunded` / `refunded`: by what the provider confirmed.
+ */
+export const PAYMENT_REFUND_STATES = ["pending", "partially-refunded", "refunded"] as const;
+export const paymentRefundSummarySchema = z.object({
+  state: z.enum(PAYMENT_REFUND_STATES),
+  /** Minor units the provider confirmed back to the payer. */
+  refundedAmount: z.number().int().min(0),
+  /** Minor units of refunds asked for and not yet settled. */
+  pendingAmount: z.number().int().min(0),
+});
+export type PaymentRefundSummary = z.infer<typeof paymentRefundSummarySchema>;
+
 export const paymentSchema = z.object({
   uid: z.string(),
   purpose: z.enum(PURPOSES),
@@ -36,6 +51,8 @@ export const paymentSchema = z.object({
   createdAt: timestamp,
   updatedAt: timestamp,
   settledAt: timestamp.nullable(),
+  /** Absent or null until a refund is asked for (refunds/). */
+  refund: paymentRefundSummarySchema.nullable().optional(),
 });
 export type PaymentRecord = z.infer<typeof paymentSchema>;
 

@@ -16,6 +16,8 @@ import { retryIdempotent } from "../core/retry.js";
 import type { CallbackRequestLike } from "../payments/callbacks.js";
 import { ProviderAuthError, ProviderInvalidRequestError } from "../providers/errors.js";
 import type { PayoutProvider, PayoutResult } from "../providers/payouts.js";
+import { applyRefundResult } from "../refunds/outcome.js";
+import { isRefundId } from "../refunds/records.js";
 import { PAYOUT_RESULTS, type PayoutProviderName } from "./collections.js";
 import type { OutcomeDeps } from "./deps.js";
 import { applyPayoutStatus } from "./outcome.js";
@@ -70,6 +72,12 @@ export async function applyPayoutResult(
     raw: JSON.stringify(raw ?? null).slice(0, 20_000),
     receivedAt: Timestamp.fromMillis(deps.now()),
   });
+  if (isRefundId(result.subjectId)) {
+    // A refund's reversal, B2C payout or status answer, or its ioTec disbursement: refunds/
+    // applies it (idempotently; an unknown refund id raises an alert there and moves nothing).
+    await applyRefundResult(deps.db, result, deps.now);
+    return;
+  }
   const withdrawalId = result.kind === "reversal" ? undefined : withdrawalIdOf(result.subjectId);
   if (withdrawalId === undefined) {
     logger.warn("payout result for nothing Malipo is waiting on; kept in payoutResults", {
