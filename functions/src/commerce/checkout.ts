@@ -7,7 +7,7 @@ import { Timestamp } from "firebase-admin/firestore";
 import type { Caller } from "../core/callable.js";
 import { createOnce, getAllTyped } from "../core/collections.js";
 import { AppError } from "../core/errors.js";
-import { startPayment, type PaymentDeps } from "../payments/create-payment.js";
+import { checkPayment, startPayment, type PaymentDeps } from "../payments/create-payment.js";
 import { IDEMPOTENCY_KEYS } from "../payments/collections.js";
 import type { PaymentView } from "../payments/records.js";
 import { sha256Hex } from "../shared/hashing.js";
@@ -104,6 +104,9 @@ export async function checkout(input: CheckoutInput, caller: Caller, deps: Payme
         `expectedTotal: your cart costs ${formatMoney(priced.total, input.currency)} now, not ${formatMoney(input.expectedTotal, input.currency)}; a price or the cart changed. Review the cart and check out again.`,
       );
     }
+    // The payer's number and the provider's limits are checked before the quote is written, so a
+    // refused number does not use up the key.
+    checkPayment({ ...input, amount: priced.total }, deps);
     const now = deps.now();
     const record: CheckoutRecord = {
       uid: caller.uid,

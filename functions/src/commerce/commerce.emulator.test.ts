@@ -234,6 +234,21 @@ describe("checkout: the server decides what is owed", () => {
   });
 });
 
+describe("checkout: a refused payer", () => {
+  it("a number the provider cannot take is refused before the quote is written, so the key can be used again", async () => {
+    const { ids } = await seedShop([{ price: 300_00, stock: 5 }]);
+    const who = caller();
+    await addToCart({ productId: ids[0] ?? "", quantity: 1 }, who, deps());
+    const input = checkoutFields("+256772123456", 300_00);
+    await expect(checkoutDirect(input, who)).rejects.toMatchObject({
+      code: "invalid-argument",
+      message: expect.stringMatching(/^(phone|currency): /),
+    });
+    const retried = await checkoutDirect({ ...input, phone: kenyanPhone("9999") }, who);
+    expect(retried).toMatchObject({ total: 300_00, status: "processing" });
+  });
+});
+
 describe("fulfilment: one order per checkout", () => {
   it("5 success callbacks, a client return, a re-query and redelivered triggers make one order, one decrement, one invoice number and one of each email", async () => {
     const { merchantId, ids } = await seedShop([

@@ -42,7 +42,11 @@ const HOME_COUNTRY: Readonly<Record<ProviderName, { code: PayerCountry; name: st
 /** Retries for failures that certainly did not reach the provider's payment API. */
 const RETRY_DELAYS_MS = [300, 900];
 
-function checkProvider(input: CreatePaymentInput, provider: CollectionProvider, country: PayerCountry): void {
+function checkProvider(
+  input: Pick<CreatePaymentInput, "currency" | "email" | "amount">,
+  provider: CollectionProvider,
+  country: PayerCountry,
+): void {
   const label = PROVIDER_LABELS[provider.name];
   if (provider.currency !== input.currency) {
     throw new AppError(
@@ -118,6 +122,21 @@ export async function createPayment(
 }
 
 /**
+ * The payer's number and the provider a payment would use, or the sentence refusing them (amount
+ * outside the provider's limits, a number from another country, ...): nothing is read or written,
+ * so checkout asks before it writes its quote.
+ */
+export function checkPayment(
+  input: Pick<CreatePaymentInput, "phone" | "currency" | "provider" | "amount" | "email">,
+  deps: Pick<PaymentDeps, "provider" | "allowSandboxPayers">,
+) {
+  const phone = parsePayerPhone(input.phone, COUNTRY_FOR_CURRENCY[input.currency], deps.allowSandboxPayers);
+  const provider = deps.provider(input.provider ?? PROVIDER_FOR_COUNTRY[phone.country]);
+  checkProvider(input, provider, phone.country);
+  return { phone, provider };
+}
+
+/**
  * The core every payment goes through: idempotency key, duplicate window and rate limits decided
  * with the pending record in one transaction, then the provider call outside it. `route` names the
  * rate limits the attempt counts against.
@@ -129,9 +148,7 @@ export async function startPayment(
   route: "createPayment" | "checkout",
 ): Promise<PaymentView> {
   const checkoutId = "checkoutId" in input ? input.checkoutId : undefined;
-  const phone = parsePayerPhone(input.phone, COUNTRY_FOR_CURRENCY[input.currency], deps.allowSandboxPayers);
-  const provider = deps.provider(input.provider ?? PROVIDER_FOR_COUNTRY[phone.country]);
-  checkProvider(input, provider, phone.country);
+  const { phone, provider } = checkPayment(input, deps);
 
   const request = {
     purpose: input.purpose,
