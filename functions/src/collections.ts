@@ -5,6 +5,8 @@ import { BILL_EVENTS, BILL_GUARDS, BILL_SERVICES, BILL_VERIFICATIONS, BILLS } fr
 import type { CollectionSpec } from "./core/collections.js";
 import { RATE_LIMITS } from "./core/rate-limit.js";
 import { PAYMENT_CODES } from "./entries/codes.js";
+import { COMPETITIONS, JUDGES } from "./entries/competitions.js";
+import { ENTRIES, SCORES } from "./entries/entries.js";
 import { QUOTES } from "./fees/quotes.js";
 import { FEE_RULES } from "./fees/rules.js";
 import { LEDGER_CHECKS } from "./ledger/check.js";
@@ -43,6 +45,10 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   UNANSWERED_REQUESTS,
   ALERTS,
   PAYMENT_CODES,
+  COMPETITIONS,
+  JUDGES,
+  ENTRIES,
+  SCORES,
   MAIL,
   RATE_LIMITS,
   SYSTEM,

@@ -22,6 +22,8 @@ const HTTPS = [
   "health",
   "createPayment",
   "verifyPaymentCode",
+  "resendPaymentCode",
+  "submitEntry",
   "getPaymentStatus",
   "quote",
   "setPin",
@@ -68,6 +70,8 @@ const schedules = loads(SCHEDULES) ? (load("./endpoints/schedules.js") as typeof
 export const health = https?.health;
 export const createPayment = https?.createPayment;
 export const verifyPaymentCode = https?.verifyPaymentCode;
+export const resendPaymentCode = https?.resendPaymentCode;
+export const submitEntry = https?.submitEntry;
 export const getPaymentStatus = https?.getPaymentStatus;
 export const quote = https?.quote;
 export const setPin = https?.setPin;

@@ -19,6 +19,7 @@ import { parsePayerPhone, type PayerCountry } from "../shared/phone.js";
 import { paymentsCollection, type PaymentRecord, type PaymentView } from "./records.js";
 import type { CreatePaymentInput } from "./schemas.js";
 import { appendEvent, transition } from "./transitions.js";
+import { entryAmount } from "../entries/competitions.js";
 
 export interface PaymentDeps {
   readonly db: Firestore;
@@ -109,12 +110,17 @@ export async function createPayment(
     email: input.email ?? null,
     name: input.name ?? null,
     reference: input.reference ?? null,
+    // Only entries carry it, so other payments' request hashes are as they always were.
+    ...(input.competitionId === undefined ? {} : { competitionId: input.competitionId }),
   };
   const requestHash = sha256Hex(JSON.stringify(request));
   const { db } = deps;
   const keyRef = IDEMPOTENCY_KEYS.ref(db).doc(sha256Hex(`${caller.uid}|${input.idempotencyKey}`));
   const guardRef = PAYMENT_GUARDS.ref(db).doc(
-    sha256Hex(`${caller.uid}|${phone.e164}|${input.amount}|${input.currency}|${input.purpose}`),
+    // Two entries of the same fee to two competitions are two payments, not a duplicate.
+    sha256Hex(
+      `${caller.uid}|${phone.e164}|${input.amount}|${input.currency}|${input.purpose}${input.competitionId === undefined ? "" : `|${input.competitionId}`}`,
+    ),
   );
 
   // Only new payments count against the limits: repeats of a key and duplicates within the window
@@ -180,6 +186,11 @@ export async function createPayment(
       ? await decide(false)
       : { kind: "count-first" };
   if (decision.kind === "count-first") {
+    // A new entry's amount must be its competition's fee, and the competition open (money rule
+    // 50). Checked for new payments only: a repeat of a key is the payment it already made.
+    if (input.purpose === "entry") {
+      await entryAmount(db, { ...input, competitionId: input.competitionId ?? "" }, deps.now());
+    }
     await enforceRateLimits(db, "createPayment", caller, deps.now(), { attemptKey: keyRef.id });
     decision = await decide(true);
   }

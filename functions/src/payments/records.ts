@@ -35,6 +35,8 @@ export const paymentSchema = z.object({
   email: z.string().nullable(),
   name: z.string().nullable(),
   reference: z.string().nullable(),
+  /** The competition an entry pays for (entries/); absent or null for other purposes. */
+  competitionId: z.string().nullable().optional(),
   status: z.enum(PAYMENT_STATUSES),
   providerReference: z.string().nullable(),
   /** The provider's hosted page the payer pays on (Paystack); absent for phone prompts. */
