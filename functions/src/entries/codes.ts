@@ -12,6 +12,7 @@ import { FieldValue, Timestamp, type Firestore, type Transaction } from "firebas
 import { z } from "zod";
 
 import type { Caller } from "../core/callable.js";
+import { params } from "../core/config.js";
 import { defineCollection } from "../core/collections.js";
 import { AppError } from "../core/errors.js";
 import { enforceRateLimits } from "../core/rate-limit.js";
@@ -56,6 +57,20 @@ export async function issueEntryCode(db: Firestore, change: StatusChange, now: (
   });
 }
 
+/**
+ * The join page at this payment's code step: the first of ALLOWED_ORIGINS is the page's origin
+ * (docs/contests.md). Without one (a test calling the handler directly) the mail has no link.
+ */
+function entryLink(paymentId: string): { link?: string } {
+  let origin: string | undefined;
+  try {
+    origin = params.allowedOrigins.value()[0];
+  } catch {
+    origin = undefined;
+  }
+  return origin ? { link: `${origin.replace(/\/$/, "")}/?payment=${paymentId}` } : {};
+}
+
 /** A new code (hashed) and its mail, in the caller's transaction. */
 function writeCode(
   tx: Transaction,
@@ -87,7 +102,12 @@ function writeCode(
     paymentId: details.paymentId,
     uid: details.uid,
     eventId: details.eventId,
-    message: codeMail({ code: secret, minutes: CODE_TTL_MINUTES, paymentId: details.paymentId }),
+    message: codeMail({
+      code: secret,
+      minutes: CODE_TTL_MINUTES,
+      paymentId: details.paymentId,
+      ...entryLink(details.paymentId),
+    }),
     createdAt: FieldValue.serverTimestamp(),
   });
 }
