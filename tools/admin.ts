@@ -19,6 +19,7 @@ import { deleteApp, initializeApp, type App } from "firebase-admin/app";
 import { getAuth, type Auth } from "firebase-admin/auth";
 import { FieldValue, getFirestore } from "firebase-admin/firestore";
 
+import { COMPETITIONS, judgeRef } from "../functions/src/entries/competitions.ts";
 import { ADMIN_AUDIT } from "../functions/src/operations/admin-audit.ts";
 import { EMULATOR_PROJECT, emulatorListens, LaunchError } from "./emulators/environment.ts";
 
@@ -142,9 +143,9 @@ export async function changeJudge(app: App, target: string, command: AdminComman
   const competitionId = command.competitionId ?? "";
   const db = getFirestore(app);
   const user = await userByEmail(getAuth(app), command.email, target);
-  const competition = await db.collection("competitions").doc(competitionId).get();
-  if (!competition.exists) throw new LaunchError(`No competition ${competitionId} in ${target}.`);
-  const ref = competition.ref.collection("judges").doc(user.uid);
+  const competition = (await COMPETITIONS.ref(db).doc(competitionId).get()).data();
+  if (!competition) throw new LaunchError(`No competition ${competitionId} in ${target}.`);
+  const ref = judgeRef(db, competitionId, user.uid);
   const wasJudge = (await ref.get()).exists;
   if (command.action === "judge") {
     await ref.set({
@@ -165,7 +166,7 @@ export async function changeJudge(app: App, target: string, command: AdminComman
     by: `${userInfo().username} (npm run admin)`,
     at: FieldValue.serverTimestamp(),
   });
-  const name = String(competition.get("name") ?? competitionId);
+  const { name } = competition;
   if (command.action === "judge") {
     return `${command.email} (${user.uid}) ${wasJudge ? "was already" : "is now"} a judge of ${name} in ${target}.`;
   }

@@ -141,8 +141,9 @@ export function startCheckout(client: Client, uid: string): void {
         client,
         id,
         (data) => {
-          latest = data as PaymentSnapshot;
-          const competition = competitions.find((c) => c.id === latest.competitionId);
+          const payment = data as PaymentSnapshot;
+          latest = payment;
+          const competition = competitions.find((c) => c.id === payment.competitionId);
           element("payment-competition").textContent = competition ? `Entry to ${competition.name}` : "";
           render();
         },
