@@ -110,7 +110,7 @@ describe("createPayment for an entry: the server's fee", () => {
     });
   });
 
-  it("answers a repeated key with the same payment, even after the competition closed", async () => {
+  it("answers a repeated key (and an open duplicate) with the same payment, even after the competition closed", async () => {
     const { id, fee } = await ownCompetition();
     const user = await signUpAnonymous();
     const request = entryRequest({ competitionId: id, amount: fee });
@@ -122,8 +122,20 @@ describe("createPayment for an entry: the server's fee", () => {
       .update({ closesAt: Timestamp.fromMillis(Date.now() - 1_000) });
     const again = await call<{ paymentId: string }>("createPayment", request, { user });
     expect(again.ok && first.ok && again.result.paymentId === first.result.paymentId).toBe(true);
+    // The same payer and fee within the duplicate window is the open payment, not a new one.
+    const duplicate = await call<{ paymentId: string }>(
+      "createPayment",
+      { ...request, idempotencyKey: `${String(request.idempotencyKey)}-2` },
+      { user },
+    );
+    expect(duplicate.ok && first.ok && duplicate.result.paymentId === first.result.paymentId).toBe(true);
+    // A new entry (another key and number) is refused: the competition is closed.
     expect(
-      await call("createPayment", { ...request, idempotencyKey: `${String(request.idempotencyKey)}-2` }, { user }),
+      await call(
+        "createPayment",
+        { ...request, idempotencyKey: `${String(request.idempotencyKey)}-3`, phone: kenyanPhone() },
+        { user },
+      ),
     ).toMatchObject({ ok: false, code: "failed-precondition" });
   });
 });
