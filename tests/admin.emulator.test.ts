@@ -14,6 +14,7 @@ import { FEE_RULES, feeRuleId } from "../functions/src/fees/rules.ts";
 import { LOCAL_FEE_RULES } from "../functions/src/fees/local-rules.ts";
 import { LOCAL_ADMIN, seedFeeRules, seedLocalAdmin } from "../tools/seed.ts";
 import { emulatorOrigin } from "./support/emulators.ts";
+import { OPEN_COMPETITION, seedCompetitions } from "./support/entries.ts";
 import { adminDb } from "./support/firestore.ts";
 
 function adminCli(...args: string[]): Promise<{ code: number | null; output: string }> {
@@ -81,6 +82,31 @@ describe("npm run admin", () => {
       "grant:false",
       "grant:true",
       "revoke:true",
+    ]);
+  });
+
+  it("appoints and removes a judge of one competition, audited, and refuses an unknown competition", async () => {
+    await seedCompetitions();
+    const email = `judge-${randomUUID()}@example.com`;
+    const user = await auth().createUser({ email, password: "correct horse battery" });
+    const membership = adminDb().doc(`competitions/${OPEN_COMPETITION}/judges/${user.uid}`);
+
+    expect(await adminCli("judge", email, OPEN_COMPETITION)).toMatchObject({
+      code: 0,
+      output: expect.stringContaining(`${email} (${user.uid}) is now a judge of Kenya Sings 2026`),
+    });
+    expect((await membership.get()).data()).toMatchObject({ uid: user.uid, email });
+    expect(await adminCli("judge", email, "no-such-contest")).toMatchObject({
+      code: 1,
+      output: expect.stringContaining("No competition no-such-contest"),
+    });
+    expect((await adminCli("unjudge", email, OPEN_COMPETITION)).output).toContain("is no longer a judge");
+    expect((await membership.get()).exists).toBe(false);
+
+    const audit = await adminDb().collection("adminAudit").where("uid", "==", user.uid).get();
+    expect(audit.docs.map((doc) => `${String(doc.get("action"))}:${String(doc.get("competitionId"))}`).sort()).toEqual([
+      `judge:${OPEN_COMPETITION}`,
+      `unjudge:${OPEN_COMPETITION}`,
     ]);
   });
 

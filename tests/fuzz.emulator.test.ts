@@ -12,6 +12,7 @@ import { REGION } from "../functions/src/core/region.ts";
 import { IOTEC } from "../sandbox/src/settings.ts";
 import { call, idempotencyKey, randomIp, signUpAnonymous, type TestUser } from "./support/client.ts";
 import { functionUrl } from "./support/emulators.ts";
+import { OPEN_COMPETITION, OPEN_FEE_KES, seedCompetitions } from "./support/entries.ts";
 import { adminDb } from "./support/firestore.ts";
 import { signUpOperator } from "./support/operators.ts";
 import { emulatorSecrets } from "./support/providers.ts";
@@ -54,7 +55,31 @@ const callables: [string, fc.Arbitrary<unknown>][] = [
       phone: "+254712345678",
     })),
   ],
+  [
+    "createPayment",
+    // An entry: the fee is the server's, so nearly every amount the fuzzer sends is refused.
+    around(() => ({
+      idempotencyKey: idempotencyKey(),
+      purpose: "entry",
+      competitionId: OPEN_COMPETITION,
+      amount: OPEN_FEE_KES,
+      currency: "KES",
+      phone: "+254712345678",
+      email: "fuzz@example.com",
+    })),
+  ],
   ["verifyPaymentCode", around(() => ({ paymentId: "missing00000000", code: "123456" }))],
+  ["resendPaymentCode", around(() => ({ paymentId: "missing00000000" }))],
+  [
+    "submitEntry",
+    around(() => ({
+      paymentId: "missing00000000",
+      category: "Solo",
+      title: "Fuzz",
+      link: "https://example.com/fuzz",
+      description: "A fuzzed entry",
+    })),
+  ],
   ["getPaymentStatus", around(() => ({ paymentId: "missing00000000" }))],
   ["quote", around(() => ({ service: "airtime", amount: 1_000_00, currency: "KES", redeemPoints: 10 }))],
   ["setPin", around(() => ({ pin: "4821" }))],
@@ -137,6 +162,7 @@ const WRITES: Record<string, readonly string[]> = {
   carts: ["addToCart", "updateCartLine", "removeFromCart"],
   checkouts: ["checkout"],
   orders: [],
+  entries: ["submitEntry"],
   quotes: ["quote", "quoteBill"],
   bills: ["payBill"],
   withdrawals: ["withdraw"],
@@ -152,6 +178,8 @@ async function ownedIn(collection: string, user: TestUser): Promise<number> {
 async function hasPin(user: TestUser): Promise<boolean> {
   return (await adminDb().collection("pins").doc(user.uid).get()).exists;
 }
+
+beforeAll(seedCompetitions);
 
 describe(`fuzzing (seed ${seed})`, () => {
   // The product the cart cases name, so near-valid cases reach the cart and checkout's pricing.

@@ -17,7 +17,20 @@ describe("npm run admin arguments", () => {
     expect(parseAdminArgs(["--project", "malipo-prod", "grant", "ops@example.com"]).project).toBe("malipo-prod");
   });
 
+  it("reads judge and unjudge with the competition's id", () => {
+    expect(parseAdminArgs(["judge", "Judge@Example.com", "kenya-sings-2026"])).toEqual({
+      action: "judge",
+      email: "judge@example.com",
+      competitionId: "kenya-sings-2026",
+      project: undefined,
+    });
+    expect(parseAdminArgs(["unjudge", "judge@example.com", "kenya-sings-2026", "--project", "p"]).project).toBe("p");
+  });
+
   it.each([
+    [["judge", "judge@example.com"], "judge needs the competition's id"],
+    [["unjudge", "judge@example.com", "a/b"], "unjudge needs the competition's id"],
+    [["judge", "judge@example.com", "c", "extra"], "unexpected arguments: extra"],
     [[], USAGE],
     [["promote", "ops@example.com"], USAGE],
     [["grant"], "is not an email address"],

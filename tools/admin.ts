@@ -6,6 +6,11 @@
 //                                                     Default Credentials (gcloud auth
 //                                                     application-default login)
 //
+//   npm run admin -- judge <email> <competitionId>    appoints a judge of one competition (the
+//   npm run admin -- unjudge <email> <competitionId>  membership document
+//                                                     competitions/{id}/judges/{uid}; see
+//                                                     docs/contests.md), or removes them
+//
 // Every change is recorded in adminAudit/{id}: who ran it, on which account, when.
 import { userInfo } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -14,14 +19,18 @@ import { deleteApp, initializeApp, type App } from "firebase-admin/app";
 import { getAuth, type Auth } from "firebase-admin/auth";
 import { FieldValue, getFirestore } from "firebase-admin/firestore";
 
+import { COMPETITIONS, judgeRef } from "../functions/src/entries/competitions.ts";
 import { ADMIN_AUDIT } from "../functions/src/operations/admin-audit.ts";
 import { EMULATOR_PROJECT, emulatorListens, LaunchError } from "./emulators/environment.ts";
 
-export const USAGE = "usage: npm run admin -- grant|revoke <email> [--project <project-id>]";
+export const USAGE =
+  "usage: npm run admin -- grant|revoke <email> [--project <project-id>], or judge|unjudge <email> <competitionId> [--project <project-id>]";
 
 export interface AdminCommand {
-  readonly action: "grant" | "revoke";
+  readonly action: "grant" | "revoke" | "judge" | "unjudge";
   readonly email: string;
+  /** The competition a judge is appointed to or removed from (judge and unjudge only). */
+  readonly competitionId?: string | undefined;
   /** A real project; absent means the local emulators. */
   readonly project?: string | undefined;
 }
@@ -37,10 +46,20 @@ export function parseAdminArgs(argv: readonly string[]): AdminCommand {
     if (!project || project.startsWith("-")) throw new LaunchError(`--project needs a project id. ${USAGE}`);
     args.splice(flag, 2);
   }
-  const [action, email, ...extra] = args;
-  if (action !== "grant" && action !== "revoke") throw new LaunchError(USAGE);
+  const [action, email, ...rest] = args;
+  if (action !== "grant" && action !== "revoke" && action !== "judge" && action !== "unjudge") {
+    throw new LaunchError(USAGE);
+  }
   if (!email || !EMAIL.test(email)) throw new LaunchError(`"${email ?? ""}" is not an email address. ${USAGE}`);
-  if (extra.length > 0) throw new LaunchError(`unexpected arguments: ${extra.join(" ")}. ${USAGE}`);
+  if (action === "judge" || action === "unjudge") {
+    const [competitionId, ...extra] = rest;
+    if (!competitionId || !/^[A-Za-z0-9_-]{1,100}$/.test(competitionId)) {
+      throw new LaunchError(`${action} needs the competition's id (competitions/{id}). ${USAGE}`);
+    }
+    if (extra.length > 0) throw new LaunchError(`unexpected arguments: ${extra.join(" ")}. ${USAGE}`);
+    return { action, email: email.toLowerCase(), competitionId, project };
+  }
+  if (rest.length > 0) throw new LaunchError(`unexpected arguments: ${rest.join(" ")}. ${USAGE}`);
   return { action, email: email.toLowerCase(), project };
 }
 
@@ -116,11 +135,52 @@ export async function changeRole(app: App, target: string, command: AdminCommand
     : `${command.email} (${user.uid}) was not an admin in ${target}; nothing changed.`;
 }
 
+/**
+ * Appoints or removes a judge of one competition: the membership document the rules read. The
+ * competition must exist, so a mistyped id appoints nobody. Returns the line to print.
+ */
+export async function changeJudge(app: App, target: string, command: AdminCommand): Promise<string> {
+  const competitionId = command.competitionId ?? "";
+  const db = getFirestore(app);
+  const user = await userByEmail(getAuth(app), command.email, target);
+  const competition = (await COMPETITIONS.ref(db).doc(competitionId).get()).data();
+  if (!competition) throw new LaunchError(`No competition ${competitionId} in ${target}.`);
+  const ref = judgeRef(db, competitionId, user.uid);
+  const wasJudge = (await ref.get()).exists;
+  if (command.action === "judge") {
+    await ref.set({
+      uid: user.uid,
+      email: command.email,
+      appointedAt: FieldValue.serverTimestamp(),
+      appointedBy: `${userInfo().username} (npm run admin)`,
+    });
+  } else {
+    await ref.delete();
+  }
+  await ADMIN_AUDIT.ref(db).add({
+    action: command.action,
+    uid: user.uid,
+    email: command.email,
+    competitionId,
+    changed: wasJudge !== (command.action === "judge"),
+    by: `${userInfo().username} (npm run admin)`,
+    at: FieldValue.serverTimestamp(),
+  });
+  const { name } = competition;
+  if (command.action === "judge") {
+    return `${command.email} (${user.uid}) ${wasJudge ? "was already" : "is now"} a judge of ${name} in ${target}.`;
+  }
+  return wasJudge
+    ? `${command.email} (${user.uid}) is no longer a judge of ${name} in ${target}.`
+    : `${command.email} (${user.uid}) was not a judge of ${name} in ${target}; nothing changed.`;
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   const command = parseAdminArgs(argv);
   const { app, target } = await adminApp(command.project);
   try {
-    console.log(await changeRole(app, target, command));
+    const judging = command.action === "judge" || command.action === "unjudge";
+    console.log(judging ? await changeJudge(app, target, command) : await changeRole(app, target, command));
   } finally {
     await deleteApp(app);
   }

@@ -1,7 +1,7 @@
 // The local seed, run by `npm start` once the emulators are up: one operator account with the
 // admin claim, so the access model can be tried by hand, the fee rules every service is priced by
-// (functions/src/fees/local-rules.ts, which the quote tests load too), the bills catalogue and the
-// shop's products. Emulator-only:
+// (functions/src/fees/local-rules.ts, which the quote tests load too), the bills catalogue, the
+// shop's products and the competitions the join page lists. Emulator-only:
 // the password is not a secret, and the account never exists in a real project.
 import { deleteApp } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
@@ -77,7 +77,25 @@ export async function seedProducts(): Promise<string> {
   }
 }
 
+/** Writes the local competitions (functions/src/entries/local-competitions.ts). */
+export async function seedCompetitions(): Promise<string> {
+  const { seedLocalCompetitions } = await import("../functions/src/entries/local-competitions.ts");
+  const { app } = await adminApp(undefined);
+  try {
+    const count = await seedLocalCompetitions(getFirestore(app));
+    return `Competitions  ${count} seeded (one open, one closed)`;
+  } finally {
+    await deleteApp(app);
+  }
+}
+
 /** Everything `npm start` seeds, with the lines it prints. */
 export async function seedLocal(): Promise<string[]> {
-  return [await seedLocalAdmin(), await seedFeeRules(), await seedBillCatalogue(), await seedProducts()];
+  return [
+    await seedLocalAdmin(),
+    await seedFeeRules(),
+    await seedBillCatalogue(),
+    await seedProducts(),
+    await seedCompetitions(),
+  ];
 }

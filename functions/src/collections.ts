@@ -6,6 +6,8 @@ import { CARTS, CHECKOUTS, INVOICE_COUNTERS, ORDERS, PRODUCTS } from "./commerce
 import type { CollectionSpec } from "./core/collections.js";
 import { RATE_LIMITS } from "./core/rate-limit.js";
 import { PAYMENT_CODES } from "./entries/codes.js";
+import { COMPETITIONS, JUDGES } from "./entries/competitions.js";
+import { ENTRIES, SCORES } from "./entries/entries.js";
 import { QUOTES } from "./fees/quotes.js";
 import { FEE_RULES } from "./fees/rules.js";
 import { LEDGER_CHECKS } from "./ledger/check.js";
@@ -44,6 +46,10 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   UNANSWERED_REQUESTS,
   ALERTS,
   PAYMENT_CODES,
+  COMPETITIONS,
+  JUDGES,
+  ENTRIES,
+  SCORES,
   MAIL,
   RATE_LIMITS,
   SYSTEM,

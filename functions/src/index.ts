@@ -27,6 +27,8 @@ const HTTPS = [
   "removeFromCart",
   "getCart",
   "verifyPaymentCode",
+  "resendPaymentCode",
+  "submitEntry",
   "getPaymentStatus",
   "quote",
   "setPin",
@@ -79,6 +81,8 @@ export const updateCartLine = https?.updateCartLine;
 export const removeFromCart = https?.removeFromCart;
 export const getCart = https?.getCart;
 export const verifyPaymentCode = https?.verifyPaymentCode;
+export const resendPaymentCode = https?.resendPaymentCode;
+export const submitEntry = https?.submitEntry;
 export const getPaymentStatus = https?.getPaymentStatus;
 export const quote = https?.quote;
 export const setPin = https?.setPin;

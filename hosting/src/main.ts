@@ -1,5 +1,5 @@
 // The join page: signs the visitor in anonymously (every record needs an owner uid), runs the
-// payment flow, and shows the platform's health in the footer.
+// contest entry flow (pay.ts), and shows the platform's health in the footer.
 import { element } from "./dom";
 import { connect, signIn } from "./firebase";
 import { readHealth } from "./health";
@@ -33,7 +33,7 @@ async function startSession(): Promise<void> {
     const client = await connect();
     const user = await signIn(client);
     element("session").textContent = `anonymous visitor ${user.uid}`;
-    startCheckout(client);
+    startCheckout(client, user.uid);
     startOperatorSignIn(client);
   } catch (error) {
     showProblem(`We could not start a secure session: ${error instanceof Error ? error.message : String(error)}`);

@@ -62,31 +62,72 @@ describe("npm start", () => {
 
   async function payOnPage(page: Page, phone: string): Promise<string> {
     await page.goto(pageUrl);
+    // The button waits for the open competitions: the fee shown is the server's.
     await page.locator("#pay:not([disabled])").waitFor({ timeout: 30_000 });
+    expect(await page.locator("#competition option:checked").textContent()).toBe("Kenya Sings 2026");
+    expect(await page.locator("#fee").textContent()).toBe("Entry fee: KES 500.00");
     await page.fill("#name", "Achieng Otieno");
     await page.fill("#email", "achieng@example.com");
     await page.fill("#phone", phone);
-    await page.fill("#amount", "100");
     await page.click("#pay");
     await page.locator("#payment[data-payment-id]").waitFor({ timeout: 30_000 });
     return (await page.locator("#payment").getAttribute("data-payment-id")) ?? "";
   }
 
-  it("pays with a success number, shows succeeded, takes the emailed code and shows verified", async () => {
+  it("enters a competition: pays the fee, reloads mid-way, confirms the code and submits the entry", async () => {
     const page = await platform.newPage();
     const paymentId = await payOnPage(page, kenyanPhone("0000"));
+    expect(new URL(page.url()).searchParams.get("payment")).toBe(paymentId);
     await page.locator('#payment-status[data-status="succeeded"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator("#payment-status").textContent()).toBe("succeeded");
+    await page.locator('#payment[data-step="code"]').waitFor({ timeout: 15_000 });
+
+    // A reload resumes at the code step.
+    await page.reload();
+    await page.locator('#payment[data-step="code"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator("#code-form").isVisible()).toBe(true);
+    expect(await page.locator("#pay-form").isHidden()).toBe(true);
+
     const mails = await eventually(
       async () => (await adminDb().collection("mail").where("paymentId", "==", paymentId).get()).docs,
       (docs) => docs.some((doc) => doc.get("kind") === "verification-code"),
     );
-    const subject = mails.find((doc) => doc.get("kind") === "verification-code")?.get("message.subject") as string;
+    const mail = mails.find((doc) => doc.get("kind") === "verification-code");
+    const subject = mail?.get("message.subject") as string;
     const code = /(\d{6})$/.exec(subject)?.[1] ?? "";
-    await page.fill("#code", code);
-    await page.click("#verify");
-    await page.locator("#verified").waitFor({ state: "visible", timeout: 15_000 });
-    expect(await page.locator("#verified").textContent()).toContain("Verified");
-    await page.screenshot({ path: path.join(ROOT, "test-results", "paid-and-verified.png"), fullPage: true });
+    // The email's link opens the page at this payment; here in a new tab of the same browser.
+    expect(mail?.get("message.text")).toContain(`/?payment=${paymentId}`);
+    const tab = await page.context().newPage();
+    await tab.goto(`${pageUrl}?payment=${paymentId}`);
+    await tab.locator('#payment[data-step="code"]').waitFor({ timeout: 30_000 });
+    await tab.fill("#code", code);
+    await tab.click("#verify");
+    await tab.locator('#payment[data-step="entry"]').waitFor({ timeout: 15_000 });
+    expect(await tab.locator("#verified").textContent()).toContain("Verified");
+
+    // The first tab follows live; after another reload it is still at the entry step.
+    await page.locator('#payment[data-step="entry"]').waitFor({ timeout: 15_000 });
+    await page.reload();
+    await page.locator("#entry-form:not([hidden])").waitFor({ timeout: 30_000 });
+    expect(await page.locator("#category option").allTextContents()).toEqual(["Solo", "Group", "Gospel"]);
+    await page.selectOption("#category", "Gospel");
+    await page.fill("#title", "Sauti ya Moyo");
+    await page.fill("#link", "http://videos.example.com/sauti");
+    await page.fill("#description", "An original song, recorded live.");
+    await page.click("#submit-entry");
+    await page.locator("#entry-error").waitFor({ state: "visible", timeout: 15_000 });
+    expect(await page.locator("#entry-error").textContent()).toContain("https://");
+    await page.fill("#link", "https://videos.example.com/sauti");
+    await page.click("#submit-entry");
+    await page.locator('#payment[data-step="done"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator("#entered").textContent()).toContain("Your entry is in");
+    await tab.locator('#payment[data-step="done"]').waitFor({ timeout: 15_000 });
+
+    const entry = (await adminDb().collection("entries").doc(paymentId).get()).data();
+    expect(entry).toMatchObject({ competitionId: "kenya-sings-2026", category: "Gospel", title: "Sauti ya Moyo" });
+    const payment = (await adminDb().collection("payments").doc(paymentId).get()).data();
+    expect(payment).toMatchObject({ amount: 500_00, currency: "KES", verified: true });
+    await page.screenshot({ path: path.join(ROOT, "test-results", "entry-submitted.png"), fullPage: true });
   });
 
   it("pays with a number that cancels and shows the cancel message", async () => {

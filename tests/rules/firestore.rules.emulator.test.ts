@@ -21,7 +21,9 @@ import {
   getDocs,
   query,
   setDoc,
+  serverTimestamp,
   setLogLevel,
+  Timestamp,
   updateDoc,
   where,
 } from "firebase/firestore";
@@ -36,8 +38,14 @@ const run = `rules-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
 const OWNER = `alice-${run}`;
 const OTHER = `bob-${run}`;
 const ADMIN = `admin-${run}`;
+// Contests: OWNER enters COMPETITION, which JUDGE judges; OTHER_JUDGE judges another competition.
+const COMPETITION = `c-${run}`;
+const JUDGE = `judge-${run}`;
+const OTHER_JUDGE = `judge2-${run}`;
+const FUTURE = Timestamp.fromMillis(Date.UTC(2100, 0, 1));
+const PAST = Timestamp.fromMillis(Date.UTC(2025, 0, 1));
 
-type Role = "unauthenticated" | "owner" | "other user" | "admin";
+type Role = "unauthenticated" | "owner" | "other user" | "admin" | "judge" | "judge of another competition";
 type Operation = "get" | "list (constrained to the owner)" | "list (unconstrained)" | "create" | "update" | "delete";
 
 interface Row {
@@ -128,7 +136,7 @@ const table: Record<string, Row> = {
     update: { bps: 0 },
     // Prices are public to customers: every signed-in user reads them; operators write with the
     // Admin SDK only.
-    allowed: { owner: READ, "other user": READ, admin: READ },
+    allowed: { owner: READ, "other user": READ, admin: READ, judge: READ, "judge of another competition": READ },
   },
   bills: {
     path: `bills/${run}`,
@@ -154,7 +162,7 @@ const table: Record<string, Row> = {
     data: { uid: OWNER, name: "MTN Airtime", variations: [], active: true },
     update: { active: false },
     // The catalogue is public to customers; only functions refresh it.
-    allowed: { owner: READ, "other user": READ, admin: READ },
+    allowed: { owner: READ, "other user": READ, admin: READ, judge: READ, "judge of another competition": READ },
   },
   billGuards: {
     path: `billGuards/${run}`,
@@ -271,7 +279,13 @@ const table: Record<string, Row> = {
     data: { uid: OWNER, merchantId: "m", name: "Kikoi", prices: { KES: 1_500_00 }, stock: 3, active: true },
     update: { prices: { KES: 1_00 } },
     // The catalogue is public to customers; only operators (Admin SDK) change it.
-    allowed: { owner: READ, "other user": READ, admin: READ },
+    allowed: {
+      owner: READ,
+      "other user": READ,
+      admin: READ,
+      judge: READ,
+      "judge of another competition": READ,
+    },
   },
   carts: {
     path: `carts/${OWNER}`,
@@ -297,6 +311,43 @@ const table: Record<string, Row> = {
     update: { next: 1 },
     allowed: {},
   },
+  competitions: {
+    path: `competitions/${COMPETITION}`,
+    data: { uid: OWNER, name: "Sing", entryFee: { KES: 500_00 }, judgingClosesAt: FUTURE, resultsPublishedAt: null },
+    update: { entryFee: { KES: 1 } },
+    // Public to signed-in users (the join page lists them); operators write in the console.
+    allowed: {
+      owner: READ,
+      "other user": READ,
+      admin: READ,
+      judge: READ,
+      "judge of another competition": READ,
+    },
+  },
+  "competitions/judges": {
+    path: `competitions/${COMPETITION}/judges/${JUDGE}`,
+    data: { uid: JUDGE, email: "judge@example.com" },
+    update: { uid: OTHER },
+    // The appointment: the judge reads their own; nobody appoints themselves.
+    allowed: { admin: READ, judge: ["get"] },
+  },
+  entries: {
+    path: `entries/${run}`,
+    data: { uid: OWNER, competitionId: COMPETITION, category: "Solo", title: "My song", link: "https://x.example" },
+    update: { title: "Changed" },
+    // The entrant, the judges of its competition (by id, or listing where competitionId is theirs:
+    // see the field checks) and operators; not a judge of another competition.
+    allowed: { owner: ["get", "list (constrained to the owner)"], admin: READ, judge: ["get"] },
+  },
+  "entries/scores": {
+    path: `entries/${run}/scores/${JUDGE}`,
+    data: { competitionId: COMPETITION, score: 7, comment: "Strong", updatedAt: serverTimestamp() },
+    update: { score: 8, comment: "Stronger", updatedAt: serverTimestamp() },
+    // Only the judge who wrote it (and operators) read a score before results are published; the
+    // entrant may not. The judge edits their own score (creating one is in the field checks: the
+    // matrix's create uses another id, which is nobody's score).
+    allowed: { admin: READ, judge: ["get", "update"] },
+  },
   rateLimits: { path: `rateLimits/${run}`, data: { uid: OWNER, count: 1 }, update: { count: 0 }, allowed: {} },
   system: { path: `system/${run}`, data: { uid: OWNER, checkedAt: 1 }, update: { checkedAt: 2 }, allowed: {} },
 };
@@ -312,6 +363,13 @@ beforeAll(async () => {
   });
   await env.withSecurityRulesDisabled(async (context) => {
     for (const row of Object.values(table)) await setDoc(doc(context.firestore(), row.path), row.data);
+    const db = context.firestore();
+    await setDoc(doc(db, `competitions/other-${run}`), {
+      name: "Dance",
+      judgingClosesAt: FUTURE,
+      resultsPublishedAt: null,
+    });
+    await setDoc(doc(db, `competitions/other-${run}/judges/${OTHER_JUDGE}`), { uid: OTHER_JUDGE });
   });
 });
 
@@ -324,6 +382,8 @@ const clients: Record<Role, () => RulesTestContext> = {
   owner: () => env.authenticatedContext(OWNER),
   "other user": () => env.authenticatedContext(OTHER),
   admin: () => env.authenticatedContext(ADMIN, { admin: true }),
+  judge: () => env.authenticatedContext(JUDGE),
+  "judge of another competition": () => env.authenticatedContext(OTHER_JUDGE),
 };
 
 function parentOf(docPath: string): string {
@@ -385,6 +445,79 @@ describe("firestore.rules field checks", () => {
       await assertFails(updateDoc(doc(clients.owner().firestore(), `payments/${run}`), { [field]: "x" }));
     },
   );
+});
+
+describe("firestore.rules judges and scores", () => {
+  const score = (data: Record<string, unknown> = {}) => ({
+    competitionId: COMPETITION,
+    score: 6,
+    comment: "Good",
+    updatedAt: serverTimestamp(),
+    ...data,
+  });
+
+  /** An entry of a competition of its own, seeded with rules off, that JUDGE judges. */
+  async function entryOf(competition: Record<string, unknown>): Promise<{ entry: string; competitionId: string }> {
+    const id = `${run}-${Math.random().toString(36).slice(2, 8)}`;
+    await env.withSecurityRulesDisabled(async (context) => {
+      const db = context.firestore();
+      await setDoc(doc(db, `competitions/c-${id}`), { name: "Sing", ...competition });
+      await setDoc(doc(db, `competitions/c-${id}/judges/${JUDGE}`), { uid: JUDGE });
+      await setDoc(doc(db, `entries/${id}`), { uid: OWNER, competitionId: `c-${id}`, title: "Song" });
+    });
+    return { entry: id, competitionId: `c-${id}` };
+  }
+
+  it("a judge lists the entries of their competition, and a judge of another may not", async () => {
+    const byCompetition = (role: Role) =>
+      getDocs(query(collection(clients[role]().firestore(), "entries"), where("competitionId", "==", COMPETITION)));
+    await assertSucceeds(byCompetition("judge"));
+    await assertFails(byCompetition("judge of another competition"));
+    await assertFails(byCompetition("owner"));
+  });
+
+  it("a judge of another competition may not read or score the entry", async () => {
+    const other = clients["judge of another competition"]().firestore();
+    await assertFails(getDoc(doc(other, `entries/${run}`)));
+    await assertFails(setDoc(doc(other, `entries/${run}/scores/${OTHER_JUDGE}`), score()));
+    await assertFails(
+      setDoc(doc(other, `entries/${run}/scores/${OTHER_JUDGE}`), score({ competitionId: `other-${run}` })),
+    );
+  });
+
+  it("a judge writes one score 0-10 with a comment, under their own uid, and edits it", async () => {
+    const { entry, competitionId } = await entryOf({ judgingClosesAt: FUTURE, resultsPublishedAt: null });
+    const judge = clients.judge().firestore();
+    const own = doc(judge, `entries/${entry}/scores/${JUDGE}`);
+    await assertFails(setDoc(doc(judge, `entries/${entry}/scores/${OTHER_JUDGE}`), score({ competitionId })));
+    for (const bad of [11, -1, 6.5, "6"]) await assertFails(setDoc(own, score({ competitionId, score: bad })));
+    await assertFails(setDoc(own, score({ competitionId, points: 100 })));
+    await assertFails(setDoc(own, score({ competitionId, comment: "x".repeat(2001) })));
+    await assertFails(setDoc(own, score({ competitionId, updatedAt: PAST })));
+    await assertFails(setDoc(own, score({ competitionId: COMPETITION })));
+    await assertSucceeds(setDoc(own, score({ competitionId, score: 10 })));
+    await assertSucceeds(updateDoc(own, { score: 0, comment: "On reflection", updatedAt: serverTimestamp() }));
+    await assertFails(deleteDoc(own));
+  });
+
+  it("no score is written or changed once judging has closed", async () => {
+    const { entry, competitionId } = await entryOf({ judgingClosesAt: PAST, resultsPublishedAt: null });
+    await assertFails(
+      setDoc(doc(clients.judge().firestore(), `entries/${entry}/scores/${JUDGE}`), score({ competitionId })),
+    );
+  });
+
+  it("the entrant cannot read scores before the results are published, and reads their own after", async () => {
+    const unpublished = clients.owner().firestore();
+    await assertFails(getDoc(doc(unpublished, `entries/${run}/scores/${JUDGE}`)));
+    await assertFails(getDocs(collection(unpublished, `entries/${run}/scores`)));
+    const { entry, competitionId } = await entryOf({ judgingClosesAt: PAST, resultsPublishedAt: PAST });
+    await env.withSecurityRulesDisabled(async (context) => {
+      await setDoc(doc(context.firestore(), `entries/${entry}/scores/${JUDGE}`), score({ competitionId }));
+    });
+    await assertSucceeds(getDoc(doc(clients.owner().firestore(), `entries/${entry}/scores/${JUDGE}`)));
+    await assertFails(getDoc(doc(clients["other user"]().firestore(), `entries/${entry}/scores/${JUDGE}`)));
+  });
 });
 
 describe("firestore.rules coverage", () => {

@@ -118,11 +118,15 @@ export function startPlatform(): Platform {
     },
     async newPage(options = {}) {
       browser ??= await launchChromium();
-      const page = await browser.newPage({ viewport: { width: 360, height: 740 }, ...options });
-      page.on("console", (message) => {
-        if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+      // A context of its own (one visitor), so a test can open a second tab of the same visitor
+      // with page.context().newPage(); every tab's CSP reports are collected.
+      const context = await browser.newContext({ viewport: { width: 360, height: 740 }, ...options });
+      context.on("page", (page) => {
+        page.on("console", (message) => {
+          if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+        });
       });
-      return page;
+      return context.newPage();
     },
     cspViolations,
     stop,

@@ -59,6 +59,9 @@ export const ROUTES = {
   removeFromCart: { classes: ["frequent"], attempts: "cart changes" },
   getCart: { classes: ["frequent"], attempts: "cart reads" },
   verifyPaymentCode: { classes: ["sensitive"], attempts: "verification attempts" },
+  // Each sends an email: a mail bomb if left unlimited (and at most 3 per payment besides).
+  resendPaymentCode: { classes: ["sensitive"], attempts: "code re-sends" },
+  submitEntry: { classes: ["frequent"], attempts: "entry submissions" },
   // Each costs a memory-hard hash; changePin also guesses at the current PIN (which has its own
   // lock, wallet/pin.ts).
   setPin: { classes: ["sensitive"], attempts: "attempts to set a PIN" },

@@ -188,6 +188,32 @@ export const verifyPaymentCode = onCall(
   ),
 );
 
+export const resendPaymentCode = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "resendPaymentCode",
+    async () => (await import("../entries/schemas.js")).resendPaymentCodeInput,
+    edge,
+    async (input, caller) => {
+      const { resendPaymentCode } = await import("../entries/codes.js");
+      return resendPaymentCode(input, caller, await basics());
+    },
+  ),
+);
+
+export const submitEntry = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "submitEntry",
+    async () => (await import("../entries/schemas.js")).submitEntryInput,
+    edge,
+    async (input, caller) => {
+      const { submitEntry } = await import("../entries/entries.js");
+      return submitEntry(input, caller, await basics());
+    },
+  ),
+);
+
 export const getPaymentStatus = onCall(
   { cors: callableCors },
   handleCallable(

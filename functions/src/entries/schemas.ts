@@ -12,3 +12,27 @@ export const verifyPaymentCodeInput = z
   })
   .strict();
 export type VerifyPaymentCodeInput = z.infer<typeof verifyPaymentCodeInput>;
+
+export const resendPaymentCodeInput = z.object({ paymentId }).strict();
+export type ResendPaymentCodeInput = z.infer<typeof resendPaymentCodeInput>;
+
+const text = (max: number, what: string) =>
+  z
+    .string({ error: `must be ${what} as text` })
+    .trim()
+    .min(1, "must not be empty")
+    .max(max, `must be at most ${max} characters`);
+
+/** The entry itself: where the judges watch or listen to it, and what it is. */
+export const submitEntryInput = z
+  .object({
+    paymentId,
+    category: text(60, "one of the competition's categories"),
+    title: text(120, "the entry's title"),
+    link: z
+      .url({ protocol: /^https$/, error: "must be an https:// link to your performance" })
+      .max(500, "must be at most 500 characters"),
+    description: text(1_000, "a short description"),
+  })
+  .strict();
+export type SubmitEntryInput = z.infer<typeof submitEntryInput>;

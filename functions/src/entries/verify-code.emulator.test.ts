@@ -1,35 +1,12 @@
 // verifyPaymentCode: the code from the email confirms a paid entry; wrong codes are counted.
 import { Timestamp } from "firebase-admin/firestore";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
-import { call, idempotencyKey, kenyanPhone, signUpAnonymous, type TestUser } from "../../../tests/support/client.js";
-import { adminDb, eventually, mailFor, paymentDoc, waitForStatus } from "../../../tests/support/firestore.js";
+import { call, signUpAnonymous } from "../../../tests/support/client.js";
+import { paidEntry, seedCompetitions } from "../../../tests/support/entries.js";
+import { adminDb, paymentDoc } from "../../../tests/support/firestore.js";
 
-async function paidEntry(user?: TestUser) {
-  const payer = user ?? (await signUpAnonymous());
-  const result = await call<{ paymentId: string }>(
-    "createPayment",
-    {
-      idempotencyKey: idempotencyKey(),
-      purpose: "entry",
-      amount: 50_00,
-      currency: "KES",
-      phone: kenyanPhone(),
-      email: "singer@example.com",
-    },
-    { user: payer },
-  );
-  if (!result.ok) throw new Error(result.message);
-  const { paymentId } = result.result;
-  await waitForStatus(paymentId, "succeeded");
-  const mails = await eventually(
-    () => mailFor(paymentId),
-    (m) => m.some((mail) => mail.kind === "verification-code"),
-  );
-  const subject = (mails.find((mail) => mail.kind === "verification-code")?.message as { subject: string }).subject;
-  const code = /(\d{6})$/.exec(subject)?.[1] ?? "";
-  return { user: payer, paymentId, code };
-}
+beforeAll(seedCompetitions);
 
 const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, "0");
 
@@ -70,6 +47,7 @@ describe("verifyPaymentCode", () => {
     expect(await call("verifyPaymentCode", { paymentId, code }, { user })).toMatchObject({
       ok: false,
       code: "deadline-exceeded",
+      message: expect.stringContaining("Ask for a new code"),
     });
   });
 

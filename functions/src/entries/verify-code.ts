@@ -34,6 +34,17 @@ export async function verifyPaymentCode(
       return { kind: "error", error: noSuchPayment() };
     }
     if (payment.verified) return { kind: "verified" };
+    if (payment.purpose === "entry" && payment.status === "succeeded" && !code) {
+      // Deleted by the TTL policy once expired (or, briefly, not issued yet): a new one can be
+      // asked for either way.
+      return {
+        kind: "error",
+        error: new AppError(
+          "deadline-exceeded",
+          "There is no valid code for this entry: it expired, or it is still on its way. Ask for a new code if none arrives.",
+        ),
+      };
+    }
     if (payment.purpose !== "entry" || payment.status !== "succeeded" || !code) {
       return {
         kind: "error",
@@ -53,7 +64,7 @@ export async function verifyPaymentCode(
     if (code.expiresAt.toMillis() <= deps.now()) {
       return {
         kind: "error",
-        error: new AppError("deadline-exceeded", "This code has expired. Contact us to verify this entry."),
+        error: new AppError("deadline-exceeded", "This code has expired. Ask for a new code."),
       };
     }
     const given = hashCode(input.code, code.salt);

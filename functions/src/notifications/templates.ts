@@ -52,10 +52,11 @@ export function failureMail(details: {
   ]);
 }
 
-export function codeMail(details: { code: string; minutes: number; paymentId: string }): MailMessage {
+export function codeMail(details: { code: string; minutes: number; paymentId: string; link?: string }): MailMessage {
   return message(`Your Malipo verification code: ${details.code}`, "Confirm your entry", [
     `Your verification code is ${details.code}.`,
     `Enter it on the payment page within ${details.minutes} minutes to confirm your entry. Never share this code.`,
+    ...(details.link ? [`Open your entry here, in the browser you paid from: ${details.link}`] : []),
     `Malipo payment: ${details.paymentId}.`,
   ]);
 }

@@ -1,4 +1,5 @@
-// adminAudit/{id}: every role change made with `npm run admin` (tools/admin.ts), for operators.
+// adminAudit/{id}: every role change made with `npm run admin` (tools/admin.ts), for operators:
+// the admin claim granted or revoked, a judge appointed to or removed from a competition.
 import { Timestamp } from "firebase-admin/firestore";
 import { z } from "zod";
 
@@ -7,7 +8,9 @@ import { defineCollection } from "../core/collections.js";
 export const ADMIN_AUDIT = defineCollection(
   "adminAudit",
   z.object({
-    action: z.enum(["grant", "revoke"]),
+    action: z.enum(["grant", "revoke", "judge", "unjudge"]),
+    /** The competition, for judge and unjudge. */
+    competitionId: z.string().optional(),
     uid: z.string(),
     email: z.string(),
     changed: z.boolean(),

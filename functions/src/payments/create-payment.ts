@@ -19,6 +19,7 @@ import { parsePayerPhone, type PayerCountry } from "../shared/phone.js";
 import { paymentsCollection, type PaymentRecord, type PaymentView } from "./records.js";
 import type { CreatePaymentInput } from "./schemas.js";
 import { appendEvent, transition } from "./transitions.js";
+import { entryAmount } from "../entries/competitions.js";
 
 export interface PaymentDeps {
   readonly db: Firestore;
@@ -104,8 +105,9 @@ export interface ServerPricedPayment extends CreatePaymentInput {
 }
 
 /**
- * The createPayment callable: payments whose amount the caller chooses (top-ups, and entries until
- * contests price them). An order is what a cart costs, which only checkout knows.
+ * The createPayment callable: top-ups, whose amount the caller chooses, and entries, whose amount
+ * must be their competition's fee (checked in startPayment). An order is what a cart costs, which
+ * only checkout knows.
  */
 export async function createPayment(
   input: CreatePaymentInput,
@@ -161,14 +163,17 @@ export async function startPayment(
     reference: input.reference ?? null,
     // Only a checkout's payment carries the field, so other payments' records stay as they were.
     ...(checkoutId === undefined ? {} : { checkoutId }),
+    // Only entries carry it, so other payments' request hashes are as they always were.
+    ...(input.competitionId === undefined ? {} : { competitionId: input.competitionId }),
   };
   const requestHash = sha256Hex(JSON.stringify(request));
   const { db } = deps;
   const keyRef = IDEMPOTENCY_KEYS.ref(db).doc(sha256Hex(`${caller.uid}|${input.idempotencyKey}`));
-  // Two checkouts of the same total are two orders, not a duplicate: a checkout's window is its own.
+  // Two checkouts of one total, or two entries of one fee to two competitions, are two payments,
+  // not a duplicate: each has a window of its own.
   const guardRef = PAYMENT_GUARDS.ref(db).doc(
     sha256Hex(
-      `${caller.uid}|${phone.e164}|${input.amount}|${input.currency}|${input.purpose}${checkoutId === undefined ? "" : `|${checkoutId}`}`,
+      `${caller.uid}|${phone.e164}|${input.amount}|${input.currency}|${input.purpose}${checkoutId === undefined ? "" : `|${checkoutId}`}${input.competitionId === undefined ? "" : `|${input.competitionId}`}`,
     ),
   );
 
@@ -235,6 +240,11 @@ export async function startPayment(
       ? await decide(false)
       : { kind: "count-first" };
   if (decision.kind === "count-first") {
+    // A new entry's amount must be its competition's fee, and the competition open (money rule
+    // 50). Checked for new payments only: a repeat of a key is the payment it already made.
+    if (input.purpose === "entry") {
+      await entryAmount(db, { ...input, competitionId: input.competitionId ?? "" }, deps.now());
+    }
     await enforceRateLimits(db, route, caller, deps.now(), { attemptKey: keyRef.id });
     decision = await decide(true);
   }

@@ -37,6 +37,8 @@ export const paymentSchema = z.object({
   reference: z.string().nullable(),
   /** The checkout an order payment pays (commerce/checkout.ts); absent on other payments. */
   checkoutId: z.string().optional(),
+  /** The competition an entry pays for (entries/); absent or null for other purposes. */
+  competitionId: z.string().nullable().optional(),
   status: z.enum(PAYMENT_STATUSES),
   providerReference: z.string().nullable(),
   /** The provider's hosted page the payer pays on (Paystack); absent for phone prompts. */

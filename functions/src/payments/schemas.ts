@@ -46,6 +46,11 @@ export const createPaymentInput = z
       .max(64, "must be at most 64 characters")
       .regex(/^[A-Za-z0-9 _#/-]*$/, "may contain only letters, digits, spaces and - _ # /")
       .optional(),
+    /** The competition an entry is for (purpose `entry` only); its fee is the amount. */
+    competitionId: z
+      .string({ error: "must be the id of a competition from the list" })
+      .regex(/^[A-Za-z0-9_-]{1,100}$/, "must be the id of a competition from the list")
+      .optional(),
   })
   .strict()
   .superRefine((input, context) => {
@@ -54,6 +59,20 @@ export const createPaymentInput = z
         code: "custom",
         path: ["email"],
         message: "is required for an entry payment: the verification code is sent there",
+      });
+    }
+    if (input.purpose === "entry" && !input.competitionId) {
+      context.addIssue({
+        code: "custom",
+        path: ["competitionId"],
+        message: "is required for an entry payment: say which competition the entry is for",
+      });
+    }
+    if (input.purpose !== "entry" && input.competitionId !== undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["competitionId"],
+        message: "is only for entry payments",
       });
     }
   });

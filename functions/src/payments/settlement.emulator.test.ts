@@ -58,6 +58,18 @@ describe("settlement dispatch: payer mail and entry codes", () => {
     expect(code.get("attempts")).toBe(0);
   });
 
+  it("no second code when the success is delivered again after the TTL policy deleted the first", async () => {
+    const id = `notify-${Date.now()}-e`;
+    const before = payment({});
+    const after = payment({ status: "succeeded", receipt: "SAB13", settledAt: Timestamp.now() });
+    await dispatchStatusChange(adminDb(), id, before, after, "event-1");
+    // What the TTL policy does to the expired code (the emulator does not run TTL policies).
+    await adminDb().collection("paymentCodes").doc(id).delete();
+    await dispatchStatusChange(adminDb(), id, before, after, "event-2");
+    expect((await mailsOf(id)).sort()).toEqual(["receipt", "verification-code"]);
+    expect((await adminDb().collection("paymentCodes").doc(id).get()).exists).toBe(false);
+  });
+
   it("one failure notice for a failed payment, none when the status did not change", async () => {
     const id = `notify-${Date.now()}-b`;
     const failed = payment({ status: "failed", customerMessage: "Your M-Pesa balance is not enough." });
