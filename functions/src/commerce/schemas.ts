@@ -2,8 +2,7 @@
 // payer's details and the total the payer was shown, never a price.
 import { z } from "zod";
 
-import { emailAddress, idempotencyKey } from "../payments/schemas.js";
-import { PROVIDERS } from "../payments/records.js";
+import { emailAddress, idempotencyKey, payerName, payerPhone, providerChoice } from "../payments/schemas.js";
 import { COLLECTION_CURRENCIES } from "../shared/catalog.js";
 import { MAX_LINE_QUANTITY } from "./collections.js";
 
@@ -39,18 +38,10 @@ export const checkoutInput = z
       .number({ error: "must be the cart's total in minor units, as shown to the payer" })
       .int("must be a whole number of minor units")
       .nonnegative("must not be negative"),
-    phone: z
-      .string({ error: "must be the payer's mobile number as text" })
-      .min(7, "is too short for a mobile number")
-      .max(20, "is too long for a mobile number"),
+    phone: payerPhone,
     email: emailAddress,
-    name: z
-      .string({ error: "must be text" })
-      .trim()
-      .min(1, "must not be empty")
-      .max(100, "must be at most 100 characters")
-      .optional(),
-    provider: z.enum(PROVIDERS, { error: `must be one of: ${PROVIDERS.join(", ")}` }).optional(),
+    name: payerName.optional(),
+    provider: providerChoice.optional(),
   })
   .strict();
 export type CheckoutInput = z.infer<typeof checkoutInput>;

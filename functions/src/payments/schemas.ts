@@ -17,6 +17,22 @@ export const emailAddress = z
   .email({ error: "must be a valid email address" })
   .max(254, "must be at most 254 characters");
 
+/** The payer's mobile number as typed; parsed per country by shared/phone.ts. */
+export const payerPhone = z
+  .string({ error: "must be the payer's mobile number as text" })
+  .min(7, "is too short for a mobile number")
+  .max(20, "is too long for a mobile number");
+
+/** The payer's name, for receipts. */
+export const payerName = z
+  .string({ error: "must be text" })
+  .trim()
+  .min(1, "must not be empty")
+  .max(100, "must be at most 100 characters");
+
+/** A provider the payer chose; by default the phone's country decides. */
+export const providerChoice = z.enum(PROVIDERS, { error: `must be one of: ${PROVIDERS.join(", ")}` });
+
 export const createPaymentInput = z
   .object({
     idempotencyKey,
@@ -29,18 +45,10 @@ export const createPaymentInput = z
     currency: z.enum(COLLECTION_CURRENCIES, {
       error: "must be KES (M-Pesa, Kenya), UGX (MTN/Airtel, Uganda) or NGN (Paystack, Nigeria)",
     }),
-    phone: z
-      .string({ error: "must be the payer's mobile number as text" })
-      .min(7, "is too short for a mobile number")
-      .max(20, "is too long for a mobile number"),
+    phone: payerPhone,
     email: emailAddress.optional(),
-    name: z
-      .string({ error: "must be text" })
-      .trim()
-      .min(1, "must not be empty")
-      .max(100, "must be at most 100 characters")
-      .optional(),
-    provider: z.enum(PROVIDERS, { error: `must be one of: ${PROVIDERS.join(", ")}` }).optional(),
+    name: payerName.optional(),
+    provider: providerChoice.optional(),
     reference: z
       .string({ error: "must be text" })
       .max(64, "must be at most 64 characters")
