@@ -24,7 +24,13 @@ const kikoi: CartLineView = {
   inStock: 50,
   available: true,
 };
-const coffee: CartLineView = { ...kikoi, productId: "coffee-ground", quantity: 1, name: "Ground coffee", prices: { KES: 650_00 } };
+const coffee: CartLineView = {
+  ...kikoi,
+  productId: "coffee-ground",
+  quantity: 1,
+  name: "Ground coffee",
+  prices: { KES: 650_00 },
+};
 
 describe("prices and the cart", () => {
   it("reads a price in the currency, or says it is not sold in it", () => {
@@ -74,8 +80,22 @@ describe("the order confirmation", () => {
     status: "confirmed",
     reviewReasons: [],
     lines: [
-      { productId: "kikoi-blue", name: "Kikoi, blue", quantity: 2, unitPrice: 1_500_00, lineTotal: 3_000_00, priceVersion: 1 },
-      { productId: "coffee-ground", name: "Ground coffee", quantity: 1, unitPrice: 650_00, lineTotal: 650_00, priceVersion: 1 },
+      {
+        productId: "kikoi-blue",
+        name: "Kikoi, blue",
+        quantity: 2,
+        unitPrice: 1_500_00,
+        lineTotal: 3_000_00,
+        priceVersion: 1,
+      },
+      {
+        productId: "coffee-ground",
+        name: "Ground coffee",
+        quantity: 1,
+        unitPrice: 650_00,
+        lineTotal: 650_00,
+        priceVersion: 1,
+      },
     ],
   };
 

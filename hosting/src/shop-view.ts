@@ -95,9 +95,7 @@ export function reviewNote(order: Pick<OrderView, "status" | "reviewReasons">): 
 
 /** "2 × Kikoi, blue · KES 3,000.00" for each line of an order. */
 export function orderLines(order: Pick<OrderView, "lines" | "currency">): string[] {
-  return order.lines.map(
-    (line) => `${line.quantity} × ${line.name} · ${formatMoney(line.lineTotal, order.currency)}`,
-  );
+  return order.lines.map((line) => `${line.quantity} × ${line.name} · ${formatMoney(line.lineTotal, order.currency)}`);
 }
 
 /** What the order is worth: what the payment took, even when it differs from the quote. */
