@@ -75,6 +75,7 @@ function startShop(client: Client, uid: string): void {
   let products: ProductView[] = [];
   let cart: CartView = { lines: [] };
   let paying = false;
+  let cartRead = false;
   let unsubscribe: Unsubscribe | undefined;
 
   const currency = (): CollectionCurrency => COUNTRIES[country.value as Country].currency;
@@ -154,7 +155,8 @@ function startShop(client: Client, uid: string): void {
     const blocker = cart.lines.length === 0 ? undefined : checkoutBlocker(cart, selected);
     if (blocker) show("cart-blocker", blocker);
     else hide("cart-blocker");
-    element("cart").dataset.state = "loaded";
+    // "loaded" only once a cart call has answered: before that the cart shown is a placeholder.
+    if (cartRead) element("cart").dataset.state = "loaded";
     pay.disabled = paying || total === undefined;
   };
 
@@ -167,6 +169,7 @@ function startShop(client: Client, uid: string): void {
     operation()
       .then((answer) => {
         cart = answer;
+        cartRead = true;
       })
       .catch((error: unknown) => {
         show("cart-error", messageOf(error));
