@@ -36,6 +36,7 @@ export default defineConfig({
         main: fileURLToPath(new URL("index.html", import.meta.url)),
         wallet: fileURLToPath(new URL("wallet.html", import.meta.url)),
         bills: fileURLToPath(new URL("bills.html", import.meta.url)),
+        checkout: fileURLToPath(new URL("checkout.html", import.meta.url)),
       },
     },
   },

@@ -2,7 +2,8 @@
 // headless Chromium opens it, the page signs in anonymously and shows `ok` from `health`, pays,
 // and tops up on the wallet page; on the bills page a visitor buys a prepaid electricity token
 // with their PIN; on the wallet page a visitor withdraws part of a KES top-up to the number it
-// came from; Ctrl-C (SIGINT to the process group) shuts everything down cleanly. One
+// came from; on the checkout page a visitor buys two products and sees the paid order
+// with its invoice number; Ctrl-C (SIGINT to the process group) shuts everything down cleanly. One
 // platform serves every test: starting one takes half a minute.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -461,6 +462,70 @@ describe("the wallet page's withdraw form", () => {
     await page.locator("#withdraw-used", { hasText: /^Used today: KES 0\.00 / }).waitFor({ timeout: 30_000 });
     expect(await page.locator("#withdraw-fields").isDisabled()).toBe(false);
     await page.screenshot({ path: path.join(ROOT, "test-results", "wallet-withdrawal-failed.png"), fullPage: true });
+  });
+});
+
+describe("the checkout page", () => {
+  it("adds two products to the cart, pays from a Kenyan number, and shows the paid order with its invoice number", async () => {
+    const page = await platform.newPage();
+    // The pages before this one have spent this machine's payment starts (5 in 15 minutes).
+    await asOwnClient(page);
+    await page.goto(new URL("checkout.html", await platform.pageUrl()).href);
+    await page.locator("#session", { hasText: "anonymous visitor" }).waitFor({ timeout: 30_000 });
+    await page.locator('#products[data-state="loaded"]').waitFor({ timeout: 30_000 });
+    await page.locator('#cart[data-state="loaded"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator("#cart-empty").isVisible()).toBe(true);
+
+    // The seeded products (tools/seed.ts): a kikoi twice and a coffee, KES 3,650.00 in all.
+    await page.click('#product-list li[data-product-id="kikoi-blue"] button.add');
+    await page.locator('#cart-lines li[data-product-id="kikoi-blue"]').waitFor({ timeout: 30_000 });
+    await page.fill("#quantity-kikoi-blue", "2");
+    await page.dispatchEvent("#quantity-kikoi-blue", "change");
+    await page
+      .locator('#cart-lines li[data-product-id="kikoi-blue"] .line', { hasText: "2 × KES 1,500.00 = KES 3,000.00" })
+      .waitFor({ timeout: 30_000 });
+    await page.click('#product-list li[data-product-id="coffee-ground"] button.add:not([disabled])', {
+      timeout: 30_000,
+    });
+    await page.locator('#cart-lines li[data-product-id="coffee-ground"]').waitFor({ timeout: 30_000 });
+    await page.locator("#cart-total", { hasText: "KES 3,650.00" }).waitFor({ timeout: 30_000 });
+
+    await page.fill("#checkout-phone", kenyanPhone("0000"));
+    await page.fill("#checkout-email", "wanjiku@example.ke");
+    expect(await page.locator("#checkout-currency").textContent()).toBe("KES");
+    await page.click("#checkout-pay:not([disabled])", { timeout: 30_000 });
+    // A refused checkout names its reason instead of leaving the wait to time out.
+    await page
+      .locator('#checkout-status[data-status="succeeded"], #checkout-error:not([hidden])')
+      .waitFor({ timeout: 30_000 });
+    expect(
+      await page.locator("#checkout-error").isHidden(),
+      (await page.locator("#checkout-error").textContent()) ?? "",
+    ).toBe(true);
+
+    // The order is written by fulfilment after the payment succeeds; the page finds it by itself.
+    const status = page.locator('#order-status[data-status="confirmed"]', { hasText: "Paid" });
+    await status.waitFor({ timeout: 30_000 });
+    const checkoutId = await page.locator("#order").getAttribute("data-checkout-id");
+    expect(await page.locator("#order-id").textContent()).toBe(checkoutId);
+    expect(await page.locator("#order-invoice").textContent()).toMatch(/^MALIPO-\d{6}$/);
+    expect(await page.locator("#order-total").textContent()).toBe("KES 3,650.00");
+    expect(await page.locator("#order-lines li").allTextContents()).toEqual([
+      "2 × Kikoi, blue · KES 3,000.00",
+      "1 × Ground coffee, 250 g · KES 650.00",
+    ]);
+    expect(await page.locator("#order-note").isHidden()).toBe(true);
+    const order = (
+      await adminDb()
+        .collection("orders")
+        .doc(checkoutId ?? "")
+        .get()
+    ).data();
+    expect(order?.invoiceNumber).toBe(await page.locator("#order-invoice").textContent());
+    // Fulfilment empties the checked-out cart, and the page shows it so.
+    await page.locator("#cart-empty").waitFor({ state: "visible", timeout: 30_000 });
+    expect(await page.locator("#problem").isHidden()).toBe(true);
+    await page.screenshot({ path: path.join(ROOT, "test-results", "checkout-order.png"), fullPage: true });
   });
 });
 
