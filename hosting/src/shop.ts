@@ -160,24 +160,23 @@ function startShop(client: Client, uid: string): void {
     pay.disabled = paying || total === undefined;
   };
 
-  // One cart call at a time: each answers the whole cart, which the page shows as it is.
-  let busy = false;
+  // One cart call at a time, in the order the visitor asked: each answers the whole cart, which
+  // the page shows as it is. A click while a call is in flight waits its turn instead of being lost.
+  let queue: Promise<void> = Promise.resolve();
   const change = (operation: () => Promise<CartView>): void => {
-    if (busy || paying) return;
-    busy = true;
-    hide("cart-error");
-    operation()
-      .then((answer) => {
-        cart = answer;
+    if (paying) return;
+    queue = queue.then(async () => {
+      if (paying) return;
+      hide("cart-error");
+      try {
+        cart = await operation();
         cartRead = true;
-      })
-      .catch((error: unknown) => {
+      } catch (error: unknown) {
         show("cart-error", messageOf(error));
-      })
-      .finally(() => {
-        busy = false;
+      } finally {
         renderCart();
-      });
+      }
+    });
   };
 
   followCountry(
