@@ -10,39 +10,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { REGION } from "../functions/src/core/region.ts";
 import { IOTEC } from "../sandbox/src/settings.ts";
-import { call, idempotencyKey, randomIp, signUpAnonymous, type TestUser } from "./support/client.ts";
+import { idempotencyKey, randomIp, type TestUser } from "./support/client.ts";
 import { functionUrl } from "./support/emulators.ts";
 import { OPEN_COMPETITION, OPEN_FEE_KES, seedCompetitions } from "./support/entries.ts";
 import { adminDb } from "./support/firestore.ts";
-import { signUpOperator } from "./support/operators.ts";
 import { emulatorSecrets } from "./support/providers.ts";
-
-const FIXED_SEED = 20_261_122;
-const seed = process.env.FUZZ_SEED === "random" ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED ?? FIXED_SEED);
-const CALLABLE_RUNS = 500;
-const HTTP_RUNS = 100;
-/** Webhooks added with bills are fuzzed as hard as the callables. */
-const WEBHOOK_RUNS = 500;
-
-const nasty = fc.oneof(
-  fc.anything({ maxDepth: 4 }),
-  fc.string({ unit: "grapheme", maxLength: 300 }),
-  fc.double(),
-  fc.bigInt().map(String),
-  fc.constant("x".repeat(100_000)),
-  fc.constant(JSON.parse(`{"__proto__": {"admin": true}, "constructor": {"prototype": {"admin": true}}}`) as unknown),
-  fc.array(fc.nat(), { maxLength: 20 }).map((path) => path.reduce<unknown>((inner) => [inner], {})),
-);
-
-/** Payloads near the valid shape (one field replaced or added) and far from it. */
-function around(valid: () => Record<string, unknown>): fc.Arbitrary<unknown> {
-  const field = fc.constantFrom(...Object.keys(valid()), "__proto__", "constructor", "prototype", "admin", "uid", "");
-  return fc.oneof(
-    nasty,
-    fc.tuple(field, nasty).map(([key, value]) => ({ ...valid(), [key]: value })),
-    fc.dictionary(field, nasty, { maxKeys: 6 }),
-  );
-}
+import { around, CALLABLE_RUNS, fuzzCallable, HTTP_RUNS, nasty, seed, WEBHOOK_RUNS } from "./support/fuzz.ts";
 
 const callables: [string, fc.Arbitrary<unknown>][] = [
   [
@@ -81,76 +54,6 @@ const callables: [string, fc.Arbitrary<unknown>][] = [
     })),
   ],
   ["getPaymentStatus", around(() => ({ paymentId: "missing00000000" }))],
-  ["quote", around(() => ({ service: "airtime", amount: 1_000_00, currency: "KES", redeemPoints: 10 }))],
-  ["setPin", around(() => ({ pin: "4821" }))],
-  ["changePin", around(() => ({ currentPin: "4821", newPin: "905172" }))],
-  ["getWallet", around(() => ({}))],
-  [
-    "listWalletActivity",
-    around(() => ({
-      currency: "KES",
-      kind: "topup",
-      from: "2025-01-01",
-      to: "2025-01-31T23:59:59Z",
-      pageSize: 5,
-      cursor: Buffer.from('[1,0,0,"ledgerAccounts/a/activity/b","x"]').toString("base64url"),
-    })),
-  ],
-  ["quoteBill", around(() => ({ serviceId: "ikeja-electric", variationCode: "prepaid", amount: 1_000_00 }))],
-  [
-    "verifyBillCustomer",
-    around(() => ({ serviceId: "ikeja-electric", customerNumber: "1111111111111", variationCode: "prepaid" })),
-  ],
-  [
-    "payBill",
-    around(() => ({
-      idempotencyKey: idempotencyKey(),
-      quoteId: "missing000000000000",
-      serviceId: "ikeja-electric",
-      variationCode: "prepaid",
-      customerNumber: "1111111111111",
-      phone: "08011111111",
-      verificationId: "missing000000000000",
-      email: "fuzz@example.com",
-      pin: "4821",
-    })),
-  ],
-  ["resendBillReceipt", around(() => ({ billId: "0".repeat(32), email: "fuzz@example.com" }))],
-  [
-    "refundPayment",
-    around(() => ({
-      paymentId: "missing00000000",
-      amount: 100_00,
-      reason: "Customer returned the goods",
-      idempotencyKey: idempotencyKey(),
-    })),
-  ],
-  [
-    "withdraw",
-    around(() => ({
-      idempotencyKey: idempotencyKey(),
-      quoteId: "missing000000000000",
-      phone: "+254712345678",
-      pin: "4821",
-    })),
-  ],
-  ["getWithdrawal", around(() => ({ withdrawalId: "0".repeat(32) }))],
-  ["addToCart", around(() => ({ productId: "kikoi-blue", quantity: 2 }))],
-  ["updateCartLine", around(() => ({ productId: "kikoi-blue", quantity: 3 }))],
-  ["removeFromCart", around(() => ({ productId: "kikoi-blue" }))],
-  ["getCart", around(() => ({}))],
-  [
-    "checkout",
-    around(() => ({
-      idempotencyKey: idempotencyKey(),
-      currency: "KES",
-      expectedTotal: 3_000_00,
-      phone: "+254712345678",
-      email: "fuzz@example.com",
-      name: "Fuzz",
-    })),
-  ],
-  ["getWithdrawalOptions", around(() => ({ currency: "KES" }))],
 ];
 
 /** Callables fuzzed as an operator (the `admin` claim), so the cases reach past the role check. */
@@ -171,10 +74,6 @@ const WRITES: Record<string, readonly string[]> = {
   refunds: [],
 };
 
-async function ownedIn(collection: string, user: TestUser): Promise<number> {
-  return (await adminDb().collection(collection).where("uid", "==", user.uid).get()).size;
-}
-
 async function hasPin(user: TestUser): Promise<boolean> {
   return (await adminDb().collection("pins").doc(user.uid).get()).exists;
 }
@@ -182,47 +81,10 @@ async function hasPin(user: TestUser): Promise<boolean> {
 beforeAll(seedCompetitions);
 
 describe(`fuzzing (seed ${seed})`, () => {
-  // The product the cart cases name, so near-valid cases reach the cart and checkout's pricing.
-  beforeAll(async () => {
-    await adminDb()
-      .collection("products")
-      .doc("kikoi-blue")
-      .set({
-        merchantId: "fuzzshop",
-        name: "Kikoi (blue)",
-        description: "Hand-woven cotton",
-        prices: { KES: 1_500_00 },
-        stock: 1_000_000,
-        active: true,
-        imageUrl: null,
-        priceVersion: 1,
-      });
-  });
-
   it.each(callables)(
     `%s: ${CALLABLE_RUNS} cases never answer internal and write only what they accept`,
     async (name, payload) => {
-      const user = AS_OPERATOR.has(name) ? await signUpOperator() : await signUpAnonymous();
-      const caller = fc.record({ signedIn: fc.boolean(), appCheck: fc.boolean() });
-      let accepted = 0;
-      await fc.assert(
-        fc.asyncProperty(payload, caller, async (data, { signedIn, appCheck }) => {
-          const result = await call(name, data, { ...(signedIn ? { user } : {}), appCheck, ip: randomIp() });
-          if (result.ok) {
-            accepted++;
-            return;
-          }
-          expect(result.code).not.toBe("internal");
-          expect(result.httpStatus).toBeLessThan(500);
-          expect(result.message.length).toBeGreaterThan(0);
-          expect(result.message).not.toMatch(/at .+\.js|TypeError|undefined is not/);
-          if (!signedIn || !appCheck) expect(result.code).toMatch(/unauthenticated|invalid-argument/);
-        }),
-        { numRuns: CALLABLE_RUNS, seed },
-      );
-      for (const [collection, writers] of Object.entries(WRITES)) {
-        expect(await ownedIn(collection, user)).toBeLessThanOrEqual(writers.includes(name) ? accepted : 0);
-      }
+      const { accepted, user } = await fuzzCallable(name, payload, { operator: AS_OPERATOR.has(name), writes: WRITES });
       expect(await hasPin(user)).toBe(name === "setPin" && accepted > 0);
     },
     240_000,
