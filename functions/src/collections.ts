@@ -34,6 +34,8 @@ import {
   WITHDRAWALS,
 } from "./payouts/collections.js";
 import { PINS } from "./wallet/pin.js";
+// Operations reports (issue 12): the daily reconciliation report and payment analytics.
+import { ANALYTICS, ANALYTICS_MARKS, RECONCILIATION_REPORTS } from "./operations/reports/collections.js";
 
 export const COLLECTIONS: readonly CollectionSpec[] = [
   USERS,
@@ -81,4 +83,8 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   CHECKOUTS,
   ORDERS,
   INVOICE_COUNTERS,
+  // Operations reports (issue 12).
+  RECONCILIATION_REPORTS,
+  ANALYTICS,
+  ANALYTICS_MARKS,
 ];
