@@ -12,6 +12,9 @@
 //                                                     docs/contests.md), or removes them
 //
 // Every change is recorded in adminAudit/{id}: who ran it, on which account, when.
+//
+//   npm run admin -- analytics rebuild <date>        operations commands (tools/admin-operations.ts)
+//   npm run admin -- run-schedule <name>
 import { userInfo } from "node:os";
 import { fileURLToPath } from "node:url";
 
@@ -176,6 +179,11 @@ export async function changeJudge(app: App, target: string, command: AdminComman
 }
 
 async function main(argv: readonly string[]): Promise<void> {
+  const operations = await import("./admin-operations.ts");
+  if (operations.isOperationsCommand(argv)) {
+    console.log(await operations.runOperationsCommand(operations.parseOperationsArgs(argv)));
+    return;
+  }
   const command = parseAdminArgs(argv);
   const { app, target } = await adminApp(command.project);
   try {
