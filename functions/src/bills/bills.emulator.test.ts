@@ -17,19 +17,21 @@ import { seedLocalFeeRules } from "../fees/local-rules.js";
 import { quote } from "../fees/quote.js";
 import { accounts, availableOf, balanceOf } from "../ledger/accounts.js";
 import { postEntry, readBalances, readEntry } from "../ledger/journal.js";
+import { ORPHAN_HOLD_AFTER_MS } from "../ledger/orphans.js";
 import type { HttpAnswer } from "../core/http.js";
 import { MAIL } from "../notifications/send.js";
 import { ALERTS } from "../payments/collections.js";
 import { VtpassBills } from "../providers/vtpass/vtpass.js";
 import { pointsEntryId } from "../rewards/award.js";
 import { setPin, verifyPin } from "../wallet/pin.js";
+import { holdPurchase } from "../wallet/purchase.js";
 import { refreshCatalogue } from "./catalogue.js";
 import { BILL_EVENTS, BILL_SERVICES, BILL_VERIFICATIONS, BILLS } from "./collections.js";
 import type { BillsDeps } from "./deps.js";
-import { payBill } from "./pay.js";
+import { billIdFor, payBill } from "./pay.js";
 import { quoteBill } from "./quote-bill.js";
 import { resendBillReceipt } from "./receipt.js";
-import { requeryDueBills } from "./requery.js";
+import { releaseOrphanBillHolds, requeryDueBills } from "./requery.js";
 import type { PayBillInput } from "./schemas.js";
 import { verifyBillCustomer } from "./verify.js";
 import { createBillsWebhookHandler } from "./webhook.js";
@@ -419,6 +421,53 @@ describe("paying a bill", () => {
     expect(second.message).toMatch(/^customerNumber: .* was just paid for this meter\. Wait \d+ seconds/);
     expect(await wallet(buyer.uid)).toEqual(afterFirst);
     expect((await BILLS.ref(db).where("uid", "==", buyer.uid).get()).size).toBe(1);
+  });
+
+  it("a hold whose call stopped before its bill is released after 10 minutes, and its key can never send the bill", async () => {
+    const buyer = await customer(5_000);
+    const phone = freshPhone();
+    const quoted = await quoteBill({ serviceId: "mtn", amount: 1_000_00 }, buyer, deps());
+    const key = randomUUID();
+    const billId = billIdFor(buyer.uid, key);
+    // What payBill does before its bill, as if its instance then stopped.
+    const hold = await holdPurchase(
+      {
+        uid: buyer.uid,
+        quoteId: quoted.quoteId,
+        idempotencyKey: `bill:${key}`,
+        pin: PIN,
+        payee: accounts.clearing("vtpass", "NGN"),
+        meta: { billId },
+      },
+      deps(),
+    );
+    expect(hold.status).toBe("pending");
+    const createdAt = Date.now();
+    const sweep = (after: number) => releaseOrphanBillHolds({ db, now: () => createdAt + after });
+    await sweep(ORPHAN_HOLD_AFTER_MS - 60_000);
+    expect(await readEntry(db, hold.id)).toMatchObject({ status: "pending" });
+    // A recorded bill's hold is never touched, however old.
+    const recorded = await buyAirtime(buyer, freshPhone());
+    expect(recorded.bill.status).toBe("delivered");
+    await sweep(ORPHAN_HOLD_AFTER_MS + 60_000);
+    expect(await readEntry(db, hold.id)).toMatchObject({ status: "voided" });
+    const recordedEntry = (await billOf(recorded.bill.billId))?.entryId ?? "";
+    expect(await readEntry(db, recordedEntry)).toMatchObject({ status: "posted" });
+    // The key again, with its quote: the released hold is not revived, nothing is sent or charged.
+    const before = await wallet(buyer.uid);
+    const paysBefore = sim.state.requests.filter((r) => r.path === "pay").length;
+    const again = await refusal(
+      payBill(
+        { idempotencyKey: key, quoteId: quoted.quoteId, serviceId: "mtn", customerNumber: phone, pin: PIN },
+        buyer,
+        deps(),
+      ),
+    );
+    expect(again.code).toBe("failed-precondition");
+    expect(again.message).toMatch(/^idempotencyKey: a bill with this key was refused and its money released/);
+    expect(await billOf(billId)).toBeUndefined();
+    expect(await wallet(buyer.uid)).toEqual(before);
+    expect(sim.state.requests.filter((r) => r.path === "pay")).toHaveLength(paysBefore);
   });
 });
 

@@ -160,9 +160,22 @@ export async function payBill(input: PayBillInput, caller: Caller, deps: BillsDe
       idempotencyKey: `bill:${input.idempotencyKey}`,
       pin: input.pin,
       payee: accounts.clearing(provider.name, provider.currency),
+      meta: { billId },
     },
     deps,
   );
+  if (entry.status !== "pending") {
+    // A concurrent call with this key recorded its bill and settled it meanwhile: answer with it.
+    const settled = (await ref.get()).data();
+    if (settled) return existingBill(billId, settled, caller.uid, requestHash);
+    // Else this key's hold was released: an earlier try with it was refused (another bill for the
+    // number got in first) or stopped before recording its bill. Sending the bill now would deliver
+    // it without taking the money.
+    throw new AppError(
+      "failed-precondition",
+      "idempotencyKey: a bill with this key was refused and its money released. Ask for a new quote and use a new key.",
+    );
+  }
   const at = Timestamp.fromMillis(deps.now());
   const bill: BillRecord = {
     uid: caller.uid,
