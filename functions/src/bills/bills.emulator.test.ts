@@ -567,6 +567,71 @@ describe("verify before pay, and delivery", () => {
   });
 });
 
+describe("TV renewals", () => {
+  it("a renewal pays the biller's renewal price from the check; another plan's price, a plan and no check are refused", async () => {
+    const buyer = await customer(100_000);
+    const card = `7${String(randomInt(100_000_000, 999_999_999))}`;
+    const verified = await verifyBillCustomer({ serviceId: "dstv", customerNumber: card }, buyer, deps());
+    const dstv = (await BILL_SERVICES.ref(db).doc("dstv").get()).data();
+    const current = dstv?.variations[0];
+    const other = dstv?.variations.find((v) => v.amount !== current?.amount);
+    if (!current || !other) throw new Error("the simulator's dstv needs two plans at different prices");
+    expect((await BILL_VERIFICATIONS.ref(db).doc(verified.verificationId).get()).data()?.renewalAmount).toBe(
+      current.amount,
+    );
+    const renew = (quoteId: string, extra: Partial<PayBillInput> = {}) =>
+      payBill(
+        {
+          idempotencyKey: randomUUID(),
+          quoteId,
+          serviceId: "dstv",
+          customerNumber: card,
+          verificationId: verified.verificationId,
+          subscriptionType: "renew",
+          phone: freshPhone(),
+          pin: PIN,
+          ...extra,
+        },
+        buyer,
+        deps(),
+      );
+    const before = await wallet(buyer.uid);
+    // A quote for another plan's price cannot pay for a renewal.
+    const planQuote = await quoteBill({ serviceId: "dstv", variationCode: other.code }, buyer, deps());
+    const wrongPrice = await refusal(renew(planQuote.quoteId));
+    expect(wrongPrice.code).toBe("failed-precondition");
+    expect(wrongPrice.message).toMatch(/^quoteId: renewing costs NGN/);
+    const withPlan = await refusal(renew(planQuote.quoteId, { variationCode: other.code }));
+    expect(withPlan.message).toMatch(/^variationCode: a renewal keeps the current bouquet/);
+    const unchecked = await refusal(quoteBill({ serviceId: "dstv", subscriptionType: "renew" }, buyer, deps()));
+    expect(unchecked.message).toMatch(/^verificationId: check the smartcard number/);
+    const airtime = await refusal(
+      quoteBill(
+        { serviceId: "mtn", subscriptionType: "renew", verificationId: verified.verificationId },
+        buyer,
+        deps(),
+      ),
+    );
+    expect(airtime.code).toBe("failed-precondition");
+    expect(await wallet(buyer.uid)).toEqual(before);
+
+    const quoted = await quoteBill(
+      { serviceId: "dstv", subscriptionType: "renew", verificationId: verified.verificationId },
+      buyer,
+      deps(),
+    );
+    expect(quoted.amount).toBe(current.amount);
+    const bill = await renew(quoted.quoteId);
+    expect(bill.status).toBe("delivered");
+    expect(await billOf(bill.billId)).toMatchObject({
+      subscriptionType: "renew",
+      variationCode: null,
+      amount: current.amount,
+    });
+    expect(balanceOf(await wallet(buyer.uid))).toBe(balanceOf(before) - quoted.total);
+  });
+});
+
 describe("the webhook", () => {
   it("a transaction update is a hint: the bill is re-queried, and a repeat changes nothing", async () => {
     const buyer = await customer(5_000);
