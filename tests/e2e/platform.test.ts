@@ -535,6 +535,17 @@ describe("the checkout page", () => {
 });
 
 describe("the judges' page", () => {
+  it("lets the judge npm start printed sign in and see the open competition", async () => {
+    const [, email, password] = /Judge\s+(\S+@\S+) \/ (\S+)/.exec(platform.output()) ?? [];
+    expect(email).toBeDefined();
+    const page = await platform.newPage();
+    await page.goto(new URL("judge.html", await platform.pageUrl()).href);
+    await signInAsJudge(page, { email: email!, password: password! });
+    const section = page.locator('section[data-competition-id="kenya-sings-2026"]');
+    await section.locator("h2", { hasText: "Kenya Sings 2026" }).waitFor({ timeout: 30_000 });
+    expect(await page.locator("#not-judge").isHidden()).toBe(true);
+  });
+
   it("a judge scores an entry and edits it; once judging closes and the results are out, the entrant sees their score and rank", async () => {
     const pageUrl = await platform.pageUrl();
     const competitionId = await judgedCompetition({
