@@ -96,7 +96,8 @@ export function startMyEntries(client: Client, uid: string): Unsubscribe {
   const follow = (entryId: string, entry: DocumentData): { item: HTMLLIElement; stop: Unsubscribe } => {
     const item = make("li");
     item.dataset.entryId = entryId;
-    item.dataset.state = "waiting";
+    // "waiting" or "published" once the competition is read.
+    item.dataset.state = "loading";
     const competitionName = make("p", undefined, "hint category");
     const rank = make("p", undefined, "rank");
     const scores = make("ul", undefined, "scores");

@@ -536,10 +536,12 @@ describe("the checkout page", () => {
 
 describe("the judges' page", () => {
   it("lets the judge npm start printed sign in and see the open competition", async () => {
+    // The seed's lines are printed with the page's URL.
+    const pageUrl = await platform.pageUrl();
     const [, email, password] = /Judge\s+(\S+@\S+) \/ (\S+)/.exec(platform.output()) ?? [];
     expect(email).toBeDefined();
     const page = await platform.newPage();
-    await page.goto(new URL("judge.html", await platform.pageUrl()).href);
+    await page.goto(new URL("judge.html", pageUrl).href);
     await signInAsJudge(page, { email: email!, password: password! });
     const section = page.locator('section[data-competition-id="kenya-sings-2026"]');
     await section.locator("h2", { hasText: "Kenya Sings 2026" }).waitFor({ timeout: 30_000 });
