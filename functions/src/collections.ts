@@ -34,6 +34,8 @@ import {
   WITHDRAWALS,
 } from "./payouts/collections.js";
 import { PINS } from "./wallet/pin.js";
+// Second factor (twofactor/).
+import { STEP_UP_GRANTS, TWO_FACTOR } from "./twofactor/collections.js";
 
 export const COLLECTIONS: readonly CollectionSpec[] = [
   USERS,
@@ -81,4 +83,7 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   CHECKOUTS,
   ORDERS,
   INVOICE_COUNTERS,
+  // Second factor (twofactor/).
+  TWO_FACTOR,
+  STEP_UP_GRANTS,
 ];
