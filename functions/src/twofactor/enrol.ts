@@ -14,11 +14,7 @@ import { UNLOCKED } from "../wallet/pin-policy.js";
 import type { TwoFactorRecord } from "./collections.js";
 import { encryptSecret, hashRecoveryCode, newRecoveryCode, RECOVERY_CODE_COUNT } from "./crypto.js";
 import { checkFactor, lockOf, storedLock, twoFactorRef, type Factor } from "./factor.js";
-import type {
-  ConfirmTwoFactorEnrolmentInput,
-  DisableTwoFactorInput,
-  StartTwoFactorEnrolmentInput,
-} from "./schemas.js";
+import type { ConfirmTwoFactorEnrolmentInput, DisableTwoFactorInput, StartTwoFactorEnrolmentInput } from "./schemas.js";
 import { newTotpSecret, otpauthUri, TOTP_DIGITS, TOTP_PERIOD_SECONDS } from "./totp.js";
 
 export interface TwoFactorDeps {
@@ -37,7 +33,8 @@ export interface Enrolment {
   readonly period: number;
 }
 
-const BUSY = "Your two-step verification is being changed by several requests at once. Please try again in a few seconds.";
+const BUSY =
+  "Your two-step verification is being changed by several requests at once. Please try again in a few seconds.";
 
 /** The account name the app shows beside the code: the issuer and a short, stable part of the uid. */
 function accountLabel(uid: string): string {

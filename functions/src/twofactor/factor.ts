@@ -9,7 +9,13 @@
 // others read again, see lastStep = that step, and are refused as already used. The same holds for
 // a recovery code (its usedAt) and for whatever the check writes with its acceptance (a step-up
 // grant, the enrolment's activation): it lands in the same commit or not at all.
-import { Timestamp, type DocumentReference, type DocumentSnapshot, type Firestore, type WriteBatch } from "firebase-admin/firestore";
+import {
+  Timestamp,
+  type DocumentReference,
+  type DocumentSnapshot,
+  type Firestore,
+  type WriteBatch,
+} from "firebase-admin/firestore";
 
 import { AppError } from "../core/errors.js";
 import { commitOptimistically, versionOf } from "../core/optimistic.js";
@@ -79,7 +85,10 @@ function notInState(expected: Expected, record: TwoFactorRecord | undefined): Ap
   if (expected === "pending") {
     return record?.status === "enabled"
       ? new AppError("failed-precondition", "Two-step verification is already on.")
-      : new AppError("failed-precondition", "Start the enrolment first (startTwoFactorEnrolment), then confirm a code.");
+      : new AppError(
+          "failed-precondition",
+          "Start the enrolment first (startTwoFactorEnrolment), then confirm a code.",
+        );
   }
   return new AppError("failed-precondition", "Two-step verification is not on for your account.");
 }
@@ -171,7 +180,12 @@ export async function checkFactor(check: FactorCheck): Promise<FactorMethod> {
 }
 
 /** One batch: the factor's document changed (or deleted) only if unchanged since read, and the rest. */
-async function write<T>(db: Firestore, read: DocumentSnapshot<TwoFactorRecord>, effect: OnRight, result: T): Promise<T> {
+async function write<T>(
+  db: Firestore,
+  read: DocumentSnapshot<TwoFactorRecord>,
+  effect: OnRight,
+  result: T,
+): Promise<T> {
   if (!read.updateTime) throw new Error(`${read.ref.path} was read without an update time`);
   const batch = db.batch();
   if (effect.remove) batch.delete(read.ref, { lastUpdateTime: read.updateTime });

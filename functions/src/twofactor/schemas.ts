@@ -22,7 +22,10 @@ export const stepUpGrant = z
 function oneFactor<T extends { code?: string | undefined; recoveryCode?: string | undefined }>(input: T): boolean {
   return (input.code === undefined) !== (input.recoveryCode === undefined);
 }
-const ONE_FACTOR = { path: ["code"], message: "send either code (from your authenticator app) or recoveryCode, not both" };
+const ONE_FACTOR = {
+  path: ["code"],
+  message: "send either code (from your authenticator app) or recoveryCode, not both",
+};
 
 export const startTwoFactorEnrolmentInput = z.object({}).strict();
 export type StartTwoFactorEnrolmentInput = z.infer<typeof startTwoFactorEnrolmentInput>;

@@ -116,11 +116,17 @@ export async function consumeStepUp(db: Firestore, use: Consumption): Promise<vo
     const grant = snapshot.data();
     const version = versionOf([snapshot]);
     if (grant?.uid !== use.uid) {
-      throw stepUpRefusal(use, "there is no such step-up grant for you. Enter a current code from your authenticator app.");
+      throw stepUpRefusal(
+        use,
+        "there is no such step-up grant for you. Enter a current code from your authenticator app.",
+      );
     }
     if (grant.usedBy === use.claim) return { version, commit: () => Promise.resolve() };
     if (grant.usedBy !== null) {
-      throw stepUpRefusal(use, "this step-up grant was already used; each is good for one operation. Enter a new code.");
+      throw stepUpRefusal(
+        use,
+        "this step-up grant was already used; each is good for one operation. Enter a new code.",
+      );
     }
     if (grant.operation !== use.operation) {
       throw stepUpRefusal(
@@ -129,8 +135,12 @@ export async function consumeStepUp(db: Firestore, use: Consumption): Promise<vo
       );
     }
     if (MONEY_OPERATIONS.has(use.operation) && (grant.amount !== use.amount || grant.currency !== use.currency)) {
-      const granted = grant.amount !== null && grant.currency !== null ? formatMoney(grant.amount, grant.currency) : "no amount";
-      throw stepUpRefusal(use, `this step-up grant is for ${granted}, not for ${describeNeed(use)}. Enter a new code for this amount.`);
+      const granted =
+        grant.amount !== null && grant.currency !== null ? formatMoney(grant.amount, grant.currency) : "no amount";
+      throw stepUpRefusal(
+        use,
+        `this step-up grant is for ${granted}, not for ${describeNeed(use)}. Enter a new code for this amount.`,
+      );
     }
     if (grant.expiresAt.toMillis() <= use.now) {
       throw stepUpRefusal(use, "this step-up grant has expired (each lasts 5 minutes). Enter a new code.");

@@ -30,7 +30,11 @@ export interface WalletView {
   /** lockedUntil: epoch ms while five wrong tries lock it, else null. */
   readonly pin: { readonly set: boolean; readonly lockedUntil: number | null };
   /** enrolledAt: epoch ms. A pending (unconfirmed) enrolment reads as not enabled. */
-  readonly twoFactor: { readonly enabled: boolean; readonly enrolledAt: number | null; readonly recoveryCodesLeft: number };
+  readonly twoFactor: {
+    readonly enabled: boolean;
+    readonly enrolledAt: number | null;
+    readonly recoveryCodesLeft: number;
+  };
 }
 
 function viewOf(balances: Balances): BalanceView {
