@@ -19,7 +19,7 @@ export const stepUpGrant = z
   .regex(/^[a-f0-9]{40}$/, "must be the grantId returned by stepUp");
 
 /** A current code or a recovery code, exactly one. */
-function oneFactor<T extends { code?: string | undefined; recoveryCode?: string | undefined }>(input: T): boolean {
+function oneFactor(input: { code?: string | undefined; recoveryCode?: string | undefined }): boolean {
   return (input.code === undefined) !== (input.recoveryCode === undefined);
 }
 const ONE_FACTOR = {
