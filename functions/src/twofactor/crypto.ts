@@ -1,6 +1,8 @@
-// How second-factor secrets are kept. One secret, TOTP_ENCRYPTION_KEY (32 random bytes, base64,
-// in Secret Manager), is never used directly: HKDF derives one key to encrypt TOTP secrets and
-// another to pepper recovery codes, so neither use can leak the other's key.
+// How second-factor secrets are kept. One secret, TOTP_ENCRYPTION_KEY (in Secret Manager: 32
+// random bytes as base64, `openssl rand -base64 32`), is never used directly: HKDF-SHA-256 derives
+// from it one key to encrypt TOTP secrets and another to pepper recovery codes, so neither use can
+// leak the other's key. HKDF takes the secret's text as it is, so any value of enough entropy works
+// (the emulator's is a readable "sim-" string).
 //
 // - TOTP secrets are encrypted with AES-256-GCM, a fresh 12-byte IV each time, the user's uid as
 //   additional data: a copied database alone reveals no secret, and a ciphertext moved to another
@@ -24,17 +26,18 @@ export interface EncryptedSecret {
 }
 
 const KEY_BYTES = 32;
+/** Shorter than 32 characters (base64 of 24 bytes) is a configuration mistake, not a key. */
+const MIN_SECRET_LENGTH = 32;
 
-/** The master key, read at call time; the function lists TWO_FACTOR_SECRETS. */
+/** The master secret, read at call time; the function lists TWO_FACTOR_SECRETS. */
 function masterKey(): Buffer {
   const value = secrets.totpEncryptionKey.value();
-  const key = Buffer.from(value, "base64");
-  if (key.length !== KEY_BYTES) {
+  if (value.length < MIN_SECRET_LENGTH) {
     throw new Error(
-      "TOTP_ENCRYPTION_KEY is missing or not 32 bytes in base64: list TWO_FACTOR_SECRETS on the function and set the secret (openssl rand -base64 32).",
+      `TOTP_ENCRYPTION_KEY is missing or shorter than ${MIN_SECRET_LENGTH} characters: list TWO_FACTOR_SECRETS on the function and set the secret (openssl rand -base64 32).`,
     );
   }
-  return key;
+  return Buffer.from(value, "utf8");
 }
 
 function derived(purpose: string): Buffer {
