@@ -547,7 +547,10 @@ describe("the wallet page's two-step verification", () => {
     const { secret, recoveryCodes } = await enrolTwoFactor(page);
     expect(recoveryCodes).toHaveLength(10);
     for (const code of recoveryCodes) expect(code).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
-    expect(await page.locator("#twofactor-summary").textContent()).toMatch(/^On since .+ · 10 recovery codes left\.$/);
+    // The page reads the wallet again once the codes are put away: the card then says so.
+    await page
+      .locator("#twofactor-summary", { hasText: /^On since .+ · 10 recovery codes left\.$/ })
+      .waitFor({ timeout: 30_000 });
     expect(await page.locator("#twofactor-recovery-codes li").count()).toBe(0);
     // The secret is kept encrypted: the server-only document does not hold it.
     const stored = JSON.stringify((await adminDb().collection("twoFactor").doc(uid).get()).data());
