@@ -560,13 +560,14 @@ describe("the wallet page's two-step verification", () => {
     // The withdraw form now asks for a code as well as the PIN.
     await page.locator('#withdraw[data-state="ready"]').waitFor({ timeout: 30_000 });
     await page.locator(`#withdraw-phone option[value="${phone}"]`).waitFor({ state: "attached", timeout: 30_000 });
-    await page.locator("#withdraw-code-field").waitFor({ state: "visible", timeout: 30_000 });
     await page.selectOption("#withdraw-phone", phone);
     await page.fill("#withdraw-amount", "300");
     await page.click("#withdraw-quote:not([disabled])", { timeout: 30_000 });
     await page
       .locator("#withdraw-quote-line", { hasText: /^You receive KES 300\.00 · fee / })
       .waitFor({ timeout: 30_000 });
+    // With the fee shown, the form asks for the app's code beside the PIN.
+    await page.locator("#withdraw-code-field").waitFor({ state: "visible", timeout: 30_000 });
     await page.fill("#withdraw-pin", PIN);
     await page.click("#withdraw-send");
     await page
