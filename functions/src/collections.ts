@@ -37,6 +37,8 @@ import {
 import { PINS } from "./wallet/pin.js";
 // Operations reports (issue 12): the daily reconciliation report and payment analytics.
 import { ANALYTICS, ANALYTICS_MARKS, RECONCILIATION_REPORTS } from "./operations/reports/collections.js";
+// Second factor (twofactor/).
+import { STEP_UP_GRANTS, TWO_FACTOR } from "./twofactor/collections.js";
 
 export const COLLECTIONS: readonly CollectionSpec[] = [
   USERS,
@@ -90,4 +92,7 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   RECONCILIATION_REPORTS,
   ANALYTICS,
   ANALYTICS_MARKS,
+  // Second factor (twofactor/).
+  TWO_FACTOR,
+  STEP_UP_GRANTS,
 ];

@@ -49,6 +49,11 @@ const HTTPS = [
   "mpesaCallback",
   "iotecCallback",
   "paystackWebhook",
+  // Second factor (twofactor/).
+  "startTwoFactorEnrolment",
+  "confirmTwoFactorEnrolment",
+  "disableTwoFactor",
+  "stepUp",
 ];
 const TRIGGERS = ["onPaymentWritten", "onLedgerEntryPosted", "sendMail"];
 const SCHEDULES = [
@@ -105,6 +110,11 @@ export const vtpassWebhook = https?.vtpassWebhook;
 export const mpesaCallback = https?.mpesaCallback;
 export const iotecCallback = https?.iotecCallback;
 export const paystackWebhook = https?.paystackWebhook;
+// Second factor (twofactor/).
+export const startTwoFactorEnrolment = https?.startTwoFactorEnrolment;
+export const confirmTwoFactorEnrolment = https?.confirmTwoFactorEnrolment;
+export const disableTwoFactor = https?.disableTwoFactor;
+export const stepUp = https?.stepUp;
 
 export const onPaymentWritten = triggers?.onPaymentWritten;
 export const onLedgerEntryPosted = triggers?.onLedgerEntryPosted;

@@ -6,6 +6,7 @@ import { httpsCallable } from "firebase/functions";
 import { element, hide, show } from "./dom";
 import { messageOf } from "./errors";
 import type { Client } from "./firebase";
+import { stepUpAsked, stepUpGrant } from "./wallet-twofactor";
 
 interface PinAnswer {
   readonly pinSet: true;
@@ -18,6 +19,7 @@ function submitting(
   send: () => Promise<unknown> | string,
   done: string,
   reset: () => void,
+  refused: (error: unknown) => void = () => undefined,
 ): void {
   const form = element(formId, HTMLFormElement);
   const button = element(buttonId, HTMLButtonElement);
@@ -38,6 +40,7 @@ function submitting(
       })
       .catch((error: unknown) => {
         show("pin-error", messageOf(error));
+        refused(error);
       })
       .finally(() => {
         button.disabled = false;
@@ -46,9 +49,23 @@ function submitting(
   button.disabled = false;
 }
 
-export function startPin(client: Client, changed: () => void): void {
+export interface PinForms {
+  /** The wallet page read whether two-step verification is on: then a PIN change asks a code. */
+  twoFactor(enabled: boolean): void;
+}
+
+export function startPin(client: Client, changed: () => void): PinForms {
   const setPin = httpsCallable<{ pin: string }, PinAnswer>(client.functions, "setPin");
-  const changePin = httpsCallable<{ currentPin: string; newPin: string }, PinAnswer>(client.functions, "changePin");
+  const changePin = httpsCallable<{ currentPin: string; newPin: string; stepUpGrant?: string }, PinAnswer>(
+    client.functions,
+    "changePin",
+  );
+  const code = element("change-pin-code", HTMLInputElement);
+  let codeNeeded = false;
+  const askCode = (needed: boolean): void => {
+    codeNeeded = needed;
+    element("change-pin-code-field").hidden = !needed;
+  };
   const pin = element("new-pin", HTMLInputElement);
   const currentPin = element("current-pin", HTMLInputElement);
   const changedPin = element("changed-pin", HTMLInputElement);
@@ -71,12 +88,28 @@ export function startPin(client: Client, changed: () => void): void {
     "change-pin-button",
     () => {
       if (!currentPin.value || !changedPin.value) return "Enter your current PIN and the new one.";
-      return changePin({ currentPin: currentPin.value, newPin: changedPin.value });
+      const pins = { currentPin: currentPin.value, newPin: changedPin.value };
+      if (!codeNeeded) return changePin(pins);
+      if (!code.value.trim()) return "Enter the code from your authenticator app.";
+      const typed = code.value;
+      code.value = "";
+      // A grant is used only once the current PIN proved right, but each is for one change.
+      return stepUpGrant(client, { operation: "changePin" }, typed).then((grantId) =>
+        changePin({ ...pins, stepUpGrant: grantId }),
+      );
     },
     "Your PIN is changed.",
     () => {
       currentPin.value = "";
       changedPin.value = "";
     },
+    (error) => {
+      if (stepUpAsked(error)) askCode(true);
+    },
   );
+  return {
+    twoFactor(enabled) {
+      askCode(enabled);
+    },
+  };
 }

@@ -12,7 +12,8 @@
 //   #withdraw-no-numbers         shown when the visitor has topped up from no number yet
 //   #withdraw-details            #withdraw-phone (option values are E.164), #withdraw-amount (whole
 //                                units), #withdraw-limits, #withdraw-used, #withdraw-quote
-//   #withdraw-confirm            #withdraw-quote-line, #withdraw-pin, #withdraw-send, #withdraw-change
+//   #withdraw-confirm            #withdraw-quote-line, #withdraw-pin, #withdraw-send, #withdraw-change,
+//                                #withdraw-code-field (#withdraw-code) when a step-up code is asked
 //   #withdraw-error              what to change, or the functions' sentence
 //   #withdrawal[data-withdrawal-id]  #withdrawal-status[data-status] (sending | pending |
 //                                succeeded | failed | conflict), #withdrawal-summary,
@@ -24,6 +25,7 @@ import { element, hide, show } from "./dom";
 import { messageOf } from "./errors";
 import type { Client } from "./firebase";
 import { attemptKeys } from "./payment-flow";
+import { stepUpAsked, stepUpGrant } from "./wallet-twofactor";
 import {
   isFinalWithdrawal,
   limitsLine,
@@ -43,6 +45,8 @@ import {
 export interface WithdrawForm {
   /** The wallet page read whether a PIN is set. */
   pinSet(set: boolean): void;
+  /** The wallet page read whether two-step verification is on: then each withdrawal asks a code. */
+  twoFactor(enabled: boolean): void;
   /**
    * Money moved (the page read the wallet again): a top-up may have added a number, a withdrawal
    * changed what is used today. Reads the options again; the first call is the first read.
@@ -63,7 +67,7 @@ export function startWithdraw(client: Client, settled: () => void): WithdrawForm
     WithdrawalQuote
   >(client.functions, "quote");
   const withdrawCall = httpsCallable<
-    { quoteId: string; phone: string; pin: string; idempotencyKey: string },
+    { quoteId: string; phone: string; pin: string; idempotencyKey: string; stepUpGrant?: string },
     WithdrawalView
   >(client.functions, "withdraw");
   const getWithdrawal = httpsCallable<{ withdrawalId: string }, WithdrawalView>(client.functions, "getWithdrawal");
@@ -83,6 +87,19 @@ export function startWithdraw(client: Client, settled: () => void): WithdrawForm
   let options: WithdrawalOptions | null = null;
   /** Only the latest options request may show its answer. */
   let optionsSeq = 0;
+  const codeInput = element("withdraw-code", HTMLInputElement);
+  /** Two-step verification is on (getWallet said so, or the functions asked for a code). */
+  let codeNeeded = false;
+  /**
+   * The last grant, for the attempt it was asked for: the same attempt again (a mistyped PIN
+   * retyped) presents it again instead of asking for a second code; the functions accept it only
+   * for that attempt.
+   */
+  let grant: { readonly key: string; readonly id: string; readonly expiresAt: number } | null = null;
+  const askCode = (needed: boolean): void => {
+    codeNeeded = needed;
+    element("withdraw-code-field").hidden = !needed;
+  };
   /** The fee shown, for exactly these details. */
   let quote: { readonly key: string; readonly amount: number; readonly answer: WithdrawalQuote } | null = null;
   /** A quote or withdraw call is under way: a second press waits for it. */
@@ -267,8 +284,31 @@ export function startWithdraw(client: Client, settled: () => void): WithdrawForm
       // One key per attempt (payment-flow.ts): neither the PIN nor the quote is part of it, so a
       // retyped PIN or a press again after a lost answer is the same attempt and cannot pay twice.
       const idempotencyKey = attempts.keyFor([asked, shown.amount, to]);
-      const { data } = await withdrawCall({ quoteId: priced.quoteId, phone: to, pin: pin.value, idempotencyKey });
+      let granted: string | undefined;
+      if (codeNeeded) {
+        if (grant?.key === idempotencyKey && grant.expiresAt > Date.now()) granted = grant.id;
+        else {
+          if (!codeInput.value.trim()) {
+            show("withdraw-error", "Enter the code from your authenticator app.");
+            codeInput.focus();
+            return;
+          }
+          const typed = codeInput.value;
+          codeInput.value = "";
+          granted = await stepUpGrant(client, { operation: "withdraw", amount: priced.amount, currency: asked }, typed);
+          // A little under the grant's 5 minutes, so a press near the end asks for a new code instead.
+          grant = { key: idempotencyKey, id: granted, expiresAt: Date.now() + 4 * 60_000 };
+        }
+      }
+      const { data } = await withdrawCall({
+        quoteId: priced.quoteId,
+        phone: to,
+        pin: pin.value,
+        idempotencyKey,
+        ...(granted === undefined ? {} : { stepUpGrant: granted }),
+      });
       attempts.forget();
+      grant = null;
       pin.value = "";
       amount.value = "";
       dropQuote();
@@ -276,6 +316,12 @@ export function startWithdraw(client: Client, settled: () => void): WithdrawForm
     } catch (error) {
       const message = messageOf(error);
       show("withdraw-error", message);
+      // The functions want a (new) code: the grant sent, if any, is no good for this attempt.
+      if (stepUpAsked(error)) {
+        grant = null;
+        askCode(true);
+        codeInput.focus();
+      }
       // Refused before any withdrawal was made: the next press asks for a new fee.
       if (message.startsWith("quoteId:")) dropQuote();
       // This key's withdrawal was refused and released: the next try is a new attempt.
@@ -321,6 +367,9 @@ export function startWithdraw(client: Client, settled: () => void): WithdrawForm
   return {
     pinSet(set) {
       element("withdraw-pin-missing").hidden = set;
+    },
+    twoFactor(enabled) {
+      askCode(enabled);
     },
     reload() {
       // The choice of number survives the new list when the number is still in it.

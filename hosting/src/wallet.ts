@@ -1,6 +1,6 @@
 // The wallet page: the same anonymous visitor as the join page (Auth keeps them across reloads),
 // their balances and activity from getWallet and listWalletActivity, a top-up, a withdrawal
-// (wallet-withdraw.ts), and the PIN. A
+// (wallet-withdraw.ts), the PIN, and two-step verification (wallet-twofactor.ts). A
 // listener on the visitor's own ledger accounts tells the page when money moved (a top-up's
 // credit lands a moment after the payment succeeds), and the page then reads both again.
 import { collection, onSnapshot, query, where } from "firebase/firestore";
@@ -9,8 +9,9 @@ import { httpsCallable } from "firebase/functions";
 import { element, hide, show } from "./dom";
 import { messageOf } from "./errors";
 import { startSignedInPage, type Client } from "./firebase";
-import { startPin } from "./wallet-pin";
+import { startPin, type PinForms } from "./wallet-pin";
 import { startTopUp } from "./wallet-topup";
+import { startTwoFactor, type TwoFactorCard } from "./wallet-twofactor";
 import { startWithdraw, type WithdrawForm } from "./wallet-withdraw";
 import {
   formatAmount,
@@ -30,7 +31,13 @@ function item(className: string, text: string): HTMLSpanElement {
   return span;
 }
 
-function renderBalances(view: WalletView, withdraw: WithdrawForm): void {
+interface Forms {
+  readonly withdraw: WithdrawForm;
+  readonly pin: PinForms;
+  readonly twoFactor: TwoFactorCard;
+}
+
+function renderBalances(view: WalletView, forms: Forms): void {
   const list = element("wallets", HTMLUListElement);
   list.replaceChildren(
     ...view.wallets.map((wallet) => {
@@ -50,7 +57,10 @@ function renderBalances(view: WalletView, withdraw: WithdrawForm): void {
   element("set-pin-form").hidden = view.pin.set;
   element("change-pin").hidden = !view.pin.set;
   element("pin").dataset.state = view.pin.set ? "set" : "unset";
-  withdraw.pinSet(view.pin.set);
+  forms.withdraw.pinSet(view.pin.set);
+  forms.withdraw.twoFactor(view.twoFactor.enabled);
+  forms.pin.twoFactor(view.twoFactor.enabled);
+  forms.twoFactor.render(view.twoFactor);
 }
 
 function lineItem(line: ActivityLineView): HTMLLIElement {
@@ -75,6 +85,11 @@ function startWallet(client: Client, uid: string): void {
   // A settled withdrawal moved money: the ledger listener below hears of it too, and the second
   // read waits for the first.
   const withdraw = startWithdraw(client, () => void refresh());
+  const forms: Forms = {
+    withdraw,
+    pin: startPin(client, () => void refresh()),
+    twoFactor: startTwoFactor(client, () => void refresh()),
+  };
 
   const renderPage = (page: ActivityPage, replace: boolean): void => {
     const rows = page.lines.map(lineItem);
@@ -94,7 +109,7 @@ function startWallet(client: Client, uid: string): void {
     try {
       const [wallet, page] = await Promise.all([getWallet({}), listActivity({})]);
       hide("balances-error");
-      renderBalances(wallet.data, withdraw);
+      renderBalances(wallet.data, forms);
       renderPage(page.data, true);
     } catch (error) {
       show("balances-error", messageOf(error));
@@ -146,7 +161,6 @@ function startWallet(client: Client, uid: string): void {
   );
   void refresh();
   startTopUp(client, () => void refresh());
-  startPin(client, () => void refresh());
 }
 
 await startSignedInPage(startWallet);

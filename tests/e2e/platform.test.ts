@@ -29,6 +29,7 @@ import {
   topUpNgnThroughPaystack,
   type Platform,
 } from "../support/platform.ts";
+import { enrolTwoFactor, nextCode, topUpKes } from "../support/totp-page.ts";
 
 let platform: Platform;
 
@@ -639,6 +640,71 @@ describe("the judges' page", () => {
     expect(await entrant.locator("#problem").isHidden()).toBe(true);
     expect(await page.locator("#problem").isHidden()).toBe(true);
     await entrant.screenshot({ path: path.join(ROOT, "test-results", "entrant-results.png"), fullPage: true });
+  });
+});
+
+// Two-step verification on the wallet page: a visitor tops up and sets a PIN, turns 2FA on by
+// scanning (here: reading) the QR code's otpauth:// URI and typing the code an authenticator app
+// would compute from it, sees the 10 recovery codes once, then withdraws with the PIN and a fresh
+// code; the step-up grant is used by that withdrawal and no other.
+describe("the wallet page's two-step verification", () => {
+  it("turns on with a code from the QR code's secret, shows the recovery codes once, and withdraws with a code", async () => {
+    const page = await platform.newPage();
+    await asOwnClient(page);
+    await page.goto(new URL("wallet.html", await platform.pageUrl()).href);
+    const uid = await visitorOn(page);
+    const phone = kenyanPhone("0000");
+    await topUpKes(page, phone, 1_000);
+    await setPin(page);
+
+    const { secret, recoveryCodes } = await enrolTwoFactor(page);
+    expect(recoveryCodes).toHaveLength(10);
+    for (const code of recoveryCodes) expect(code).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+    // The page reads the wallet again once the codes are put away: the card then says so.
+    await page
+      .locator("#twofactor-summary", { hasText: /^On since .+ · 10 recovery codes left\.$/ })
+      .waitFor({ timeout: 30_000 });
+    expect(await page.locator("#twofactor-recovery-codes li").count()).toBe(0);
+    // The secret is kept encrypted: the server-only document does not hold it.
+    const stored = JSON.stringify((await adminDb().collection("twoFactor").doc(uid).get()).data());
+    expect(stored).toContain('"status":"enabled"');
+    expect(stored).not.toContain(secret);
+
+    // The withdraw form now asks for a code as well as the PIN.
+    await page.locator('#withdraw[data-state="ready"]').waitFor({ timeout: 30_000 });
+    await page.locator(`#withdraw-phone option[value="${phone}"]`).waitFor({ state: "attached", timeout: 30_000 });
+    await page.selectOption("#withdraw-phone", phone);
+    await page.fill("#withdraw-amount", "300");
+    await page.click("#withdraw-quote:not([disabled])", { timeout: 30_000 });
+    await page
+      .locator("#withdraw-quote-line", { hasText: /^You receive KES 300\.00 · fee / })
+      .waitFor({ timeout: 30_000 });
+    // With the fee shown, the form asks for the app's code beside the PIN.
+    await page.locator("#withdraw-code-field").waitFor({ state: "visible", timeout: 30_000 });
+    await page.fill("#withdraw-pin", PIN);
+    await page.click("#withdraw-send");
+    await page
+      .locator("#withdraw-error", { hasText: "Enter the code from your authenticator app." })
+      .waitFor({ state: "visible", timeout: 30_000 });
+
+    await page.fill("#withdraw-code", nextCode(secret));
+    await page.click("#withdraw-send");
+    await page.locator("#withdrawal[data-withdrawal-id]").waitFor({ timeout: 30_000 });
+    const withdrawalId = (await page.locator("#withdrawal").getAttribute("data-withdrawal-id")) ?? "";
+    expect(await page.locator("#withdraw-error").isHidden()).toBe(true);
+    await page.locator('#withdrawal-status[data-status="succeeded"]').waitFor({ timeout: 60_000 });
+
+    // One grant, used by this withdrawal.
+    const grants = await adminDb().collection("stepUpGrants").where("uid", "==", uid).get();
+    expect(grants.docs.map((grant) => grant.get("usedBy") as unknown)).toEqual([`withdraw:${withdrawalId}`]);
+    expect(grants.docs[0]?.get("amount")).toBe(300_00);
+    await page.screenshot({ path: path.join(ROOT, "test-results", "wallet-two-step.png"), fullPage: true });
+
+    // After a reload the card says it is on, and the recovery codes are not shown again.
+    await page.reload();
+    await page.locator('#twofactor[data-state="on"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator("#twofactor-recovery-codes li").count()).toBe(0);
+    expect(await page.content()).not.toContain(recoveryCodes[0] ?? "-");
   });
 });
 

@@ -238,6 +238,19 @@ const table: Record<string, Row> = {
     update: { wrongAttempts: 0 },
     allowed: {},
   },
+  // Second factor (twofactor/): server-only, not even the owner or an operator reads them.
+  twoFactor: {
+    path: `twoFactor/${OWNER}`,
+    data: { uid: OWNER, status: "enabled", secret: { ciphertext: "c" }, lastStep: 1, wrongAttempts: 0 },
+    update: { wrongAttempts: 0 },
+    allowed: {},
+  },
+  stepUpGrants: {
+    path: `stepUpGrants/${run}`,
+    data: { uid: OWNER, operation: "withdraw", amount: 300_00, currency: "KES", usedBy: null },
+    update: { usedBy: null },
+    allowed: {},
+  },
   idempotencyKeys: {
     path: `idempotencyKeys/${run}`,
     data: { uid: OWNER, paymentId: run },

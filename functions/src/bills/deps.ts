@@ -3,6 +3,7 @@
 import type { Firestore } from "firebase-admin/firestore";
 
 import type { BillsProvider } from "../providers/bills.js";
+import type { StepUpThresholds } from "../twofactor/config.js";
 import type { PinCheck } from "../wallet/transfer.js";
 
 export interface BillsDeps {
@@ -11,4 +12,6 @@ export interface BillsDeps {
   /** ms since the epoch. */
   readonly now: () => number;
   readonly verifyPin: PinCheck;
+  /** STEP_UP_PURCHASE_OVER (twofactor/config.ts); its default when absent. */
+  readonly stepUpPurchaseOver?: () => StepUpThresholds;
 }

@@ -16,6 +16,8 @@ import type { BillsProvider, BillStatus } from "../providers/bills.js";
 import { ProviderUnavailableError } from "../providers/errors.js";
 import { sha256Hex } from "../shared/hashing.js";
 import { formatMoney } from "../shared/money.js";
+import { DEFAULT_STEP_UP_PURCHASE_OVER, purchaseNeedsStepUp } from "../twofactor/config.js";
+import { requireStepUp } from "../twofactor/step-up.js";
 import { failPurchase, holdPurchase } from "../wallet/purchase.js";
 import { currentVariation, sellableService, type SellableService } from "./catalogue.js";
 import { BILL_EVENTS, BILL_GUARDS, BILLS, type BillRecord } from "./collections.js";
@@ -123,7 +125,8 @@ async function check(
 }
 
 function requestHashOf(input: PayBillInput): string {
-  const { pin: _pin, idempotencyKey: _key, ...request } = input;
+  // The grant is how the caller proved it is them, not part of what is bought (like the PIN).
+  const { pin: _pin, idempotencyKey: _key, stepUpGrant: _grant, ...request } = input;
   return sha256Hex(JSON.stringify(Object.entries(request).sort(([a], [b]) => a.localeCompare(b))));
 }
 
@@ -153,6 +156,21 @@ export async function payBill(input: PayBillInput, caller: Caller, deps: BillsDe
   const open = (await guard.get()).data();
   if (open && open.billId !== billId && open.until.toMillis() > now) {
     throw sameBillerRefusal(checked.service, open.until.toMillis(), now);
+  }
+
+  // Above the configured amount, users with two-step verification present a grant for it; used up
+  // by this bill's id before anything is held.
+  const thresholds = deps.stepUpPurchaseOver?.() ?? DEFAULT_STEP_UP_PURCHASE_OVER;
+  if (purchaseNeedsStepUp(thresholds, checked.quote.amount, provider.currency)) {
+    await requireStepUp(db, {
+      uid: caller.uid,
+      operation: "payBill",
+      amount: checked.quote.amount,
+      currency: provider.currency,
+      grantId: input.stepUpGrant,
+      claim: `payBill:${billId}`,
+      now,
+    });
   }
 
   const entry = await holdPurchase(

@@ -3,6 +3,7 @@ import { z } from "zod";
 
 import { quoteId, redeemPoints } from "../fees/schemas.js";
 import { emailAddress, idempotencyKey } from "../payments/schemas.js";
+import { stepUpGrant } from "../twofactor/schemas.js";
 import { pinDigits } from "../wallet/pin-schemas.js";
 
 const MAX_BILL_MINOR = 100_000_000; // NGN 1,000,000.00: above any biller's limit
@@ -74,6 +75,8 @@ export const payBillInput = z
     subscriptionType: subscriptionType.optional(),
     email: emailAddress.optional(),
     pin: pinDigits,
+    /** From stepUp: users with two-step verification, for a purchase above STEP_UP_PURCHASE_OVER. */
+    stepUpGrant: stepUpGrant.optional(),
   })
   .strict();
 export type PayBillInput = z.infer<typeof payBillInput>;

@@ -19,7 +19,14 @@ export const params = {
 export const secrets = {
   sendgridApiKey: defineSecret("SENDGRID_API_KEY"),
   pinPepper: defineSecret("PIN_PEPPER"),
+  totpEncryptionKey: defineSecret("TOTP_ENCRYPTION_KEY"),
 };
 
 /** Every function that sets, changes or verifies a transaction PIN lists these. */
 export const PIN_SECRETS = [secrets.pinPepper];
+
+/**
+ * Every function that enrols, checks or disables a second factor (or consumes a step-up grant's
+ * check of one) lists these: the key that encrypts TOTP secrets and peppers recovery codes.
+ */
+export const TWO_FACTOR_SECRETS = [secrets.totpEncryptionKey];

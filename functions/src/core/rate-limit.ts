@@ -82,6 +82,13 @@ export const ROUTES = {
   withdraw: { classes: ["moneyOut"], attempts: "withdrawals" },
   getWithdrawal: { classes: ["frequent"], attempts: "withdrawal checks" },
   getWithdrawalOptions: { classes: ["frequent"], attempts: "withdrawal checks" },
+  // The second factor (twofactor/): enrolment and disabling are rare; a wrong code also counts
+  // against the factor's own lock (5 in a row lock it for 15 minutes), so these limits only stop
+  // a flood. stepUp comes before every withdrawal of a user with 2FA: the money-out limits.
+  startTwoFactorEnrolment: { classes: ["sensitive"], attempts: "enrolment attempts" },
+  confirmTwoFactorEnrolment: { classes: ["sensitive"], attempts: "enrolment codes" },
+  disableTwoFactor: { classes: ["sensitive"], attempts: "attempts to turn off two-step verification" },
+  stepUp: { classes: ["moneyOut"], attempts: "verification codes" },
   health: { classes: [], attempts: "requests" },
   // Provider callbacks are never limited (a refused callback can be a lost payment); only those
   // that fail authentication count, so guessing a callback secret is slowed down.

@@ -5,7 +5,8 @@
 import { onCall, onRequest } from "firebase-functions/v2/https";
 
 import { handleCallable, type EdgePolicy } from "../core/callable.js";
-import { params, PIN_SECRETS } from "../core/config.js";
+import { params, PIN_SECRETS, TWO_FACTOR_SECRETS } from "../core/config.js";
+import { twoFactorParams } from "../twofactor/params.js";
 import { payoutParams } from "../payouts/config.js";
 import {
   MPESA_SECRETS,
@@ -34,12 +35,19 @@ async function basics() {
 
 /** The bills handlers' dependencies, built from the modules once they are loaded. */
 async function billsDeps() {
-  const [{ db }, { billsProvider }, { verifyPin }] = await Promise.all([
+  const [{ db }, { billsProvider }, { verifyPin }, { parseStepUpThresholds }] = await Promise.all([
     firebase(),
     import("../providers/registry.js"),
     import("../wallet/pin.js"),
+    import("../twofactor/config.js"),
   ]);
-  return () => ({ db: db(), provider: billsProvider, now: Date.now, verifyPin });
+  return () => ({
+    db: db(),
+    provider: billsProvider,
+    now: Date.now,
+    verifyPin,
+    stepUpPurchaseOver: () => parseStepUpThresholds(twoFactorParams.stepUpPurchaseOver.value()),
+  });
 }
 
 /** The withdrawal handlers' dependencies, built from the modules once they are loaded. */
@@ -470,3 +478,58 @@ export const iotecCallback = onRequest(
 
 // Signed over the raw body (req.rawBody), then verified at Paystack before anything changes.
 export const paystackWebhook = onRequest({ secrets: PAYSTACK_SECRETS, cors: false }, providerCallback("paystack"));
+
+// Second factor (twofactor/, docs/accounts.md "Second factor"): TOTP enrolment, turning it off,
+// and step-up grants for withdrawals, PIN changes and large purchases. Each decrypts the TOTP
+// secret or peppers a recovery code, so each lists TWO_FACTOR_SECRETS.
+export const startTwoFactorEnrolment = onCall(
+  { secrets: TWO_FACTOR_SECRETS, cors: callableCors },
+  handleCallable(
+    "startTwoFactorEnrolment",
+    async () => (await import("../twofactor/schemas.js")).startTwoFactorEnrolmentInput,
+    edge,
+    async (input, caller) => {
+      const { startTwoFactorEnrolment } = await import("../twofactor/enrol.js");
+      return startTwoFactorEnrolment(input, caller, await basics());
+    },
+  ),
+);
+
+export const confirmTwoFactorEnrolment = onCall(
+  { secrets: TWO_FACTOR_SECRETS, cors: callableCors },
+  handleCallable(
+    "confirmTwoFactorEnrolment",
+    async () => (await import("../twofactor/schemas.js")).confirmTwoFactorEnrolmentInput,
+    edge,
+    async (input, caller) => {
+      const { confirmTwoFactorEnrolment } = await import("../twofactor/enrol.js");
+      return confirmTwoFactorEnrolment(input, caller, await basics());
+    },
+  ),
+);
+
+export const disableTwoFactor = onCall(
+  { secrets: TWO_FACTOR_SECRETS, cors: callableCors },
+  handleCallable(
+    "disableTwoFactor",
+    async () => (await import("../twofactor/schemas.js")).disableTwoFactorInput,
+    edge,
+    async (input, caller) => {
+      const { disableTwoFactor } = await import("../twofactor/enrol.js");
+      return disableTwoFactor(input, caller, await basics());
+    },
+  ),
+);
+
+export const stepUp = onCall(
+  { secrets: TWO_FACTOR_SECRETS, cors: callableCors },
+  handleCallable(
+    "stepUp",
+    async () => (await import("../twofactor/schemas.js")).stepUpInput,
+    edge,
+    async (input, caller) => {
+      const { stepUp } = await import("../twofactor/step-up.js");
+      return stepUp(input, caller, await basics());
+    },
+  ),
+);

@@ -3,6 +3,7 @@ import { z } from "zod";
 
 import { quoteId } from "../fees/schemas.js";
 import { idempotencyKey } from "../payments/schemas.js";
+import { stepUpGrant } from "../twofactor/schemas.js";
 import { pinDigits } from "../wallet/pin-schemas.js";
 import { PAYOUT_CURRENCIES, type PayoutCurrency } from "./collections.js";
 
@@ -23,6 +24,8 @@ export const withdrawInput = z
       .min(7, "is too short for a mobile number")
       .max(20, "is too long for a mobile number"),
     pin: pinDigits,
+    /** From stepUp, for users with two-step verification (docs/accounts.md, "Second factor"). */
+    stepUpGrant: stepUpGrant.optional(),
   })
   .strict();
 export type WithdrawInput = z.infer<typeof withdrawInput>;

@@ -23,6 +23,7 @@ import {
 } from "../providers/errors.js";
 import type { PayoutStatus } from "../providers/payouts.js";
 import { sha256Hex } from "../shared/hashing.js";
+import { requireStepUp } from "../twofactor/step-up.js";
 import { formatMoney, minorPerMajor } from "../shared/money.js";
 import { parsePayerPhone, type PayerCountry } from "../shared/phone.js";
 import { failPurchase, holdPurchase } from "../wallet/purchase.js";
@@ -211,6 +212,17 @@ export async function withdraw(input: WithdrawInput, caller: Caller, deps: Payou
   const used = (await today.get()).data()?.total ?? 0;
   if (used + checked.quote.amount > checked.limit.perDay) throw dayLimitRefusal(checked.limit, used, checked.currency);
 
+  // Users with two-step verification present a grant for this amount; it is used up here, by this
+  // withdrawal's id, before anything is held (a retry of the same key may present it again).
+  await requireStepUp(db, {
+    uid: caller.uid,
+    operation: "withdraw",
+    amount: checked.quote.amount,
+    currency: checked.currency,
+    grantId: input.stepUpGrant,
+    claim: `withdraw:${withdrawalId}`,
+    now,
+  });
   const provider = PAYOUT_ROUTES[checked.currency];
   const payoutId = payoutIdOf(withdrawalId);
   // The PIN, the quote's claim and the balance are checked here; a refusal writes nothing.

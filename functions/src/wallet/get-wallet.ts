@@ -2,7 +2,8 @@
 // is listed for every currency the caller holds an account in, zero or not, in the catalog's
 // order; a currency they never held money in is not listed (the catalog names them all). Points
 // are always answered, zero without an account, and so is whether the transaction PIN is set
-// (and until when it is locked), so the page offers "set" or "change".
+// (and until when it is locked), so the page offers "set" or "change", and whether two-step
+// verification is on (so the page offers to enrol or to turn it off, and asks for a code).
 import type { Firestore } from "firebase-admin/firestore";
 
 import type { Caller } from "../core/callable.js";
@@ -10,6 +11,7 @@ import { enforceRateLimits } from "../core/rate-limit.js";
 import { availableOf, balanceOf, type Balances } from "../ledger/accounts.js";
 import { LEDGER_ACCOUNTS } from "../ledger/collections.js";
 import { CURRENCY_CODES, type Currency } from "../shared/catalog.js";
+import { twoFactorStatus } from "../twofactor/factor.js";
 import { pinStatus } from "./pin.js";
 import type { GetWalletInput } from "./schemas.js";
 
@@ -27,6 +29,12 @@ export interface WalletView {
   readonly points: BalanceView;
   /** lockedUntil: epoch ms while five wrong tries lock it, else null. */
   readonly pin: { readonly set: boolean; readonly lockedUntil: number | null };
+  /** enrolledAt: epoch ms. A pending (unconfirmed) enrolment reads as not enabled. */
+  readonly twoFactor: {
+    readonly enabled: boolean;
+    readonly enrolledAt: number | null;
+    readonly recoveryCodesLeft: number;
+  };
 }
 
 function viewOf(balances: Balances): BalanceView {
@@ -48,6 +56,6 @@ export async function getWallet(
     return account ? [{ currency, ...viewOf(account) }] : [];
   });
   const points = owned.find((a) => a.kind === "points");
-  const pin = await pinStatus(db, caller.uid, deps.now());
-  return { wallets, points: points ? viewOf(points) : NO_POINTS, pin };
+  const [pin, twoFactor] = await Promise.all([pinStatus(db, caller.uid, deps.now()), twoFactorStatus(db, caller.uid)]);
+  return { wallets, points: points ? viewOf(points) : NO_POINTS, pin, twoFactor };
 }

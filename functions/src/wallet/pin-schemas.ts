@@ -1,6 +1,7 @@
 // The PIN callables' inputs, validated at the edge: a refused PIN costs no hash and writes nothing.
 import { z } from "zod";
 
+import { stepUpGrant } from "../twofactor/schemas.js";
 import { PIN_DIGITS, pinWeakness } from "./pin-policy.js";
 
 const FORMAT = `must be ${PIN_DIGITS.min} to ${PIN_DIGITS.max} digits (0-9)`;
@@ -20,7 +21,8 @@ export const setPinInput = z.object({ pin: newPin }).strict();
 export type SetPinInput = z.infer<typeof setPinInput>;
 
 export const changePinInput = z
-  .object({ currentPin: pinDigits, newPin })
+  // stepUpGrant: from stepUp, for users with two-step verification (docs/accounts.md).
+  .object({ currentPin: pinDigits, newPin, stepUpGrant: stepUpGrant.optional() })
   .strict()
   .refine((input) => input.currentPin !== input.newPin, {
     path: ["newPin"],

@@ -9,6 +9,8 @@
 // without hashing again unless the PIN itself changed. So with 7 wrong tries at once, 5 are
 // counted one after another, the 5th sets the lock, and the other 2 read the lock and are refused
 // as locked, uncounted.
+import { randomUUID } from "node:crypto";
+
 import { Timestamp, type DocumentReference, type DocumentSnapshot, type Firestore } from "firebase-admin/firestore";
 import { z } from "zod";
 
@@ -17,6 +19,7 @@ import { defineCollection } from "../core/collections.js";
 import { AppError } from "../core/errors.js";
 import { commitOptimistically, versionOf } from "../core/optimistic.js";
 import { describeWait, enforceRateLimits } from "../core/rate-limit.js";
+import { consumeStepUp, stepUpNeeded } from "../twofactor/step-up.js";
 import { hashPin, pinMatches, pinPepper, type StoredHash } from "./pin-hash.js";
 import {
   afterWrongPin,
@@ -210,6 +213,12 @@ export async function changePin(input: ChangePinInput, caller: Caller, deps: Pin
   const { db } = deps;
   const now = deps.now();
   await enforceRateLimits(db, "changePin", caller, now);
+  // Users with two-step verification also present a grant for a PIN change: refused up front when
+  // there is none; used up only once the current PIN proved right (so a mistyped PIN does not cost
+  // the code), before the new PIN is written. A lost race presents it again under the same claim.
+  const need = { uid: caller.uid, operation: "changePin" as const, grantId: input.stepUpGrant };
+  const grantNeeded = await stepUpNeeded(db, need);
+  const claim = `changePin:${randomUUID()}`;
   const pepper = pinPepper();
   const hashed = once(() => hashPin(input.newPin, pepper));
   await checkPin({
@@ -218,7 +227,10 @@ export async function changePin(input: ChangePinInput, caller: Caller, deps: Pin
     pin: input.currentPin,
     field: "currentPin",
     now,
-    onRight: async () => ({ ...(await hashed()), setAt: Timestamp.fromMillis(now) }),
+    onRight: async () => {
+      if (grantNeeded) await consumeStepUp(db, { ...need, grantId: input.stepUpGrant ?? "", claim, now });
+      return { ...(await hashed()), setAt: Timestamp.fromMillis(now) };
+    },
   });
   return { pinSet: true };
 }

@@ -181,6 +181,7 @@ describe("getWallet", () => {
       ],
       points: { balance: 150, held: 0, available: 150 },
       pin: { set: false, lockedUntil: null },
+      twoFactor: { enabled: false, enrolledAt: null, recoveryCodesLeft: 0 },
     });
   });
 
@@ -189,6 +190,7 @@ describe("getWallet", () => {
       wallets: [],
       points: { balance: 0, held: 0, available: 0 },
       pin: { set: false, lockedUntil: null },
+      twoFactor: { enabled: false, enrolledAt: null, recoveryCodesLeft: 0 },
     });
   });
 });
@@ -360,6 +362,7 @@ describe("over HTTP", () => {
         wallets: [{ currency: "KES", balance: 250_00, held: 0, available: 250_00 }],
         points: { balance: 0, held: 0, available: 0 },
         pin: { set: false, lockedUntil: null },
+        twoFactor: { enabled: false, enrolledAt: null, recoveryCodesLeft: 0 },
       },
     });
     expect(await call("listWalletActivity", { pageSize: 5 }, { user })).toMatchObject({
