@@ -34,6 +34,8 @@ import {
   WITHDRAWALS,
 } from "./payouts/collections.js";
 import { PINS } from "./wallet/pin.js";
+// Accounts (devices, sign-in history).
+import { DEVICES, SIGN_INS } from "./accounts/collections.js";
 
 export const COLLECTIONS: readonly CollectionSpec[] = [
   USERS,
@@ -81,4 +83,7 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   CHECKOUTS,
   ORDERS,
   INVOICE_COUNTERS,
+  // Accounts.
+  DEVICES,
+  SIGN_INS,
 ];

@@ -4,6 +4,7 @@
 // the loaded modules.
 import { onCall, onRequest } from "firebase-functions/v2/https";
 
+import { needsSessionCheck } from "../accounts/routes.js";
 import { handleCallable, type EdgePolicy } from "../core/callable.js";
 import { params, PIN_SECRETS } from "../core/config.js";
 import { payoutParams } from "../payouts/config.js";
@@ -19,6 +20,13 @@ import { lazyHandler } from "./lazy.js";
 const edge: EdgePolicy = {
   allowedOrigins: () => params.allowedOrigins.value(),
   enforceAppCheck: () => params.enforceAppCheck.value(),
+  // Revoked sessions, new accounts per address and the device (accounts/session.ts), loaded only
+  // by the calls that need them.
+  admit: async (name, caller, request) => {
+    if (!needsSessionCheck(name, caller.deviceId)) return;
+    const { sessionCheck } = await import("../accounts/edge.js");
+    await sessionCheck(name, caller, request);
+  },
 };
 // Preflight answers in production; the emulator allows every origin here, so handleCallable
 // refuses other origins itself.
@@ -456,3 +464,48 @@ export const iotecCallback = onRequest(
 
 // Signed over the raw body (req.rawBody), then verified at Paystack before anything changes.
 export const paystackWebhook = onRequest({ secrets: PAYSTACK_SECRETS, cors: false }, providerCallback("paystack"));
+
+// Accounts (accounts/, docs/accounts.md): sign out everywhere, and the caller's devices.
+async function accountDeps() {
+  const [{ db }, { revokeSessions }] = await Promise.all([firebase(), import("../accounts/edge.js")]);
+  return { db: db(), now: Date.now, revokeSessions };
+}
+
+export const signOutEverywhere = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "signOutEverywhere",
+    async () => (await import("../accounts/schemas.js")).signOutEverywhereInput,
+    edge,
+    async (input, caller) => {
+      const [{ signOutEverywhere }, deps] = await Promise.all([import("../accounts/devices.js"), accountDeps()]);
+      return signOutEverywhere(input, caller, deps);
+    },
+  ),
+);
+
+export const removeDevice = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "removeDevice",
+    async () => (await import("../accounts/schemas.js")).removeDeviceInput,
+    edge,
+    async (input, caller) => {
+      const [{ removeDevice }, deps] = await Promise.all([import("../accounts/devices.js"), accountDeps()]);
+      return removeDevice(input, caller, deps);
+    },
+  ),
+);
+
+export const setDeviceTrusted = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "setDeviceTrusted",
+    async () => (await import("../accounts/schemas.js")).setDeviceTrustedInput,
+    edge,
+    async (input, caller) => {
+      const { setDeviceTrusted } = await import("../accounts/devices.js");
+      return setDeviceTrusted(input, caller, await basics());
+    },
+  ),
+);
