@@ -47,14 +47,14 @@ export async function signIn(client: Client): Promise<User> {
  * The wallet-side pages' start: connect, sign in (the same visitor across pages and reloads), name
  * the visitor in #session, then `start` the page; a failure is shown in #problem.
  */
-export async function startSignedInPage(start: (client: Client, uid: string) => void): Promise<void> {
+export async function startSignedInPage(start: (client: Client, uid: string, user: User) => void): Promise<void> {
   try {
     const client = await connect();
     const user = await signIn(client);
     element("session").textContent = user.isAnonymous
       ? `anonymous visitor ${user.uid}`
       : `signed in as ${user.email ?? user.uid}`;
-    start(client, user.uid);
+    start(client, user.uid, user);
   } catch (error) {
     show("problem", `We could not start a secure session: ${error instanceof Error ? error.message : String(error)}`);
   }

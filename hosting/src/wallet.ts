@@ -3,12 +3,14 @@
 // (wallet-withdraw.ts), and the PIN. A
 // listener on the visitor's own ledger accounts tells the page when money moved (a top-up's
 // credit lands a moment after the payment succeeds), and the page then reads both again.
+import type { User } from "firebase/auth";
 import { collection, onSnapshot, query, where } from "firebase/firestore";
-import { httpsCallable } from "firebase/functions";
+import { httpsCallable } from "./device";
 
 import { element, hide, show } from "./dom";
 import { messageOf } from "./errors";
 import { startSignedInPage, type Client } from "./firebase";
+import { startAccount } from "./wallet-account";
 import { startPin } from "./wallet-pin";
 import { startTopUp } from "./wallet-topup";
 import { startWithdraw, type WithdrawForm } from "./wallet-withdraw";
@@ -64,7 +66,7 @@ function lineItem(line: ActivityLineView): HTMLLIElement {
   return row;
 }
 
-function startWallet(client: Client, uid: string): void {
+function startWallet(client: Client, uid: string, user: User): void {
   const getWallet = httpsCallable<Record<string, never>, WalletView>(client.functions, "getWallet");
   const listActivity = httpsCallable<{ cursor?: string }, ActivityPage>(client.functions, "listWalletActivity");
   const list = element("activity-list", HTMLOListElement);
@@ -147,6 +149,7 @@ function startWallet(client: Client, uid: string): void {
   void refresh();
   startTopUp(client, () => void refresh());
   startPin(client, () => void refresh());
+  startAccount(client, user);
 }
 
 await startSignedInPage(startWallet);

@@ -10,7 +10,15 @@ import { signInMethod } from "./sign-in-history.js";
 import { summarizeUserAgent } from "./user-agent.js";
 
 describe("free text", () => {
-  const refused = ["Ali\u0000ce", "\u0007\u0007", "Ali\u202Ece", "gpj\u202E.exe", "a\u2066b\u2069", "\u200Fx", "x\u001B[31m"];
+  const refused = [
+    "Ali\u0000ce",
+    "\u0007\u0007",
+    "Ali\u202Ece",
+    "gpj\u202E.exe",
+    "a\u2066b\u2069",
+    "\u200Fx",
+    "x\u001B[31m",
+  ];
 
   it("refuses control characters and bidirectional controls, keeps ordinary names", () => {
     for (const text of refused) expect(isCleanText(text)).toBe(false);
@@ -45,8 +53,12 @@ describe("free text", () => {
       expect(submitEntryInput.safeParse({ ...entry, title: bad }).success).toBe(false);
       expect(submitEntryInput.safeParse({ ...entry, description: `ok ${bad}` }).success).toBe(false);
       expect(
-        refundPaymentInput.safeParse({ paymentId: "p".repeat(20), amount: 100, reason: `why ${bad}`, idempotencyKey: "k".repeat(20) })
-          .success,
+        refundPaymentInput.safeParse({
+          paymentId: "p".repeat(20),
+          amount: 100,
+          reason: `why ${bad}`,
+          idempotencyKey: "k".repeat(20),
+        }).success,
       ).toBe(false);
     }
     expect(createPaymentInput.safeParse({ ...payment, name: "Wanjiru Kamau" }).success).toBe(true);
