@@ -35,6 +35,8 @@ export function deviceId(): string {
 }
 
 /** The SDK's httpsCallable, with the device id added to the call's fields. */
+// The caller names the request's type, as with the SDK's own httpsCallable.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
 export function httpsCallable<Request = unknown, Response = unknown>(
   functions: Functions,
   name: string,

@@ -39,7 +39,13 @@ export async function connect(): Promise<Client> {
   return { app, auth, db, functions };
 }
 
+/**
+ * The visitor kept from an earlier visit (anonymous, or signed in by email on the wallet page), or
+ * a new anonymous one. Waiting for the restored session matters: signInAnonymously reuses only an
+ * anonymous user, and would replace a signed-in one.
+ */
 export async function signIn(client: Client): Promise<User> {
+  await client.auth.authStateReady();
   return client.auth.currentUser ?? (await signInAnonymously(client.auth)).user;
 }
 

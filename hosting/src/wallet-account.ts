@@ -58,8 +58,12 @@ function form(id: string, run: (fields: { email: string; password: string }) => 
     event.preventDefault();
     hide(problem);
     const data = new FormData(target);
-    const email = String(data.get("email") ?? "").trim();
-    const password = String(data.get("password") ?? "");
+    const text = (name: string): string => {
+      const value = data.get(name);
+      return typeof value === "string" ? value : "";
+    };
+    const email = text("email").trim();
+    const password = text("password");
     if (!email || !password) {
       show(problem, "Enter your email and a password.");
       return;
@@ -80,6 +84,7 @@ export function startAccount(client: Client, user: User): void {
   const card = element("account");
   card.dataset.state = user.isAnonymous ? "anonymous" : "signed-in";
   element("account-email").textContent = user.email ?? "";
+  element("account-uid").textContent = user.uid;
   element("keep-wallet").hidden = !user.isAnonymous;
   element("account-signed-in").hidden = user.isAnonymous;
 

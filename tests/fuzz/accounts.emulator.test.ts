@@ -14,7 +14,13 @@ const callables: [string, fc.Arbitrary<unknown>][] = [
   ["removeDevice", around(() => ({ device: DEVICE, deviceId: DEVICE }))],
   ["setDeviceTrusted", around(() => ({ device: DEVICE, trusted: true, deviceId: DEVICE }))],
   // The edge's reserved field, on a callable that is otherwise always valid.
-  ["getWallet", fc.oneof(nasty.map((deviceId) => ({ deviceId })), around(() => ({ deviceId: DEVICE })))],
+  [
+    "getWallet",
+    fc.oneof(
+      nasty.map((deviceId) => ({ deviceId })),
+      around(() => ({ deviceId: DEVICE })),
+    ),
+  ],
 ];
 
 describe(`fuzzing the accounts callables (seed ${seed})`, () => {

@@ -71,7 +71,7 @@ export async function callWithHeaders<T = unknown>(
     result?: T;
     error?: { status: string; message: string; details?: unknown };
   };
-  if (response.ok && "result" in body) return { ok: true, result: body.result as T };
+  if (response.ok && "result" in body) return { ok: true, result: body.result };
   return {
     ok: false,
     httpStatus: response.status,

@@ -32,6 +32,17 @@ function fixedHop(): string {
   return `198.51.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
 }
 
+/**
+ * Waits for the clock to pass `seconds` (an auth_time): revocation has a one-second resolution,
+ * and revokes the sessions that began before the second it happens in.
+ */
+async function secondAfter(seconds: number): Promise<void> {
+  await eventually(
+    () => Promise.resolve(Math.floor(Date.now() / 1000)),
+    (second) => second > seconds,
+  );
+}
+
 function topUp() {
   return {
     idempotencyKey: idempotencyKey(),
@@ -105,12 +116,7 @@ describe("new accounts per address", () => {
 describe("sessions", () => {
   it("sign out everywhere: a token issued before it is refused at once by money and account calls, a new sign-in works", async () => {
     const user = await signUpWithEmail();
-    // Revocation has a one-second resolution (auth_time and tokensValidAfterTime are seconds):
-    // the sessions revoked are those that began before the second it happens in.
-    await eventually(
-      async () => Math.floor(Date.now() / 1000),
-      (second) => second > authTime(user),
-    );
+    await secondAfter(authTime(user));
     const other = await signInWithEmail(user);
     expect(await call("signOutEverywhere", {}, { user: other })).toMatchObject({
       ok: true,
@@ -150,10 +156,7 @@ describe("devices", () => {
     });
     expect((await ref.get()).get("trusted")).toBe(true);
 
-    await eventually(
-      async () => Math.floor(Date.now() / 1000),
-      (second) => second > authTime(user),
-    );
+    await secondAfter(authTime(user));
     expect(await call("removeDevice", { device: id }, { user })).toMatchObject({ ok: true, result: { removed: true } });
     expect((await ref.get()).exists).toBe(false);
     expect(await call("changePin", { currentPin: "4821", newPin: "905172" }, { user })).toMatchObject({

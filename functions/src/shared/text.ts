@@ -2,7 +2,7 @@
 // on pages, in emails, to operators. Control characters (NUL, BEL, escape sequences) and the
 // Unicode bidirectional controls (which can make "gpj.exe" read as "exe.jpg", or reverse an amount
 // on screen) have no place in it, so every free-text field refuses them with one refinement.
-import { z } from "zod";
+import type { z } from "zod";
 
 /**
  * C0 and C1 controls and DEL (\p{Cc}); multi-line text keeps line feeds, carriage returns and
