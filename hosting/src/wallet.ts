@@ -1,6 +1,7 @@
 // The wallet page: the same anonymous visitor as the join page (Auth keeps them across reloads),
 // their balances and activity from getWallet and listWalletActivity, a top-up, a withdrawal
-// (wallet-withdraw.ts), and the PIN. A
+// (wallet-withdraw.ts), the PIN, and the account card (wallet-account.ts: keep the wallet by
+// email, sign in elsewhere, sign out everywhere, devices and sign-ins). A
 // listener on the visitor's own ledger accounts tells the page when money moved (a top-up's
 // credit lands a moment after the payment succeeds), and the page then reads both again.
 import type { User } from "firebase/auth";
