@@ -81,7 +81,7 @@ describe("the client address", () => {
   });
 });
 
-describe("new accounts per address", () => {
+describe("limits that fresh accounts do not escape", () => {
   it("admits the limit of distinct accounts from one address, each counted once, and refuses the next", async () => {
     const address = fixedHop();
     const [rule] = LIMIT_CLASSES.accountsPerAddress;
@@ -98,6 +98,24 @@ describe("new accounts per address", () => {
       message: expect.stringContaining("Too many new accounts from your network"),
     });
     expect(await bucketCount(`accountSeen:accountsPerAddress:ip:${address}`)).toBe(rule.limit);
+  });
+
+  it("sensitive attempts are counted per device too: fresh accounts from one browser share its budget", async () => {
+    const id = device();
+    const perDevice = LIMIT_CLASSES.sensitive[1];
+    await spendLimit("verifyPaymentCode", { ip: randomIp(), deviceId: id }, perDevice.limit - 1);
+    const verify = async () =>
+      call(
+        "verifyPaymentCode",
+        { paymentId: "missing00000000", code: "123456", deviceId: id },
+        { user: await signUpAnonymous() },
+      );
+    expect(await verify()).toMatchObject({ code: "not-found" });
+    expect(await verify()).toMatchObject({
+      code: "resource-exhausted",
+      message: expect.stringContaining("Too many verification attempts"),
+    });
+    expect(await bucketCount(`verifyPaymentCode:sensitive:device:${id}`)).toBe(perDevice.limit);
   });
 
   it("at creation (beforeUserCreated, in-process: the Auth emulator calls it with 127.0.0.1 only)", async () => {
