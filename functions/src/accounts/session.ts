@@ -74,7 +74,12 @@ export function createSessionCheck(
     const now = resolved.now();
     // The Auth read serves both the revocation check and a new device's mail.
     let user: Promise<AccountUser | undefined> | undefined;
-    const lookup = () => (user ??= resolved.lookupUser(caller.uid));
+    const lookup = () =>
+      (user ??= resolved.lookupUser(caller.uid).catch((error: unknown) => {
+        // Auth did not answer: nothing ran, and trying again is safe; not the caller's mistake.
+        logger.warn("session check: Auth lookup failed", { uid: caller.uid, error: String(error) });
+        throw new AppError("unavailable", "We could not check your session just now. Please try again in a moment.");
+      }));
     await Promise.all([
       checked
         ? lookup().then((found) => {
