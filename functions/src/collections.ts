@@ -35,6 +35,8 @@ import {
   WITHDRAWALS,
 } from "./payouts/collections.js";
 import { PINS } from "./wallet/pin.js";
+// Operations reports (issue 12): the daily reconciliation report and payment analytics.
+import { ANALYTICS, ANALYTICS_MARKS, RECONCILIATION_REPORTS } from "./operations/reports/collections.js";
 // Accounts (devices, sign-in history).
 import { DEVICES, SIGN_INS } from "./accounts/collections.js";
 
@@ -86,6 +88,10 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   INVOICE_COUNTERS,
   // Contests' published results (judging).
   RESULTS,
+  // Operations reports (issue 12).
+  RECONCILIATION_REPORTS,
+  ANALYTICS,
+  ANALYTICS_MARKS,
   // Accounts.
   DEVICES,
   SIGN_INS,

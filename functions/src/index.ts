@@ -65,6 +65,7 @@ const SCHEDULES = [
   "reconcilePayments",
   "cleanupRateLimits",
   "retryMail",
+  "reconciliationReport",
 ];
 
 const target = process.env.FUNCTION_TARGET ?? "";
@@ -126,6 +127,7 @@ export const checkLedger = schedules?.checkLedger;
 export const reconcilePayments = schedules?.reconcilePayments;
 export const cleanupRateLimits = schedules?.cleanupRateLimits;
 export const retryMail = schedules?.retryMail;
+export const reconciliationReport = schedules?.reconciliationReport;
 
 export const limitNewAccounts = identity?.limitNewAccounts;
 export const recordSignIn = identity?.recordSignIn;

@@ -372,6 +372,25 @@ const table: Record<string, Row> = {
     update: { outcome: "allowed", ip: "127.0.0.1" },
     allowed: { owner: ["get", "list (constrained to the owner)"], admin: READ },
   },
+  // Operations reports (issue 12): operators read the reports and analytics; marks are server-only.
+  reconciliationReports: {
+    path: `reconciliationReports/${run}`,
+    data: { uid: OWNER, ok: true },
+    update: { ok: false },
+    allowed: { admin: READ },
+  },
+  analytics: {
+    path: `analytics/${run}`,
+    data: { uid: OWNER, attempts: 1 },
+    update: { attempts: 2 },
+    allowed: { admin: READ },
+  },
+  analyticsMarks: {
+    path: `analyticsMarks/${run}`,
+    data: { uid: OWNER, paymentId: run },
+    update: { paymentId: "x" },
+    allowed: {},
+  },
 };
 
 let env: RulesTestEnvironment;
