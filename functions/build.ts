@@ -1,5 +1,5 @@
 // Builds what deploys: src/index.ts bundled by esbuild into lib/ (ESM, Node 22, source maps), with
-// the three endpoints modules it loads by name (lib/endpoints/).
+// the four endpoints modules it loads by name (lib/endpoints/).
 // Malipo's own modules are bundled; every dynamic import() becomes its own chunk (lib/chunks/),
 // loaded on a function's first call. npm packages stay external, installed on deploy from
 // package.json: firebase-functions must be the copy the CLI's deploy analysis loads (it reads
@@ -43,7 +43,13 @@ rmSync(OUT, { recursive: true, force: true });
 const options: esbuild.BuildOptions = {
   absWorkingDir: HERE,
   // The endpoints modules are entry points too, so that index.js can require() them by name.
-  entryPoints: ["src/index.ts", "src/endpoints/https.ts", "src/endpoints/triggers.ts", "src/endpoints/schedules.ts"],
+  entryPoints: [
+    "src/index.ts",
+    "src/endpoints/https.ts",
+    "src/endpoints/triggers.ts",
+    "src/endpoints/schedules.ts",
+    "src/endpoints/identity.ts",
+  ],
   outbase: "src",
   outdir: OUT,
   entryNames: "[dir]/[name]",

@@ -39,6 +39,8 @@ import { PINS } from "./wallet/pin.js";
 import { ANALYTICS, ANALYTICS_MARKS, RECONCILIATION_REPORTS } from "./operations/reports/collections.js";
 // Second factor (twofactor/).
 import { STEP_UP_GRANTS, TWO_FACTOR } from "./twofactor/collections.js";
+// Accounts (devices, sign-in history).
+import { DEVICES, SIGN_INS } from "./accounts/collections.js";
 
 export const COLLECTIONS: readonly CollectionSpec[] = [
   USERS,
@@ -95,4 +97,7 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   // Second factor (twofactor/).
   TWO_FACTOR,
   STEP_UP_GRANTS,
+  // Accounts.
+  DEVICES,
+  SIGN_INS,
 ];

@@ -13,6 +13,7 @@ import { setGlobalOptions } from "firebase-functions/v2/options";
 
 import { REGION } from "./core/region.js";
 import type * as HttpsEndpoints from "./endpoints/https.js";
+import type * as IdentityEndpoints from "./endpoints/identity.js";
 import type * as ScheduleEndpoints from "./endpoints/schedules.js";
 import type * as TriggerEndpoints from "./endpoints/triggers.js";
 
@@ -54,8 +55,13 @@ const HTTPS = [
   "confirmTwoFactorEnrolment",
   "disableTwoFactor",
   "stepUp",
+  // Accounts (accounts/).
+  "signOutEverywhere",
+  "removeDevice",
+  "setDeviceTrusted",
 ];
 const TRIGGERS = ["onPaymentWritten", "onLedgerEntryPosted", "sendMail"];
+const IDENTITY = ["limitNewAccounts", "recordSignIn"];
 const SCHEDULES = [
   "requeryBills",
   "requeryRefunds",
@@ -69,7 +75,7 @@ const SCHEDULES = [
 ];
 
 const target = process.env.FUNCTION_TARGET ?? "";
-const listed = [...HTTPS, ...TRIGGERS, ...SCHEDULES].includes(target);
+const listed = [...HTTPS, ...TRIGGERS, ...SCHEDULES, ...IDENTITY].includes(target);
 const loads = (kind: readonly string[]): boolean => !listed || kind.includes(target);
 
 // Loaded synchronously with require(), which Node 22 allows for ES modules without top-level
@@ -79,6 +85,7 @@ const load = createRequire(import.meta.url);
 const https = loads(HTTPS) ? (load("./endpoints/https.js") as typeof HttpsEndpoints) : undefined;
 const triggers = loads(TRIGGERS) ? (load("./endpoints/triggers.js") as typeof TriggerEndpoints) : undefined;
 const schedules = loads(SCHEDULES) ? (load("./endpoints/schedules.js") as typeof ScheduleEndpoints) : undefined;
+const identity = loads(IDENTITY) ? (load("./endpoints/identity.js") as typeof IdentityEndpoints) : undefined;
 
 export const health = https?.health;
 export const createPayment = https?.createPayment;
@@ -115,6 +122,10 @@ export const startTwoFactorEnrolment = https?.startTwoFactorEnrolment;
 export const confirmTwoFactorEnrolment = https?.confirmTwoFactorEnrolment;
 export const disableTwoFactor = https?.disableTwoFactor;
 export const stepUp = https?.stepUp;
+// Accounts (accounts/).
+export const signOutEverywhere = https?.signOutEverywhere;
+export const removeDevice = https?.removeDevice;
+export const setDeviceTrusted = https?.setDeviceTrusted;
 
 export const onPaymentWritten = triggers?.onPaymentWritten;
 export const onLedgerEntryPosted = triggers?.onLedgerEntryPosted;
@@ -129,3 +140,6 @@ export const reconcilePayments = schedules?.reconcilePayments;
 export const cleanupRateLimits = schedules?.cleanupRateLimits;
 export const retryMail = schedules?.retryMail;
 export const reconciliationReport = schedules?.reconciliationReport;
+
+export const limitNewAccounts = identity?.limitNewAccounts;
+export const recordSignIn = identity?.recordSignIn;

@@ -4,7 +4,7 @@
 // payBill. The catalogue is billServices as the functions copied it; the functions decide every
 // price and limit, so the page shows their sentences rather than guessing.
 import { collection, getDocs, query, where } from "firebase/firestore";
-import { httpsCallable } from "firebase/functions";
+import { httpsCallable } from "./device";
 
 import type { BillView } from "../../functions/src/bills/view.ts";
 import {

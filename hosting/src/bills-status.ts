@@ -2,7 +2,7 @@
 // it is final, then what it delivered, with Copy and the receipt again, or why it failed, with
 // Try again. The page only shows what the functions wrote; it never decides an outcome itself.
 import { doc, onSnapshot, type Unsubscribe } from "firebase/firestore";
-import { httpsCallable } from "firebase/functions";
+import { httpsCallable } from "./device";
 
 import {
   BILL_STATUS_LABELS,

@@ -24,7 +24,7 @@
 //                                   first; #history-empty, #history-error
 //   #session, #problem              the visitor, and what stopped the page
 import { collection, limit, onSnapshot, orderBy, query, where, type Timestamp } from "firebase/firestore";
-import { httpsCallable } from "firebase/functions";
+import { httpsCallable } from "./device";
 
 import type { WalletView } from "../../functions/src/wallet/get-wallet.ts";
 import { startBillForm } from "./bills-form";

@@ -39,7 +39,13 @@ export async function connect(): Promise<Client> {
   return { app, auth, db, functions };
 }
 
+/**
+ * The visitor kept from an earlier visit (anonymous, or signed in by email on the wallet page), or
+ * a new anonymous one. Waiting for the restored session matters: signInAnonymously reuses only an
+ * anonymous user, and would replace a signed-in one.
+ */
 export async function signIn(client: Client): Promise<User> {
+  await client.auth.authStateReady();
   return client.auth.currentUser ?? (await signInAnonymously(client.auth)).user;
 }
 
@@ -47,14 +53,14 @@ export async function signIn(client: Client): Promise<User> {
  * The wallet-side pages' start: connect, sign in (the same visitor across pages and reloads), name
  * the visitor in #session, then `start` the page; a failure is shown in #problem.
  */
-export async function startSignedInPage(start: (client: Client, uid: string) => void): Promise<void> {
+export async function startSignedInPage(start: (client: Client, uid: string, user: User) => void): Promise<void> {
   try {
     const client = await connect();
     const user = await signIn(client);
     element("session").textContent = user.isAnonymous
       ? `anonymous visitor ${user.uid}`
       : `signed in as ${user.email ?? user.uid}`;
-    start(client, user.uid);
+    start(client, user.uid, user);
   } catch (error) {
     show("problem", `We could not start a secure session: ${error instanceof Error ? error.message : String(error)}`);
   }

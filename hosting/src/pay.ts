@@ -14,7 +14,7 @@ import {
   type DocumentData,
   type Unsubscribe,
 } from "firebase/firestore";
-import { httpsCallable } from "firebase/functions";
+import { httpsCallable } from "./device";
 
 import { COUNTRIES, STATUS_LABELS, type Country, type PaymentStatus } from "./checkout";
 import { entryFee, entryStep, feeText, isOpenAt, paymentOfUrl, type CompetitionView } from "./contest-view";

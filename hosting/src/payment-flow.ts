@@ -1,7 +1,7 @@
 // What every page that takes a mobile-money payment does: follow the payer's country from the
 // number they type, keep one idempotency key per attempt, start the payment, and listen to it.
 import { doc, onSnapshot, type DocumentData, type Unsubscribe } from "firebase/firestore";
-import { httpsCallable } from "firebase/functions";
+import { httpsCallable } from "./device";
 
 import { COUNTRIES, countryOfNumber, type Country, type PaymentStatus } from "./checkout";
 import { element } from "./dom";

@@ -14,7 +14,7 @@
 //   #order[data-checkout-id] #order-status[data-status=confirmed|review] #order-note #order-id
 //   #order-invoice #order-total #order-lines #order-again   #session #problem
 import { collection, getDocs, onSnapshot, query, where, type Unsubscribe } from "firebase/firestore";
-import { httpsCallable } from "firebase/functions";
+import { httpsCallable } from "./device";
 
 import { COUNTRIES, isFinal, statusLabel, type Country, type PaymentStatus } from "./checkout";
 import { element, hide, show } from "./dom";

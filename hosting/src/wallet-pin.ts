@@ -1,7 +1,7 @@
 // The wallet PIN: setPin({ pin }) the first time, changePin({ currentPin, newPin }) after; both
 // answer { pinSet: true }. The functions decide what a valid PIN is, so the page shows their
 // sentence ("pin: must be 4 to 6 digits.") rather than guessing the rule.
-import { httpsCallable } from "firebase/functions";
+import { httpsCallable } from "./device";
 
 import { element, hide, show } from "./dom";
 import { messageOf } from "./errors";

@@ -19,7 +19,7 @@
 //                                succeeded | failed | conflict), #withdrawal-summary,
 //                                #withdrawal-message, #withdrawal-receipt
 import { doc, onSnapshot, type Unsubscribe } from "firebase/firestore";
-import { httpsCallable } from "firebase/functions";
+import { httpsCallable } from "./device";
 
 import { element, hide, show } from "./dom";
 import { messageOf } from "./errors";

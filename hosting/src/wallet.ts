@@ -1,14 +1,18 @@
 // The wallet page: the same anonymous visitor as the join page (Auth keeps them across reloads),
 // their balances and activity from getWallet and listWalletActivity, a top-up, a withdrawal
-// (wallet-withdraw.ts), the PIN, and two-step verification (wallet-twofactor.ts). A
+// (wallet-withdraw.ts), the PIN, two-step verification (wallet-twofactor.ts), and the account
+// card (wallet-account.ts: keep the wallet by email, sign in elsewhere, sign out everywhere,
+// devices and sign-ins). A
 // listener on the visitor's own ledger accounts tells the page when money moved (a top-up's
 // credit lands a moment after the payment succeeds), and the page then reads both again.
+import type { User } from "firebase/auth";
 import { collection, onSnapshot, query, where } from "firebase/firestore";
-import { httpsCallable } from "firebase/functions";
+import { httpsCallable } from "./device";
 
 import { element, hide, show } from "./dom";
 import { messageOf } from "./errors";
 import { startSignedInPage, type Client } from "./firebase";
+import { startAccount } from "./wallet-account";
 import { startPin, type PinForms } from "./wallet-pin";
 import { startTopUp } from "./wallet-topup";
 import { startTwoFactor, type TwoFactorCard } from "./wallet-twofactor";
@@ -74,7 +78,7 @@ function lineItem(line: ActivityLineView): HTMLLIElement {
   return row;
 }
 
-function startWallet(client: Client, uid: string): void {
+function startWallet(client: Client, uid: string, user: User): void {
   const getWallet = httpsCallable<Record<string, never>, WalletView>(client.functions, "getWallet");
   const listActivity = httpsCallable<{ cursor?: string }, ActivityPage>(client.functions, "listWalletActivity");
   const list = element("activity-list", HTMLOListElement);
@@ -161,6 +165,7 @@ function startWallet(client: Client, uid: string): void {
   );
   void refresh();
   startTopUp(client, () => void refresh());
+  startAccount(client, user);
 }
 
 await startSignedInPage(startWallet);

@@ -19,6 +19,7 @@ import { MAIL } from "../../functions/src/notifications/send.ts";
 import { formatMoney } from "../../functions/src/shared/money.ts";
 import { ROOT } from "../../tools/emulators/environment.ts";
 import { kenyanPhone, REGION } from "../support/client.ts";
+import { accountUid, keepWalletByEmail, signInByEmail } from "../support/accounts-page.ts";
 import { adminDb, eventually } from "../support/firestore.ts";
 import { judgeAccount, signInAsJudge, visitorUid } from "../support/judging-page.ts";
 import { adminCli, judgedCompetition, seedEntry, seedScores } from "../support/judging.ts";
@@ -532,6 +533,66 @@ describe("the checkout page", () => {
     await page.locator("#cart-empty").waitFor({ state: "visible", timeout: 30_000 });
     expect(await page.locator("#problem").isHidden()).toBe(true);
     await page.screenshot({ path: path.join(ROOT, "test-results", "checkout-order.png"), fullPage: true });
+  });
+});
+
+// Accounts (docs/accounts.md): an anonymous visitor with money keeps the wallet by adding an email
+// and password to the same account, opens it on a second device (another browser context), signs
+// out everywhere there, and the first device's next PIN change is refused at once.
+describe("the wallet page's account", () => {
+  it("keeps an anonymous wallet by email, opens it on a second device, and signs out everywhere", async () => {
+    const walletUrl = new URL("wallet.html", await platform.pageUrl()).href;
+    const email = `wallet-${Date.now()}@example.com`;
+    const password = "correct horse battery";
+    const first = await platform.newPage();
+    await asOwnClient(first);
+    await first.goto(walletUrl);
+    const uid = await visitorOn(first);
+    await first.locator('#balances[data-state="loaded"]').waitFor({ timeout: 30_000 });
+    await first.locator("#topup:not([disabled])").waitFor({ timeout: 30_000 });
+    await first.fill("#topup-phone", kenyanPhone("0000"));
+    await first.fill("#topup-amount", "300");
+    await first.click("#topup");
+    const balance = (page: Page) =>
+      page.locator('#wallets li[data-currency="KES"] .balance', { hasText: "KES 300.00" });
+    await balance(first).waitFor({ timeout: 30_000 });
+
+    await keepWalletByEmail(first, email, password);
+    expect(await accountUid(first)).toBe(uid);
+    await balance(first).waitFor({ timeout: 30_000 });
+
+    const second = await platform.newPage();
+    await asOwnClient(second);
+    await second.goto(walletUrl);
+    expect(await visitorOn(second)).not.toBe(uid);
+    await signInByEmail(second, email, password);
+    expect(await accountUid(second)).toBe(uid);
+    await balance(second).waitFor({ timeout: 30_000 });
+    await second
+      .locator('#activity-list li[data-kind="topup"]', { hasText: "+KES 300.00" })
+      .waitFor({ timeout: 30_000 });
+    // Both browsers are the account's devices; the second sign-in is in the history, and the new
+    // device was mailed about.
+    await second.locator("#devices-list li", { hasText: "(this device)" }).waitFor({ timeout: 30_000 });
+    await eventually(
+      async () => second.locator("#devices-list li").count(),
+      (count) => count >= 2,
+    );
+    await second.locator("#sign-ins-list li", { hasText: "password" }).waitFor({ timeout: 30_000 });
+    await eventually(
+      async () => (await MAIL.ref(adminDb()).where("to", "==", email).where("kind", "==", "new-device").get()).size,
+      (size) => size >= 1,
+    );
+    await second.screenshot({ path: path.join(ROOT, "test-results", "wallet-account.png"), fullPage: true });
+
+    await second.click("#sign-out-everywhere:not([disabled])");
+    await second.locator('#account[data-state="anonymous"]').waitFor({ timeout: 30_000 });
+
+    // The first device's session was revoked: its next sensitive call is refused with a sentence.
+    await first.locator("#set-pin:not([disabled])").waitFor({ timeout: 30_000 });
+    await first.fill("#new-pin", PIN);
+    await first.click("#set-pin");
+    await first.locator("#pin-error", { hasText: "signed out everywhere" }).waitFor({ timeout: 30_000 });
   });
 });
 

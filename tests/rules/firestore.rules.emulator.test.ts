@@ -371,6 +371,20 @@ const table: Record<string, Row> = {
   },
   rateLimits: { path: `rateLimits/${run}`, data: { uid: OWNER, count: 1 }, update: { count: 0 }, allowed: {} },
   system: { path: `system/${run}`, data: { uid: OWNER, checkedAt: 1 }, update: { checkedAt: 2 }, allowed: {} },
+  // Accounts: the owner reads their devices and sign-ins; removing or trusting a device is a
+  // callable (removal revokes sessions), so nobody writes them.
+  devices: {
+    path: `devices/${OWNER}_device0123456789abcd`,
+    data: { uid: OWNER, deviceId: "device0123456789abcd", summary: "Chrome 131 on Android", trusted: false },
+    update: { trusted: true },
+    allowed: { owner: ["get", "list (constrained to the owner)"], admin: READ },
+  },
+  signIns: {
+    path: `signIns/${run}`,
+    data: { uid: OWNER, ip: "41.90.1.2", method: "password", outcome: "allowed" },
+    update: { outcome: "allowed", ip: "127.0.0.1" },
+    allowed: { owner: ["get", "list (constrained to the owner)"], admin: READ },
+  },
   // Operations reports (issue 12): operators read the reports and analytics; marks are server-only.
   reconciliationReports: {
     path: `reconciliationReports/${run}`,
@@ -471,12 +485,24 @@ describe("firestore.rules field checks", () => {
   it.each([
     ["a number", { displayName: 42 }],
     ["too long", { displayName: "x".repeat(101) }],
+    // Control characters and text-direction controls (accounts: shared/text.ts does the same).
+    ["a NUL", { displayName: "Ali\u0000ce" }],
+    ["bells", { displayName: "\u0007\u0007\u0007" }],
+    ["a line break", { displayName: "Alice\nBob" }],
+    ["a right-to-left override", { displayName: "Ali\u202Ece" }],
+    ["a direction isolate", { displayName: "\u2067Alice\u2069" }],
     ["admin", { admin: true }],
     ["points", { points: 1_000 }],
     ["balance", { balance: 1_000_000 }],
     ["uid", { uid: OTHER }],
   ])("a user may not set %s on their profile", async (_name, change) => {
     await assertFails(updateDoc(doc(clients.owner().firestore(), `users/${OWNER}`), change));
+  });
+
+  it("a display name in any script, with emoji, is accepted", async () => {
+    await assertSucceeds(
+      updateDoc(doc(clients.owner().firestore(), `users/${OWNER}`), { displayName: "محمد Ọláolúwa 👩‍👩‍👧" }),
+    );
   });
 
   it.each([["status"], ["amount"], ["verified"], ["uid"], ["receipt"], ["customerMessage"]])(
@@ -533,6 +559,11 @@ describe("firestore.rules judges and scores", () => {
     for (const bad of [11, -1, 6.5, "6"]) await assertFails(setDoc(own, score({ competitionId, score: bad })));
     await assertFails(setDoc(own, score({ competitionId, points: 100 })));
     await assertFails(setDoc(own, score({ competitionId, comment: "x".repeat(2001) })));
+    // Free text: no control characters or direction overrides; line breaks are fine.
+    for (const comment of ["ok\u0000", "ok\u0007", "\u202Eko", "a\u2066b"]) {
+      await assertFails(setDoc(own, score({ competitionId, comment })));
+    }
+    await assertSucceeds(setDoc(own, score({ competitionId, comment: "Line one\nline two" })));
     await assertFails(setDoc(own, score({ competitionId, updatedAt: PAST })));
     await assertFails(setDoc(own, score({ competitionId: COMPETITION })));
     await assertSucceeds(setDoc(own, score({ competitionId, score: 10 })));

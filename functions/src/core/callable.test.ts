@@ -1,12 +1,26 @@
 import { describe, expect, it } from "vitest";
 
-import { callerIp } from "./callable.js";
+import { callerIp, clientIp } from "./callable.js";
 import { describeIssues } from "../shared/issues.js";
 
 describe("callerIp", () => {
-  it("takes the first X-Forwarded-For hop", () => {
-    expect(callerIp({ headers: { "x-forwarded-for": "41.90.1.2, 10.0.0.1" }, ip: "10.0.0.9" })).toBe("41.90.1.2");
+  it("takes the hop Google's front end appended (the last; TRUSTED_PROXY_HOPS unset means 1)", () => {
+    expect(callerIp({ headers: { "x-forwarded-for": "41.90.1.2, 10.0.0.1" }, ip: "10.0.0.9" })).toBe("10.0.0.1");
     expect(callerIp({ headers: { "x-forwarded-for": ["41.90.1.3"] } })).toBe("41.90.1.3");
+  });
+
+  it("ignores whatever the client wrote left of the trusted hops", () => {
+    for (const forged of ["1.2.3.4", "1.2.3.4, 5.6.7.8", "unknown, , 127.0.0.1", "x".repeat(500)]) {
+      expect(clientIp({ headers: { "x-forwarded-for": `${forged}, 41.90.1.2` } }, 1)).toBe("41.90.1.2");
+      expect(clientIp({ headers: { "x-forwarded-for": `${forged}, 41.90.1.2, 35.191.0.1` } }, 2)).toBe("41.90.1.2");
+    }
+    // Headers split over several lines are one list.
+    expect(clientIp({ headers: { "x-forwarded-for": ["6.6.6.6", "41.90.1.4"] } }, 1)).toBe("41.90.1.4");
+  });
+
+  it("with fewer entries than trusted hops, takes the leftmost; hops below 1 count as 1", () => {
+    expect(clientIp({ headers: { "x-forwarded-for": "41.90.1.5" } }, 2)).toBe("41.90.1.5");
+    expect(clientIp({ headers: { "x-forwarded-for": "9.9.9.9, 41.90.1.6" } }, 0)).toBe("41.90.1.6");
   });
 
   it("falls back to the socket address, then to 'unknown'", () => {

@@ -7,25 +7,71 @@ import type { z } from "zod";
 import { describeIssues } from "../shared/issues.js";
 import { AppError, FIRESTORE_STATUS, firestoreStatus } from "./errors.js";
 import { originAllowed, originOf, refusedOriginMessage } from "./origins.js";
+import { trustedProxyHops } from "./proxy-hops.js";
 
 export interface Caller {
   readonly uid: string;
-  /** The client's address: the first X-Forwarded-For hop on Cloud Functions. */
+  /**
+   * The client's address: the X-Forwarded-For hop Google's front end appended, counted
+   * TRUSTED_PROXY_HOPS from the right (clientIp below), never a hop the client wrote.
+   */
   readonly ip: string;
   /**
    * An operator: the ID token carries the `admin` custom claim (tools/admin.ts, firestore.rules'
    * isAdmin). Absent for callers built without a token (tests, internal calls): not an operator.
    */
   readonly admin?: boolean;
+  /**
+   * The browser's device id (hosting/src/device.ts), sent as the reserved `deviceId` field of any
+   * call's data: per-device limits and the devices list (accounts/). Absent when not sent.
+   */
+  readonly deviceId?: string | undefined;
 }
 
+/**
+ * The client's address from X-Forwarded-For. Each proxy appends the address it received the
+ * request from, so only the last `trustedHops` entries were written by proxies we trust; the
+ * client's address is the entry `trustedHops` from the right, and everything left of it is
+ * whatever the client sent. On Cloud Functions (2nd gen) called at its own URL, Google's front end
+ * appends the client's address and nothing else: 1 hop (README, "Configuration"). With fewer
+ * entries than hops, the leftmost is the nearest to the client we have.
+ */
+export function clientIp(
+  request: { headers: Record<string, string | string[] | undefined>; ip?: string | undefined },
+  trustedHops: number,
+): string {
+  const forwarded = request.headers["x-forwarded-for"];
+  const hops = (Array.isArray(forwarded) ? forwarded.join(",") : (forwarded ?? ""))
+    .split(",")
+    .map((hop) => hop.trim())
+    .filter((hop) => hop.length > 0);
+  const counted = Math.max(1, Math.floor(trustedHops) || 1);
+  const chosen = hops.length >= counted ? hops[hops.length - counted] : hops[0];
+  return chosen || request.ip || "unknown";
+}
+
+/** clientIp with the configured TRUSTED_PROXY_HOPS (1 when unset: the platform's front end). */
 export function callerIp(request: {
   headers: Record<string, string | string[] | undefined>;
   ip?: string | undefined;
 }): string {
-  const forwarded = request.headers["x-forwarded-for"];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-  return first || request.ip || "unknown";
+  return clientIp(request, trustedProxyHops());
+}
+
+/** The reserved field a page sends its device id in: a letters-digits-dash id, 16 to 64 long. */
+const DEVICE_ID = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** The call's data without the reserved `deviceId`, and the device id (validated) when sent. */
+function takeDeviceId(data: object): { data: object; deviceId: string | undefined } {
+  if (!Object.hasOwn(data, "deviceId")) return { data, deviceId: undefined };
+  const { deviceId, ...rest } = data as { deviceId: unknown };
+  if (typeof deviceId !== "string" || !DEVICE_ID.test(deviceId)) {
+    throw new HttpsError(
+      "invalid-argument",
+      "deviceId: must be the id this browser generated (16 to 64 letters, digits, - or _).",
+    );
+  }
+  return { data: rest, deviceId };
 }
 
 export function toHttpsError(error: unknown, context: Record<string, unknown>): HttpsError {
@@ -52,6 +98,12 @@ export interface EdgePolicy {
   readonly allowedOrigins: () => readonly string[];
   /** Whether calls must carry a valid App Check token (ENFORCE_APP_CHECK). */
   readonly enforceAppCheck: () => boolean;
+  /**
+   * Checks of the caller's session made after the input is valid and before the handler runs
+   * (accounts/session.ts: a revoked session, the device, new accounts per address). A thrown
+   * AppError is the caller's answer.
+   */
+  readonly admit?: (name: string, caller: Caller, request: CallableRequest<unknown>) => Promise<void>;
 }
 
 /**
@@ -82,14 +134,18 @@ export function handleCallable<Schema extends z.ZodType, Result>(
     if (typeof request.data !== "object" || request.data === null || Array.isArray(request.data)) {
       throw new HttpsError("invalid-argument", `${name}: send the call's fields as an object.`);
     }
-    const parsed = (await schema()).safeParse(request.data);
+    const { data, deviceId } = takeDeviceId(request.data);
+    const parsed = (await schema()).safeParse(data);
     if (!parsed.success) throw new HttpsError("invalid-argument", describeIssues(parsed.error.issues));
+    const caller: Caller = {
+      uid,
+      ip: callerIp(request.rawRequest),
+      admin: request.auth?.token.admin === true,
+      ...(deviceId === undefined ? {} : { deviceId }),
+    };
     try {
-      return await handler(parsed.data, {
-        uid,
-        ip: callerIp(request.rawRequest),
-        admin: request.auth?.token.admin === true,
-      });
+      await policy.admit?.(name, caller, request);
+      return await handler(parsed.data, caller);
     } catch (error) {
       throw toHttpsError(error, { callable: name, uid });
     }

@@ -20,8 +20,12 @@ import { commitOptimistically, versionOf } from "./optimistic.js";
 const MINUTE = 60_000;
 
 interface LimitRule {
-  /** Whose attempts are counted: the signed-in user's or the client address's. */
-  readonly per: "uid" | "ip";
+  /**
+   * Whose attempts are counted: the signed-in user's (one Firebase account), the client
+   * address's, or the browser's device id (sent by the pages; a caller who sends none is counted
+   * by the other rules only).
+   */
+  readonly per: "uid" | "ip" | "device";
   readonly limit: number;
   readonly windowMs: number;
 }
@@ -32,20 +36,37 @@ export const LIMIT_CLASSES = {
     { per: "uid", limit: 5, windowMs: MINUTE },
     { per: "ip", limit: 5, windowMs: 15 * MINUTE },
   ],
-  /** Verification codes and anything else that guesses at a secret. */
-  sensitive: [{ per: "uid", limit: 5, windowMs: 15 * MINUTE }],
+  /**
+   * Verification codes and anything else that guesses at a secret. Per account, per device and
+   * per address: fresh anonymous accounts from one browser or one address share the device's and
+   * the address's budget.
+   */
+  sensitive: [
+    { per: "uid", limit: 5, windowMs: 15 * MINUTE },
+    { per: "device", limit: 10, windowMs: 15 * MINUTE },
+    { per: "ip", limit: 30, windowMs: 15 * MINUTE },
+  ],
   /**
    * Money leaving a wallet: a person withdraws a few times a day. (The PIN has its own lock, so
    * this slows scripted abuse rather than guessing.)
    */
   moneyOut: [
     { per: "uid", limit: 10, windowMs: MINUTE },
+    { per: "device", limit: 10, windowMs: MINUTE },
     { per: "ip", limit: 20, windowMs: 15 * MINUTE },
   ],
   /** Status checks, carts and other operations a page repeats. */
   frequent: [{ per: "uid", limit: 30, windowMs: MINUTE }],
   /** Every API request from one address, all routes together. */
   general: [{ per: "ip", limit: 100, windowMs: 15 * MINUTE }],
+  /**
+   * Distinct accounts one address may use for payments, money and account operations: anonymous
+   * sign-in hands out a fresh uid per call, so per-user limits alone stop nobody. Counted by
+   * accounts/session.ts (each uid once per window) and by the beforeUserCreated blocking function
+   * where the platform runs it. Generous, because mobile carriers put many people behind one
+   * address (carrier-grade NAT).
+   */
+  accountsPerAddress: [{ per: "ip", limit: 30, windowMs: 60 * MINUTE }],
 } as const satisfies Record<string, readonly LimitRule[]>;
 
 export type LimitClass = keyof typeof LIMIT_CLASSES;
@@ -90,16 +111,29 @@ export const ROUTES = {
   disableTwoFactor: { classes: ["sensitive"], attempts: "attempts to turn off two-step verification" },
   stepUp: { classes: ["moneyOut"], attempts: "verification codes" },
   health: { classes: [], attempts: "requests" },
+  // Accounts (accounts/): signing out everywhere and removing a device revoke sessions and send
+  // no mail, but each is an Auth Admin call; changing a device's trust is a write.
+  signOutEverywhere: { classes: ["sensitive"], attempts: "sign-outs" },
+  removeDevice: { classes: ["sensitive"], attempts: "device removals" },
+  setDeviceTrusted: { classes: ["frequent"], attempts: "device changes" },
+  // Not a request of its own: a new account seen from an address (the request itself is counted
+  // by its route), so the general limit is not counted again.
+  accountSeen: { classes: ["accountsPerAddress"], attempts: "new accounts from your network", general: false },
+  accountCreated: { classes: ["accountsPerAddress"], attempts: "new accounts from your network", general: false },
   // Provider callbacks are never limited (a refused callback can be a lost payment); only those
   // that fail authentication count, so guessing a callback secret is slowed down.
   rejectedCallback: { classes: [], attempts: "unauthenticated callbacks" },
-} as const satisfies Record<string, { classes: readonly Exclude<LimitClass, "general">[]; attempts: string }>;
+} as const satisfies Record<
+  string,
+  { classes: readonly Exclude<LimitClass, "general">[]; attempts: string; general?: false }
+>;
 
 export type Route = keyof typeof ROUTES;
 
 export interface Requester {
   readonly uid?: string | undefined;
   readonly ip: string;
+  readonly deviceId?: string | undefined;
 }
 
 export interface RateLimit {
@@ -111,10 +145,12 @@ export interface RateLimit {
 
 /** The buckets one attempt at `route` by `requester` counts against. */
 export function limitsFor(route: Route, requester: Requester): RateLimit[] {
-  const named = ROUTES[route].classes.map((name) => ({ name, rules: LIMIT_CLASSES[name] }));
-  return [{ name: "general" as const, rules: LIMIT_CLASSES.general }, ...named].flatMap(({ name, rules }) =>
+  const spec: { classes: readonly LimitClass[]; general?: false } = ROUTES[route];
+  const named = spec.classes.map((name) => ({ name, rules: LIMIT_CLASSES[name] }));
+  const general = spec.general === false ? [] : [{ name: "general" as const, rules: LIMIT_CLASSES.general }];
+  return [...general, ...named].flatMap(({ name, rules }) =>
     rules.flatMap((rule: LimitRule) => {
-      const subject = rule.per === "uid" ? requester.uid : requester.ip;
+      const subject = rule.per === "uid" ? requester.uid : rule.per === "device" ? requester.deviceId : requester.ip;
       if (subject === undefined) return [];
       // The general limit is shared by every route; the others are per route.
       const scope = name === "general" ? name : `${route}:${name}`;

@@ -4,6 +4,7 @@
 // the loaded modules.
 import { onCall, onRequest } from "firebase-functions/v2/https";
 
+import { needsSessionCheck } from "../accounts/routes.js";
 import { handleCallable, type EdgePolicy } from "../core/callable.js";
 import { params, PIN_SECRETS, TWO_FACTOR_SECRETS } from "../core/config.js";
 import { twoFactorParams } from "../twofactor/params.js";
@@ -20,6 +21,13 @@ import { lazyHandler } from "./lazy.js";
 const edge: EdgePolicy = {
   allowedOrigins: () => params.allowedOrigins.value(),
   enforceAppCheck: () => params.enforceAppCheck.value(),
+  // Revoked sessions, new accounts per address and the device (accounts/session.ts), loaded only
+  // by the calls that need them.
+  admit: async (name, caller, request) => {
+    if (!needsSessionCheck(name, caller.deviceId)) return;
+    const { sessionCheck } = await import("../accounts/edge.js");
+    await sessionCheck(name, caller, request);
+  },
 };
 // Preflight answers in production; the emulator allows every origin here, so handleCallable
 // refuses other origins itself.
@@ -530,6 +538,51 @@ export const stepUp = onCall(
     async (input, caller) => {
       const { stepUp } = await import("../twofactor/step-up.js");
       return stepUp(input, caller, await basics());
+    },
+  ),
+);
+
+// Accounts (accounts/, docs/accounts.md): sign out everywhere, and the caller's devices.
+async function accountDeps() {
+  const [{ db }, { revokeSessions }] = await Promise.all([firebase(), import("../accounts/edge.js")]);
+  return { db: db(), now: Date.now, revokeSessions };
+}
+
+export const signOutEverywhere = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "signOutEverywhere",
+    async () => (await import("../accounts/schemas.js")).signOutEverywhereInput,
+    edge,
+    async (input, caller) => {
+      const [{ signOutEverywhere }, deps] = await Promise.all([import("../accounts/devices.js"), accountDeps()]);
+      return signOutEverywhere(input, caller, deps);
+    },
+  ),
+);
+
+export const removeDevice = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "removeDevice",
+    async () => (await import("../accounts/schemas.js")).removeDeviceInput,
+    edge,
+    async (input, caller) => {
+      const [{ removeDevice }, deps] = await Promise.all([import("../accounts/devices.js"), accountDeps()]);
+      return removeDevice(input, caller, deps);
+    },
+  ),
+);
+
+export const setDeviceTrusted = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "setDeviceTrusted",
+    async () => (await import("../accounts/schemas.js")).setDeviceTrustedInput,
+    edge,
+    async (input, caller) => {
+      const { setDeviceTrusted } = await import("../accounts/devices.js");
+      return setDeviceTrusted(input, caller, await basics());
     },
   ),
 );

@@ -2,6 +2,7 @@
 import { z } from "zod";
 
 import { paymentId } from "../payments/schemas.js";
+import { cleanText } from "../shared/text.js";
 
 export const verifyPaymentCodeInput = z
   .object({
@@ -16,12 +17,15 @@ export type VerifyPaymentCodeInput = z.infer<typeof verifyPaymentCodeInput>;
 export const resendPaymentCodeInput = z.object({ paymentId }).strict();
 export type ResendPaymentCodeInput = z.infer<typeof resendPaymentCodeInput>;
 
-const text = (max: number, what: string) =>
-  z
-    .string({ error: `must be ${what} as text` })
-    .trim()
-    .min(1, "must not be empty")
-    .max(max, `must be at most ${max} characters`);
+const text = (max: number, what: string, multiline = false) =>
+  cleanText(
+    z
+      .string({ error: `must be ${what} as text` })
+      .trim()
+      .min(1, "must not be empty")
+      .max(max, `must be at most ${max} characters`),
+    { multiline },
+  );
 
 /** The entry itself: where the judges watch or listen to it, and what it is. */
 export const submitEntryInput = z
@@ -32,7 +36,7 @@ export const submitEntryInput = z
     link: z
       .url({ protocol: /^https$/, error: "must be an https:// link to your performance" })
       .max(500, "must be at most 500 characters"),
-    description: text(1_000, "a short description"),
+    description: text(1_000, "a short description", true),
   })
   .strict();
 export type SubmitEntryInput = z.infer<typeof submitEntryInput>;

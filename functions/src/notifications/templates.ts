@@ -14,7 +14,8 @@ function layout(title: string, paragraphs: readonly string[]): string {
   return `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1b1f24;max-width:32rem;margin:auto;padding:16px"><h1 style="color:#0b6e4f;font-size:20px">${escapeHtml(title)}</h1>${body}<p style="color:#666;font-size:12px">Malipo payments</p></body></html>`;
 }
 
-function message(subject: string, title: string, paragraphs: readonly string[]): MailMessage {
+/** A message of plain paragraphs, every one escaped in the HTML part (user text included). */
+export function message(subject: string, title: string, paragraphs: readonly string[]): MailMessage {
   return {
     subject,
     text: `${title}\n\n${paragraphs.join("\n\n")}\n\nMalipo payments\n`,

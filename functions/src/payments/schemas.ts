@@ -2,6 +2,7 @@
 import { z } from "zod";
 
 import { COLLECTION_CURRENCIES } from "../shared/catalog.js";
+import { cleanText } from "../shared/text.js";
 import { PROVIDERS, PURPOSES } from "./records.js";
 
 const MAX_AMOUNT_MINOR = 1_000_000_000;
@@ -24,11 +25,9 @@ export const payerPhone = z
   .max(20, "is too long for a mobile number");
 
 /** The payer's name, for receipts. */
-export const payerName = z
-  .string({ error: "must be text" })
-  .trim()
-  .min(1, "must not be empty")
-  .max(100, "must be at most 100 characters");
+export const payerName = cleanText(
+  z.string({ error: "must be text" }).trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
+);
 
 /** A provider the payer chose; by default the phone's country decides. */
 export const providerChoice = z.enum(PROVIDERS, { error: `must be one of: ${PROVIDERS.join(", ")}` });

@@ -1,0 +1,29 @@
+// The accounts code wired to the Admin SDK: the session check the callable edge runs
+// (session.ts) and the session revocation the accounts callables use.
+import { getApps, initializeApp } from "firebase-admin/app";
+import { getAuth } from "firebase-admin/auth";
+
+import { db } from "../core/firebase.js";
+import type { AccountUser } from "./devices.js";
+import { createSessionCheck } from "./session.js";
+
+function auth() {
+  return getAuth(getApps()[0] ?? initializeApp());
+}
+
+async function lookupUser(uid: string): Promise<AccountUser | undefined> {
+  try {
+    const user = await auth().getUser(uid);
+    return { email: user.email, disabled: user.disabled, tokensValidAfterTime: user.tokensValidAfterTime };
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "auth/user-not-found") return undefined;
+    throw error;
+  }
+}
+
+export const sessionCheck = createSessionCheck(async () => Promise.resolve({ db: db(), now: Date.now, lookupUser }));
+
+/** Ends every session of the user: their refresh tokens stop working, their ID tokens are refused by SESSION_CHECKED routes. */
+export async function revokeSessions(uid: string): Promise<void> {
+  await auth().revokeRefreshTokens(uid);
+}

@@ -1,0 +1,17 @@
+// The accounts callables' inputs, validated at the edge with messages a person can act on.
+import { z } from "zod";
+
+export const signOutEverywhereInput = z.object({}).strict();
+export type SignOutEverywhereInput = z.infer<typeof signOutEverywhereInput>;
+
+const deviceIdField = z
+  .string({ error: "must be the id of one of your devices (from your devices list)" })
+  .regex(/^[A-Za-z0-9_-]{16,64}$/, "must be the id of one of your devices (from your devices list)");
+
+export const removeDeviceInput = z.object({ device: deviceIdField }).strict();
+export type RemoveDeviceInput = z.infer<typeof removeDeviceInput>;
+
+export const setDeviceTrustedInput = z
+  .object({ device: deviceIdField, trusted: z.boolean({ error: "must be true or false" }) })
+  .strict();
+export type SetDeviceTrustedInput = z.infer<typeof setDeviceTrustedInput>;
