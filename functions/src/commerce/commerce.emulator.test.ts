@@ -6,6 +6,7 @@
 // handlers the functions wrap (the Functions emulator would start a worker per call in flight).
 import { randomUUID } from "node:crypto";
 
+import fc from "fast-check";
 import { PDFDocument } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 
@@ -13,6 +14,8 @@ import { darajaCallback, deliverInProcess } from "../../../tests/support/callbac
 import { call, idempotencyKey, kenyanPhone, randomIp, signUpAnonymous } from "../../../tests/support/client.js";
 import { adminDb, eventually, failingTransactions, mailFor, paymentDoc } from "../../../tests/support/firestore.js";
 import { emulatorParams, emulatorSecrets, simulatorProvider } from "../../../tests/support/providers.js";
+import { addFault, waitForSimulator } from "../../../tests/support/sandbox.js";
+import { seed } from "../../../tests/support/fuzz.js";
 import type { Caller } from "../core/callable.js";
 import { AppError, FIRESTORE_STATUS, firestoreStatus } from "../core/errors.js";
 import { getPaymentStatus } from "../payments/get-status.js";
@@ -315,6 +318,112 @@ describe("fulfilment: one order per checkout", () => {
       async () => (await adminDb().collection("carts").doc(who.uid).get()).exists,
       (exists) => !exists,
     );
+  });
+
+  // Money rule 43 as a property: fast-check chooses the order of the settlement paths, which of
+  // them run together and which one after another, small delays inside a group, and how many
+  // trigger redeliveries (with repeated or new event ids) join in. Daraja drops its own callback
+  // for the number, so the re-query is a real way to success, racing the 5 deliveries; the
+  // Functions emulator's own onPaymentWritten runs fulfilment too, in its process.
+  it("property: however 5 success callbacks, a client return, a re-query and redelivered triggers interleave, one order, one decrement, one invoice number, one confirmation and one invoice", async () => {
+    const runs = 20;
+    const quantity = 2;
+    const initialStock = runs * quantity + 5;
+    const { merchantId, ids } = await seedShop([{ price: 150_00, stock: initialStock }]);
+    const productId = ids[0] ?? "";
+    type Step =
+      { kind: "callback" } | { kind: "client-return" } | { kind: "requery" } | { kind: "redeliver"; eventId: string };
+    const plan = fc.array(fc.constantFrom("redo-a", "redo-b", "redo-fresh"), { maxLength: 3 }).chain((eventIds) => {
+      const steps: Step[] = [
+        ...Array.from({ length: 5 }, (): Step => ({ kind: "callback" })),
+        { kind: "client-return" },
+        { kind: "requery" },
+        ...eventIds.map((eventId): Step => ({ kind: "redeliver", eventId })),
+      ];
+      return fc.record({
+        order: fc.shuffledSubarray(steps, { minLength: steps.length, maxLength: steps.length }),
+        // true after step i: the steps so far finish before the next group starts.
+        breaks: fc.array(fc.boolean(), { minLength: steps.length - 1, maxLength: steps.length - 1 }),
+        delays: fc.array(fc.integer({ min: 0, max: 25 }), { minLength: steps.length, maxLength: steps.length }),
+      });
+    });
+    let done = 0;
+    const paymentIds: string[] = [];
+
+    await fc.assert(
+      fc.asyncProperty(plan, async ({ order, breaks, delays }) => {
+        const who = caller();
+        const phone = kenyanPhone("0000");
+        await addFault("daraja", { fault: "drop-callback", phone: phone.slice(1) });
+        await addToCart({ productId, quantity }, who, deps());
+        const view = await checkoutDirect(checkoutFields(phone, quantity * 150_00), who);
+        paymentIds.push(view.paymentId);
+        // The prompt has finished at the provider and its own callback is lost: a re-query finds it.
+        await waitForSimulator("daraja", "callback-dropped", { phone: phone.slice(1) });
+        const ref = PAYMENTS.ref(adminDb()).doc(view.paymentId);
+        const before = (await ref.get()).data();
+        const payment = await paymentDoc(view.paymentId);
+        const body = darajaCallback(String(payment?.providerReference), 0, quantity * 150, phone);
+        const path = `/${emulatorSecrets.MPESA_CALLBACK_SECRET ?? ""}`;
+
+        const run = async (step: Step): Promise<void> => {
+          switch (step.kind) {
+            case "callback":
+              expect((await deliverInProcess("mpesa", { path, body })).status).toBe(200);
+              return;
+            case "client-return":
+              await getPaymentStatus({ paymentId: view.paymentId }, who, deps());
+              return;
+            case "requery":
+              await reconcileStuckPayments(deps(), { paymentIds: [view.paymentId] });
+              return;
+            case "redeliver": {
+              // A trigger only fires for a change that happened: redeliver the success once it is there.
+              const after = (await ref.get()).data();
+              const eventId = step.eventId === "redo-fresh" ? randomUUID() : `${view.paymentId}-${step.eventId}`;
+              await dispatchStatusChange(adminDb(), view.paymentId, before, after, eventId);
+              return;
+            }
+          }
+        };
+        let group: Promise<void>[] = [];
+        for (const [i, step] of order.entries()) {
+          const delay = delays[i] ?? 0;
+          group.push(new Promise((resolve) => setTimeout(resolve, delay)).then(() => run(step)));
+          if (breaks[i] ?? true) {
+            await Promise.all(group);
+            group = [];
+          }
+        }
+        await Promise.all(group);
+        expect((await ref.get()).data()?.status).toBe("succeeded");
+
+        const placed = await orderOf(view.checkoutId);
+        done += 1;
+        expect(placed).toMatchObject({ paymentId: view.paymentId, status: "confirmed", invoiceSequence: done });
+        expect((await adminDb().collection("orders").where("uid", "==", who.uid).get()).size).toBe(1);
+        expect(await stockOf(productId)).toBe(initialStock - done * quantity);
+        expect((await adminDb().collection("invoiceCounters").doc(merchantId).get()).get("next")).toBe(done + 1);
+        const kinds = await eventually(
+          () => mailKinds(view.paymentId),
+          (found) => found.includes("receipt"),
+        );
+        expect(kinds).toEqual(["invoice", "order-confirmation", "receipt"]);
+      }),
+      { numRuns: runs, seed, endOnFailure: true },
+    );
+
+    // The Functions emulator's own trigger deliveries may finish after a run's checks: once every
+    // run is over, nothing more was numbered, taken or mailed.
+    const orders = (await adminDb().collection("orders").where("merchantId", "==", merchantId).get()).docs;
+    expect(orders.map((doc) => Number(doc.get("invoiceSequence"))).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: runs }, (_, i) => i + 1),
+    );
+    expect((await adminDb().collection("invoiceCounters").doc(merchantId).get()).get("next")).toBe(runs + 1);
+    expect(await stockOf(productId)).toBe(initialStock - runs * quantity);
+    for (const paymentId of paymentIds) {
+      expect(await mailKinds(paymentId)).toEqual(["invoice", "order-confirmation", "receipt"]);
+    }
   });
 
   it("20 concurrent checkouts of one shop get invoice numbers 1 to 20, no gaps, no repeats", async () => {
