@@ -48,6 +48,8 @@ const HTTPS = [
   "mpesaCallback",
   "iotecCallback",
   "paystackWebhook",
+  "getInvoiceLink",
+  "invoicePdf",
 ];
 const TRIGGERS = ["onPaymentWritten", "onLedgerEntryPosted", "sendMail"];
 const SCHEDULES = [
@@ -102,6 +104,8 @@ export const vtpassWebhook = https?.vtpassWebhook;
 export const mpesaCallback = https?.mpesaCallback;
 export const iotecCallback = https?.iotecCallback;
 export const paystackWebhook = https?.paystackWebhook;
+export const getInvoiceLink = https?.getInvoiceLink;
+export const invoicePdf = https?.invoicePdf;
 
 export const onPaymentWritten = triggers?.onPaymentWritten;
 export const onLedgerEntryPosted = triggers?.onLedgerEntryPosted;

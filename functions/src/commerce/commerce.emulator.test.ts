@@ -11,7 +11,16 @@ import { PDFDocument } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 
 import { darajaCallback, deliverInProcess } from "../../../tests/support/callbacks.js";
-import { call, idempotencyKey, kenyanPhone, randomIp, signUpAnonymous } from "../../../tests/support/client.js";
+import {
+  call,
+  idempotencyKey,
+  kenyanPhone,
+  randomIp,
+  REGION,
+  signUpAnonymous,
+  type TestUser,
+} from "../../../tests/support/client.js";
+import { emulatorOrigin, functionUrl } from "../../../tests/support/emulators.js";
 import { adminDb, eventually, failingTransactions, mailFor, paymentDoc } from "../../../tests/support/firestore.js";
 import { emulatorParams, emulatorSecrets, simulatorProvider } from "../../../tests/support/providers.js";
 import { addFault, waitForSimulator } from "../../../tests/support/sandbox.js";
@@ -24,7 +33,13 @@ import { reconcileStuckPayments } from "../payments/reconcile.js";
 import { dispatchStatusChange } from "../payments/settlement.js";
 import { addToCart } from "./cart.js";
 import { checkout, type CheckoutView } from "./checkout.js";
+import { INVOICE_PATH, signInvoiceToken } from "./invoice-link.js";
 import { checkoutInput } from "./schemas.js";
+
+// Fulfilment runs here in-process as well as in the Functions emulator: both make the invoice
+// email's link from the emulator's own secret and page origin, whichever of them wins.
+process.env.INVOICE_LINK_SECRET = emulatorSecrets.INVOICE_LINK_SECRET ?? "";
+process.env.ALLOWED_ORIGINS = emulatorParams.ALLOWED_ORIGINS ?? "[]";
 
 const deps = (now: () => number = Date.now) => ({
   db: adminDb(),
@@ -483,5 +498,161 @@ describe("fulfilment: one order per checkout", () => {
     const stored = (await adminDb().collection("mail").where("paymentId", "==", view.paymentId).get()).docs;
     const confirmation = stored.find((doc) => doc.get("kind") === "order-confirmation");
     expect(String(confirmation?.get("message.text"))).toContain("nothing you paid is lost");
+  });
+});
+
+describe("the invoice PDF: a link in the email and on the order page", () => {
+  const secret = emulatorSecrets.INVOICE_LINK_SECRET ?? "";
+  const origin = (JSON.parse(emulatorParams.ALLOWED_ORIGINS ?? "[]") as string[])[0] ?? "";
+
+  async function paidOrder(user: TestUser) {
+    const { ids } = await seedShop([{ price: 1_200_00, stock: 5 }]);
+    const who = caller(user.uid);
+    await addToCart({ productId: ids[0] ?? "", quantity: 1 }, who, deps());
+    const view = await checkoutDirect(checkoutFields(kenyanPhone("9999"), 1_200_00), who);
+    await succeed(view.paymentId);
+    const order = await orderOf(view.checkoutId);
+    const mails = await eventually(
+      () => mailFor(view.paymentId),
+      (found) => found.some((mail) => mail.kind === "invoice"),
+    );
+    const invoice = mails.find((mail) => mail.kind === "invoice") as {
+      message: { text: string; html: string };
+      attachments: { content: string }[];
+    };
+    return { view, order, invoice };
+  }
+
+  async function download(url: string, headers: Record<string, string> = {}) {
+    const response = await fetch(url, { headers: { "X-Forwarded-For": randomIp(), ...headers } });
+    const body = Buffer.from(await response.arrayBuffer());
+    return { response, body, text: body.toString("utf8") };
+  }
+
+  it("the email's link and the owner's ID token download the attachment's very bytes, on the page's origin too", async () => {
+    const user = await signUpAnonymous();
+    const { view, order, invoice } = await paidOrder(user);
+    const number = String(order?.invoiceNumber);
+    const found = /Download invoice \(PDF\): (\S+)/.exec(invoice.message.text)?.[1] ?? "";
+    expect(found.startsWith(`${origin}${INVOICE_PATH}${view.checkoutId}?token=`), found).toBe(true);
+    expect(invoice.message.html).toContain(`href="${found}"`);
+    const link = new URL(found);
+    const attachment = Buffer.from(invoice.attachments[0]?.content ?? "", "base64");
+
+    const direct = `${await functionUrl("invoicePdf", REGION)}/${view.checkoutId}`;
+    const byLink = await download(`${direct}${link.search}`);
+    expect(byLink.response.status, byLink.text.slice(0, 200)).toBe(200);
+    expect(byLink.response.headers.get("content-type")).toBe("application/pdf");
+    expect(byLink.response.headers.get("content-disposition")).toBe(`inline; filename="invoice-${number}.pdf"`);
+    expect(byLink.response.headers.get("cache-control")).toBe("private, no-store");
+    expect(byLink.body.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(byLink.body.equals(attachment)).toBe(true);
+    expect((await PDFDocument.load(byLink.body)).getTitle()).toBe(`Invoice ${number}`);
+
+    // The email's link as it is, through Hosting's /api/invoices/** rewrite.
+    const hosted = await download(`${await emulatorOrigin("hosting")}${link.pathname}${link.search}`);
+    expect(hosted.response.status).toBe(200);
+    expect(hosted.response.headers.get("content-type")).toBe("application/pdf");
+    expect(hosted.response.headers.get("cache-control")).toBe("private, no-store");
+    expect(hosted.body.equals(attachment)).toBe(true);
+
+    const byOwner = await download(direct, { Authorization: `Bearer ${user.idToken}` });
+    expect(byOwner.response.status).toBe(200);
+    expect(byOwner.body.equals(attachment)).toBe(true);
+    const head = await fetch(`${direct}${link.search}`, { method: "HEAD", headers: { "X-Forwarded-For": randomIp() } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("content-type")).toBe("application/pdf");
+
+    // The order page's link: fresh from getInvoiceLink, for the owner only.
+    const fresh = await call<{ path: string; invoiceNumber: string }>(
+      "getInvoiceLink",
+      { orderId: view.checkoutId },
+      { user },
+    );
+    if (!fresh.ok) throw new Error(`getInvoiceLink failed: ${fresh.code} ${fresh.message}`);
+    expect(fresh.result).toMatchObject({ invoiceNumber: number });
+    expect(fresh.result.path.startsWith(`${INVOICE_PATH}${view.checkoutId}?token=`)).toBe(true);
+    const onPage = await download(`${await emulatorOrigin("hosting")}${fresh.result.path}`);
+    expect(onPage.response.status).toBe(200);
+    expect(onPage.body.equals(attachment)).toBe(true);
+  });
+
+  it("refuses forged, expired and incomplete links, and other users, with a sentence and never a 5xx", async () => {
+    const user = await signUpAnonymous();
+    const stranger = await signUpAnonymous();
+    const { view } = await paidOrder(user);
+    const direct = `${await functionUrl("invoicePdf", REGION)}/${view.checkoutId}`;
+    const good = signInvoiceToken(secret, view.checkoutId, Date.now() + 60_000);
+    const [expires, signature = ""] = good.split(".");
+    const flipped = `${signature.slice(0, -1)}${signature.endsWith("A") ? "B" : "A"}`;
+    const refusals: [string, string, Record<string, string>, number, string][] = [
+      ["a forged signature", `${direct}?token=${expires}.${flipped}`, {}, 403, "This invoice link is not valid"],
+      [
+        "a later expiry on the same signature",
+        `${direct}?token=${Number(expires) + 86_400}.${signature}`,
+        {},
+        403,
+        "This invoice link is not valid",
+      ],
+      [
+        "another order's token",
+        `${direct}?token=${signInvoiceToken(secret, "0".repeat(32), Date.now() + 60_000)}`,
+        {},
+        403,
+        "This invoice link is not valid",
+      ],
+      [
+        "a token signed with another secret",
+        `${direct}?token=${signInvoiceToken("not-the-invoice-link-secret", view.checkoutId, Date.now() + 60_000)}`,
+        {},
+        403,
+        "This invoice link is not valid",
+      ],
+      [
+        "an expired link",
+        `${direct}?token=${signInvoiceToken(secret, view.checkoutId, Date.now() - 1_000)}`,
+        {},
+        403,
+        "This invoice link expired on",
+      ],
+      ["no token", direct, {}, 403, "This invoice link is incomplete"],
+      ["a garbled token", `${direct}?token=%00%ff..`, {}, 403, "This invoice link is not valid"],
+      [
+        "another user's ID token",
+        direct,
+        { Authorization: `Bearer ${stranger.idToken}` },
+        404,
+        "There is no such invoice.",
+      ],
+      ["a made-up ID token", direct, { Authorization: "Bearer not.a.token" }, 403, "Your sign-in could not be checked"],
+      [
+        "a valid link for an order that does not exist",
+        `${direct.replace(view.checkoutId, "f".repeat(32))}?token=${signInvoiceToken(secret, "f".repeat(32), Date.now() + 60_000)}`,
+        {},
+        404,
+        "There is no such invoice.",
+      ],
+      ["a path that names no order", `${direct}x?token=${good}`, {}, 404, "There is no such invoice."],
+    ];
+    for (const [label, url, headers, status, sentence] of refusals) {
+      const { response, text } = await download(url, headers);
+      expect(response.status, label).toBe(status);
+      expect(response.headers.get("content-type"), label).toMatch(/^text\/plain/);
+      expect(text, label).toContain(sentence);
+    }
+    const post = await fetch(`${direct}?token=${good}`, { method: "POST", headers: { "X-Forwarded-For": randomIp() } });
+    expect(post.status).toBe(405);
+    expect(await post.text()).toBe("Use GET to download an invoice.");
+
+    // getInvoiceLink gives a link to the owner only; someone else's order reads as none.
+    expect(await call("getInvoiceLink", { orderId: view.checkoutId }, { user: stranger })).toMatchObject({
+      ok: false,
+      code: "not-found",
+      message: expect.stringContaining("there is no such order for you"),
+    });
+    expect(await call("getInvoiceLink", { orderId: "not-an-order" }, { user })).toMatchObject({
+      ok: false,
+      code: "invalid-argument",
+    });
   });
 });

@@ -25,6 +25,7 @@ import {
   type OrderRecord,
   type REVIEW_REASONS,
 } from "./collections.js";
+import { emailInvoiceLink } from "./invoice-link.js";
 import { renderInvoicePdf } from "./invoice-pdf.js";
 import { confirmationMail, invoiceMail } from "./mail.js";
 
@@ -120,13 +121,14 @@ export async function fulfilOrder(db: Firestore, change: StatusChange): Promise<
       });
     }
     // The emails are created with the order, so there is one of each exactly when there is an
-    // order; the invoice carries its PDF (a few kilobytes, well within a document's size).
+    // order; the invoice carries its PDF (a few kilobytes, well within a document's size) and its
+    // download link (invoice-link.ts), good for 90 days.
     const pdf = Buffer.from(await renderInvoicePdf(checkoutId, order)).toString("base64");
     const mails = [
       { kind: "order-confirmation", message: confirmationMail(checkoutId, order) },
       {
         kind: "invoice",
-        message: invoiceMail(order),
+        message: invoiceMail(order, emailInvoiceLink(checkoutId, at.toMillis())),
         attachments: [{ filename: `${order.invoiceNumber}.pdf`, type: "application/pdf", content: pdf }],
       },
     ];

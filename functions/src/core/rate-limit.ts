@@ -81,6 +81,10 @@ export const ROUTES = {
   getWithdrawal: { classes: ["frequent"], attempts: "withdrawal checks" },
   getWithdrawalOptions: { classes: ["frequent"], attempts: "withdrawal checks" },
   health: { classes: [], attempts: "requests" },
+  // The shop's invoice links: the page asks for one per order shown; a PDF download is a link
+  // whose HMAC cannot be guessed, so it counts against the general limit only.
+  getInvoiceLink: { classes: ["frequent"], attempts: "invoice link requests" },
+  invoicePdf: { classes: [], attempts: "invoice downloads" },
   // Provider callbacks are never limited (a refused callback can be a lost payment); only those
   // that fail authentication count, so guessing a callback secret is slowed down.
   rejectedCallback: { classes: [], attempts: "unauthenticated callbacks" },

@@ -2,11 +2,15 @@
 import { logger } from "firebase-functions/logger";
 import { onDocumentCreated, onDocumentWritten } from "firebase-functions/v2/firestore";
 
+import { INVOICE_LINK_SECRETS } from "../commerce/config.js";
 import { params, secrets } from "../core/config.js";
 
 const firebase = () => import("../core/firebase.js");
 
-export const onPaymentWritten = onDocumentWritten("payments/{paymentId}", async (event) => {
+// Fulfilment (a settlement handler) puts the invoice's download link in the invoice email.
+export const onPaymentWritten = onDocumentWritten(
+  { document: "payments/{paymentId}", secrets: INVOICE_LINK_SECRETS },
+  async (event) => {
   const [{ db }, { paymentSchema }, { dispatchStatusChange }] = await Promise.all([
     firebase(),
     import("../payments/records.js"),
@@ -22,7 +26,8 @@ export const onPaymentWritten = onDocumentWritten("payments/{paymentId}", async 
     return;
   }
   await dispatchStatusChange(db(), event.params.paymentId, parsedBefore?.data, parsedAfter?.data, event.id);
-});
+  },
+);
 
 // Entries that asked to be announced when posted (purchases, their reversals): reward points.
 export const onLedgerEntryPosted = onDocumentCreated("ledgerEvents/{entryId}", async (event) => {
