@@ -124,6 +124,24 @@ async function orderOf(checkoutId: string) {
   );
 }
 
+/** The merchant's KES account (ledger/accounts.ts): its balances and how many activity lines it has. */
+async function merchantAccount(merchantId: string) {
+  const ref = adminDb().collection("ledgerAccounts").doc(`merchant:${merchantId}:KES`);
+  const [doc, lines] = await Promise.all([ref.get(), ref.collection("activity").get()]);
+  const credited = lines.docs.reduce(
+    (sum, line) => sum + (line.get("side") === "credit" ? Number(line.get("amount")) : 0),
+    0,
+  );
+  return {
+    credits: Number(doc.get("credits") ?? 0),
+    debits: Number(doc.get("debits") ?? 0),
+    pendingCredits: Number(doc.get("pendingCredits") ?? 0),
+    pendingDebits: Number(doc.get("pendingDebits") ?? 0),
+    lines: lines.size,
+    credited,
+  };
+}
+
 async function mailKinds(paymentId: string): Promise<string[]> {
   return (await mailFor(paymentId)).map((mail) => String(mail.kind)).sort();
 }
@@ -316,6 +334,33 @@ describe("fulfilment: one order per checkout", () => {
     expect(kinds).toEqual(["invoice", "order-confirmation", "receipt"]);
     const orders = await adminDb().collection("orders").where("uid", "==", who.uid).get();
     expect(orders.size).toBe(1);
+    // One journal entry books the sale: M-Pesa's clearing debited, the shop's account credited.
+    const sale = (await adminDb().collection("journal").doc(`sale:${view.paymentId}`).get()).data();
+    expect(sale).toMatchObject({ kind: "sale", status: "posted", reference: view.paymentId });
+    expect(sale?.postings).toEqual([
+      {
+        accountId: "@clearing:mpesa:KES",
+        kind: "clearing",
+        owner: "@platform",
+        currency: "KES",
+        side: "debit",
+        amount: 2_300_00,
+      },
+      {
+        accountId: `merchant:${merchantId}:KES`,
+        kind: "merchant",
+        owner: `merchant:${merchantId}`,
+        currency: "KES",
+        side: "credit",
+        amount: 2_300_00,
+      },
+    ]);
+    expect(await merchantAccount(merchantId)).toMatchObject({
+      credits: 2_300_00,
+      debits: 0,
+      lines: 1,
+      credited: 2_300_00,
+    });
 
     // The invoice email carries the invoice as a PDF.
     const invoice = (await mailFor(view.paymentId)).find((mail) => mail.kind === "invoice");
@@ -424,6 +469,11 @@ describe("fulfilment: one order per checkout", () => {
           (found) => found.includes("receipt"),
         );
         expect(kinds).toEqual(["invoice", "order-confirmation", "receipt"]);
+        // The sale is booked with the order: its one entry, and the merchant credited once more.
+        expect((await adminDb().collection("journal").doc(`sale:${view.paymentId}`).get()).get("status")).toBe(
+          "posted",
+        );
+        expect((await merchantAccount(merchantId)).credits).toBe(done * quantity * 150_00);
       }),
       { numRuns: runs, seed, endOnFailure: true },
     );
@@ -439,6 +489,14 @@ describe("fulfilment: one order per checkout", () => {
     for (const paymentId of paymentIds) {
       expect(await mailKinds(paymentId)).toEqual(["invoice", "order-confirmation", "receipt"]);
     }
+    const account = await merchantAccount(merchantId);
+    expect(account).toMatchObject({
+      credits: runs * quantity * 150_00,
+      debits: 0,
+      pendingCredits: 0,
+      pendingDebits: 0,
+    });
+    expect(account.lines).toBe(runs);
   });
 
   it("20 concurrent checkouts of one shop get invoice numbers 1 to 20, no gaps, no repeats", async () => {
@@ -462,7 +520,7 @@ describe("fulfilment: one order per checkout", () => {
   });
 
   it("a payment after the quote expired becomes an order at the amount paid, flagged for review", async () => {
-    const { ids } = await seedShop([{ price: 700_00, stock: 2 }]);
+    const { merchantId, ids } = await seedShop([{ price: 700_00, stock: 2 }]);
     const who = caller();
     await addToCart({ productId: ids[0] ?? "", quantity: 1 }, who, deps());
     // Quoted 16 minutes ago: the quote expired a minute ago, and the payment settles now.
@@ -471,6 +529,8 @@ describe("fulfilment: one order per checkout", () => {
     await succeed(view.paymentId);
     const order = await orderOf(view.checkoutId);
     expect(order).toMatchObject({ status: "review", reviewReasons: ["quote-expired"], amountPaid: 700_00 });
+    // Money taken is booked even when the order waits for an operator.
+    expect(await merchantAccount(merchantId)).toMatchObject({ credits: 700_00, lines: 1 });
     const alert = await adminDb().collection("alerts").doc(`order-review-${view.checkoutId}`).get();
     expect(alert.data()).toMatchObject({ type: "order-review", paymentId: view.paymentId, resolved: false });
     expect(await stockOf(ids[0] ?? "")).toBe(1);
