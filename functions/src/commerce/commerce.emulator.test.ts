@@ -27,6 +27,7 @@ import { addFault, waitForSimulator } from "../../../tests/support/sandbox.js";
 import { seed } from "../../../tests/support/fuzz.js";
 import type { Caller } from "../core/callable.js";
 import { AppError, FIRESTORE_STATUS, firestoreStatus } from "../core/errors.js";
+import { runLedgerCheck } from "../ledger/check.js";
 import { getPaymentStatus } from "../payments/get-status.js";
 import { PAYMENTS } from "../payments/records.js";
 import { reconcileStuckPayments } from "../payments/reconcile.js";
@@ -361,6 +362,12 @@ describe("fulfilment: one order per checkout", () => {
       lines: 1,
       credited: 2_300_00,
     });
+    // The nightly check finds the sale balanced and the shop's account equal to its activity
+    // (other files move money meanwhile: only what this test owns is asserted).
+    const report = await runLedgerCheck(adminDb());
+    expect(report.unbalancedEntries.filter((entry) => entry.entryId === `sale:${view.paymentId}`)).toEqual([]);
+    expect(report.accountDifferences.filter((account) => account.accountId.includes(merchantId))).toEqual([]);
+    expect(report.malformed.filter((path) => path.includes(merchantId) || path.includes(view.paymentId))).toEqual([]);
 
     // The invoice email carries the invoice as a PDF.
     const invoice = (await mailFor(view.paymentId)).find((mail) => mail.kind === "invoice");
