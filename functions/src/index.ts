@@ -62,6 +62,7 @@ const SCHEDULES = [
   "reconcilePayments",
   "cleanupRateLimits",
   "retryMail",
+  "reconciliationReport",
 ];
 
 const target = process.env.FUNCTION_TARGET ?? "";
@@ -121,3 +122,4 @@ export const checkLedger = schedules?.checkLedger;
 export const reconcilePayments = schedules?.reconcilePayments;
 export const cleanupRateLimits = schedules?.cleanupRateLimits;
 export const retryMail = schedules?.retryMail;
+export const reconciliationReport = schedules?.reconciliationReport;
