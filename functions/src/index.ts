@@ -59,6 +59,9 @@ const HTTPS = [
   "signOutEverywhere",
   "removeDevice",
   "setDeviceTrusted",
+  // Commerce (commerce/): the invoice download.
+  "getInvoiceLink",
+  "invoicePdf",
 ];
 const TRIGGERS = ["onPaymentWritten", "onLedgerEntryPosted", "sendMail"];
 const IDENTITY = ["limitNewAccounts", "recordSignIn"];
@@ -126,6 +129,9 @@ export const stepUp = https?.stepUp;
 export const signOutEverywhere = https?.signOutEverywhere;
 export const removeDevice = https?.removeDevice;
 export const setDeviceTrusted = https?.setDeviceTrusted;
+// Commerce (commerce/): the invoice download.
+export const getInvoiceLink = https?.getInvoiceLink;
+export const invoicePdf = https?.invoicePdf;
 
 export const onPaymentWritten = triggers?.onPaymentWritten;
 export const onLedgerEntryPosted = triggers?.onLedgerEntryPosted;

@@ -13,6 +13,7 @@
 //   #checkout-pay #checkout-error #checkout-payment #checkout-status[data-status] #checkout-message
 //   #order[data-checkout-id] #order-status[data-status=confirmed|review] #order-note #order-id
 //   #order-invoice #order-total #order-lines #order-again   #session #problem
+//   #order-invoice-download #order-invoice-link[href] (the invoice PDF, once getInvoiceLink answered)
 import { collection, getDocs, onSnapshot, query, where, type Unsubscribe } from "firebase/firestore";
 import { httpsCallable } from "./device";
 
@@ -66,6 +67,7 @@ function startShop(client: Client, uid: string): void {
   const removeFromCart = call<CartView>("removeFromCart");
   const getCart = call<CartView>("getCart");
   const checkout = call<CheckoutView>("checkout");
+  const getInvoiceLink = call<{ path: string; invoiceNumber: string; expiresAt: string }>("getInvoiceLink");
 
   const country = element("checkout-country", HTMLSelectElement);
   const phone = element("checkout-phone", HTMLInputElement);
@@ -211,6 +213,22 @@ function startShop(client: Client, uid: string): void {
       }),
     );
     show("order");
+    showInvoiceLink(order.checkoutId);
+  };
+
+  // The link is made fresh each time the order is shown (a link is good for 90 days); without it
+  // the invoice is still in the email, which the hint below the link says.
+  const showInvoiceLink = (orderId: string): void => {
+    hide("order-invoice-download");
+    getInvoiceLink({ orderId })
+      .then((link) => {
+        if (element("order").dataset.checkoutId !== orderId) return;
+        element("order-invoice-link", HTMLAnchorElement).href = new URL(link.path, window.location.href).href;
+        element("order-invoice-download").hidden = false;
+      })
+      .catch(() => {
+        // The email has the invoice; the page says so already.
+      });
   };
 
   // The order does not exist until fulfilment has run (a moment after the payment succeeds), and

@@ -21,6 +21,7 @@ import { ROOT } from "../../tools/emulators/environment.ts";
 import { kenyanPhone, REGION } from "../support/client.ts";
 import { accountUid, keepWalletByEmail, signInByEmail } from "../support/accounts-page.ts";
 import { adminDb, eventually } from "../support/firestore.ts";
+import { openInvoiceLink } from "../support/checkout-page.ts";
 import { judgeAccount, signInAsJudge, visitorUid } from "../support/judging-page.ts";
 import { adminCli, judgedCompetition, seedEntry, seedScores } from "../support/judging.ts";
 import {
@@ -473,7 +474,7 @@ describe("the wallet page's withdraw form", () => {
 });
 
 describe("the checkout page", () => {
-  it("adds two products to the cart, pays from a Kenyan number, and shows the paid order with its invoice number", async () => {
+  it("adds two products to the cart, pays from a Kenyan number, shows the paid order with its invoice number, and opens its invoice PDF", async () => {
     const page = await platform.newPage();
     // The pages before this one have spent this machine's payment starts (5 in 15 minutes).
     await asOwnClient(page);
@@ -533,6 +534,20 @@ describe("the checkout page", () => {
     await page.locator("#cart-empty").waitFor({ state: "visible", timeout: 30_000 });
     expect(await page.locator("#problem").isHidden()).toBe(true);
     await page.screenshot({ path: path.join(ROOT, "test-results", "checkout-order.png"), fullPage: true });
+
+    // The order's invoice, from the page's "Download invoice (PDF)" link (on the page's origin,
+    // through Hosting's /api/invoices/** rewrite to invoicePdf).
+    const invoiceNumber = (await page.locator("#order-invoice").textContent()) ?? "";
+    expect(await page.locator("#order-invoice-link").textContent()).toBe("Download invoice (PDF)");
+    const invoice = await openInvoiceLink(page);
+    expect(new URL(invoice.href).origin).toBe(new URL(await platform.pageUrl()).origin);
+    expect(new URL(invoice.href).pathname).toBe(`/api/invoices/${checkoutId}`);
+    expect(invoice.status).toBe(200);
+    expect(invoice.contentType).toBe("application/pdf");
+    expect(invoice.disposition).toBe(`inline; filename="invoice-${invoiceNumber}.pdf"`);
+    expect(invoice.cacheControl).toBe("private, no-store");
+    expect(invoice.bytes.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(invoice.title).toBe(`Invoice ${invoiceNumber}`);
   });
 });
 

@@ -5,6 +5,12 @@
 // since read", so however the callbacks, re-queries and redelivered triggers race, one commit
 // wins, there is one order per checkout, and invoice numbers have no gaps and no repeats.
 //
+// The sale is booked in the same commit: one journal entry, sale:{paymentId}, debits the
+// provider's clearing account and credits the merchant's account (ledger/accounts.ts) by the
+// amount paid, so there is an entry exactly when there is an order, and the nightly check's sums
+// per currency stay at zero. (No fee is taken from shop sales today; a merchant fee would be a
+// third posting, crediting @fees.)
+//
 // Money taken is never dropped: a payment that settles after its quote expired, for stock that is
 // gone, or for an amount other than the quote still becomes an order at the amount paid, flagged
 // for an operator (status "review" and an alert) to refund or back-order. Money rules 43-46.
@@ -13,8 +19,11 @@ import { logger } from "firebase-functions/logger";
 
 import { getAllOf } from "../core/collections.js";
 import { commitOptimistically, versionOf } from "../core/optimistic.js";
+import { accounts } from "../ledger/accounts.js";
+import { planMovement, type Movement } from "../ledger/journal.js";
 import { mailRef } from "../notifications/payment-mail.js";
 import { ALERTS } from "../payments/collections.js";
+import type { PaymentRecord } from "../payments/records.js";
 import type { StatusChange } from "../payments/settlement.js";
 import {
   CARTS,
@@ -25,6 +34,7 @@ import {
   type OrderRecord,
   type REVIEW_REASONS,
 } from "./collections.js";
+import { emailInvoiceLink } from "./invoice-link.js";
 import { renderInvoicePdf } from "./invoice-pdf.js";
 import { confirmationMail, invoiceMail } from "./mail.js";
 
@@ -33,6 +43,31 @@ const BUSY = "Many orders are being confirmed right now; this one will be retrie
 /** The invoice number printed for the merchant's n-th invoice. */
 export function invoiceNumber(merchantId: string, sequence: number): string {
   return `${merchantId.toUpperCase()}-${String(sequence).padStart(6, "0")}`;
+}
+
+/** The journal entry of an order payment's sale: its id is the payment's, so it is booked once. */
+export function saleEntryId(paymentId: string): string {
+  return `sale:${paymentId}`;
+}
+
+/** The sale: what the provider collected, owed to the merchant. None for a payment of nothing. */
+export function saleMovement(
+  paymentId: string,
+  payment: Pick<PaymentRecord, "amount" | "currency" | "provider">,
+  checkout: { checkoutId: string; merchantId: string },
+): Movement | undefined {
+  if (payment.amount <= 0) return undefined;
+  return {
+    id: saleEntryId(paymentId),
+    kind: "sale",
+    // The payment, not the provider's receipt: every attempt must build the identical movement.
+    reference: paymentId,
+    meta: { paymentId, checkoutId: checkout.checkoutId, merchantId: checkout.merchantId },
+    postings: [
+      { account: accounts.clearing(payment.provider, payment.currency), side: "debit", amount: payment.amount },
+      { account: accounts.merchant(checkout.merchantId, payment.currency), side: "credit", amount: payment.amount },
+    ],
+  };
 }
 
 export async function fulfilOrder(db: Firestore, change: StatusChange): Promise<void> {
@@ -50,14 +85,23 @@ export async function fulfilOrder(db: Firestore, change: StatusChange): Promise<
   const counterRef = INVOICE_COUNTERS.ref(db).doc(checkout.merchantId);
   const productRefs = checkout.lines.map((line) => PRODUCTS.ref(db).doc(line.productId));
 
+  const sale = saleMovement(paymentId, after, { checkoutId, merchantId: checkout.merchantId });
+
   const created = await commitOptimistically(async () => {
     // Read together only for the version; the commit's preconditions are what make it safe.
-    const [orderSnap, [counterSnap, productSnaps]] = await Promise.all([
+    const [orderSnap, [counterSnap, productSnaps], plan] = await Promise.all([
       orderRef.get(),
       getAllOf(db, counterRef, productRefs),
+      sale ? planMovement(db, sale) : undefined,
     ]);
-    const version = versionOf([orderSnap, counterSnap, ...productSnaps]);
-    if (orderSnap.exists) return { version, commit: () => Promise.resolve(false) };
+    const version = versionOf([orderSnap, counterSnap, ...productSnaps, ...(plan?.snapshots ?? [])]);
+    if (orderSnap.exists) {
+      // An order confirmed before sales were booked has no entry: book it now, on its own.
+      if (!plan || plan.existing) return { version, commit: () => Promise.resolve(false) };
+      const booking = db.batch();
+      plan.stage(booking);
+      return { version, commit: async () => (await booking.commit(), false) };
+    }
     const counter = counterSnap.data();
     const products = productSnaps.map((snap) => snap.data());
 
@@ -120,13 +164,14 @@ export async function fulfilOrder(db: Firestore, change: StatusChange): Promise<
       });
     }
     // The emails are created with the order, so there is one of each exactly when there is an
-    // order; the invoice carries its PDF (a few kilobytes, well within a document's size).
+    // order; the invoice carries its PDF (a few kilobytes, well within a document's size) and its
+    // download link (invoice-link.ts), good for 90 days.
     const pdf = Buffer.from(await renderInvoicePdf(checkoutId, order)).toString("base64");
     const mails = [
       { kind: "order-confirmation", message: confirmationMail(checkoutId, order) },
       {
         kind: "invoice",
-        message: invoiceMail(order),
+        message: invoiceMail(order, emailInvoiceLink(checkoutId, at.toMillis())),
         attachments: [{ filename: `${order.invoiceNumber}.pdf`, type: "application/pdf", content: pdf }],
       },
     ];
@@ -140,6 +185,7 @@ export async function fulfilOrder(db: Firestore, change: StatusChange): Promise<
         ...mail,
       });
     }
+    plan?.stage(batch);
     return { version, commit: async () => (await batch.commit(), true) };
   }, BUSY);
 

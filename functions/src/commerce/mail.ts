@@ -15,13 +15,28 @@ function lineTexts(order: OrderRecord): string[] {
   );
 }
 
-function render(subject: string, title: string, paragraphs: readonly string[], lines: readonly string[]): MailMessage {
+interface Link {
+  readonly label: string;
+  readonly url: string;
+}
+
+function render(
+  subject: string,
+  title: string,
+  paragraphs: readonly string[],
+  lines: readonly string[],
+  link?: Link,
+): MailMessage {
   const p = (text: string) => `<p style="margin:0 0 12px">${escapeHtml(text)}</p>`;
   const list = `<ul>${lines.map((line) => `<li>${escapeHtml(line)}</li>`).join("")}</ul>`;
+  const linkHtml = link
+    ? `<p style="margin:0 0 12px"><a href="${escapeHtml(link.url)}" style="color:#0b6e4f">${escapeHtml(link.label)}</a></p>`
+    : "";
+  const linkText = link ? [`${link.label}: ${link.url}`] : [];
   return {
     subject,
-    text: `${title}\n\n${[...paragraphs, ...lines.map((line) => `- ${line}`)].join("\n\n")}\n\nMalipo payments\n`,
-    html: `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1b1f24;max-width:32rem;margin:auto;padding:16px"><h1 style="color:#0b6e4f;font-size:20px">${escapeHtml(title)}</h1>${paragraphs.map(p).join("")}${list}<p style="color:#666;font-size:12px">Malipo payments</p></body></html>`,
+    text: `${title}\n\n${[...paragraphs, ...lines.map((line) => `- ${line}`), ...linkText].join("\n\n")}\n\nMalipo payments\n`,
+    html: `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1b1f24;max-width:32rem;margin:auto;padding:16px"><h1 style="color:#0b6e4f;font-size:20px">${escapeHtml(title)}</h1>${paragraphs.map(p).join("")}${list}${linkHtml}<p style="color:#666;font-size:12px">Malipo payments</p></body></html>`,
   };
 }
 
@@ -39,7 +54,8 @@ export function confirmationMail(orderId: string, order: OrderRecord): MailMessa
   );
 }
 
-export function invoiceMail(order: OrderRecord): MailMessage {
+/** The invoice email; `link` is its download link (invoice-link.ts), absent when none could be made. */
+export function invoiceMail(order: OrderRecord, link?: string): MailMessage {
   const total = formatMoney(order.amountPaid, order.currency);
   return render(
     `Invoice ${order.invoiceNumber}`,
@@ -47,8 +63,11 @@ export function invoiceMail(order: OrderRecord): MailMessage {
     [
       `Issued ${order.createdAt.toDate().toISOString().slice(0, 10)} to ${order.email}.`,
       `Total paid: ${total}.`,
-      `The invoice is attached as a PDF (${order.invoiceNumber}.pdf).`,
+      link
+        ? `The invoice is attached as a PDF (${order.invoiceNumber}.pdf); the link below downloads it for 90 days.`
+        : `The invoice is attached as a PDF (${order.invoiceNumber}.pdf).`,
     ],
     lineTexts(order),
+    link ? { label: "Download invoice (PDF)", url: link } : undefined,
   );
 }

@@ -45,3 +45,12 @@ export const checkoutInput = z
   })
   .strict();
 export type CheckoutInput = z.infer<typeof checkoutInput>;
+
+export const getInvoiceLinkInput = z
+  .object({
+    orderId: z
+      .string({ error: "must be an order id" })
+      .regex(/^[0-9a-f]{32}$/, "must be an order id (the checkout id: 32 hexadecimal digits)"),
+  })
+  .strict();
+export type GetInvoiceLinkInput = z.infer<typeof getInvoiceLinkInput>;

@@ -120,6 +120,10 @@ export const ROUTES = {
   // by its route), so the general limit is not counted again.
   accountSeen: { classes: ["accountsPerAddress"], attempts: "new accounts from your network", general: false },
   accountCreated: { classes: ["accountsPerAddress"], attempts: "new accounts from your network", general: false },
+  // The shop's invoice links: the page asks for one per order shown; a PDF download is a link
+  // whose HMAC cannot be guessed, so it counts against the general limit only.
+  getInvoiceLink: { classes: ["frequent"], attempts: "invoice link requests" },
+  invoicePdf: { classes: [], attempts: "invoice downloads" },
   // Provider callbacks are never limited (a refused callback can be a lost payment); only those
   // that fail authentication count, so guessing a callback secret is slowed down.
   rejectedCallback: { classes: [], attempts: "unauthenticated callbacks" },

@@ -5,6 +5,7 @@
 import { onCall, onRequest } from "firebase-functions/v2/https";
 
 import { needsSessionCheck } from "../accounts/routes.js";
+import { INVOICE_LINK_SECRETS } from "../commerce/config.js";
 import { handleCallable, type EdgePolicy } from "../core/callable.js";
 import { params, PIN_SECRETS, TWO_FACTOR_SECRETS } from "../core/config.js";
 import { twoFactorParams } from "../twofactor/params.js";
@@ -585,4 +586,45 @@ export const setDeviceTrusted = onCall(
       return setDeviceTrusted(input, caller, await basics());
     },
   ),
+);
+
+// The shop's invoice download (docs/commerce.md, "The invoice PDF"): the order page's link from
+// getInvoiceLink, and the PDF itself, served on the page's origin through Hosting's
+// /api/invoices/** rewrite.
+export const getInvoiceLink = onCall(
+  { secrets: INVOICE_LINK_SECRETS, cors: callableCors },
+  handleCallable(
+    "getInvoiceLink",
+    async () => (await import("../commerce/schemas.js")).getInvoiceLinkInput,
+    edge,
+    async (input, caller) => {
+      const { getInvoiceLink } = await import("../commerce/get-invoice-link.js");
+      return getInvoiceLink(input, caller, await basics());
+    },
+  ),
+);
+
+export const invoicePdf = onRequest(
+  { secrets: INVOICE_LINK_SECRETS, cors: false, memory: "256MiB" },
+  lazyHandler(async () => {
+    const [{ db, auth }, { browserEndpoint }, { createInvoicePdfHandler }, { linkSecret }] = await Promise.all([
+      firebase(),
+      import("../core/http.js"),
+      import("../commerce/invoice-http.js"),
+      import("../commerce/invoice-link.js"),
+    ]);
+    const handler = createInvoicePdfHandler({
+      db,
+      secret: linkSecret,
+      verifyIdToken: async (idToken) => {
+        const decoded = await auth().verifyIdToken(idToken);
+        return { uid: decoded.uid, admin: decoded.admin };
+      },
+      now: Date.now,
+    });
+    return browserEndpoint(
+      { route: "invoicePdf", methods: ["GET", "HEAD"], db, allowedOrigins: edge.allowedOrigins, now: Date.now },
+      (req, res) => handler(req, res as unknown as Parameters<typeof handler>[1]),
+    );
+  }),
 );

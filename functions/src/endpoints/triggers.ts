@@ -2,27 +2,32 @@
 import { logger } from "firebase-functions/logger";
 import { onDocumentCreated, onDocumentWritten } from "firebase-functions/v2/firestore";
 
+import { INVOICE_LINK_SECRETS } from "../commerce/config.js";
 import { params, secrets } from "../core/config.js";
 
 const firebase = () => import("../core/firebase.js");
 
-export const onPaymentWritten = onDocumentWritten("payments/{paymentId}", async (event) => {
-  const [{ db }, { paymentSchema }, { dispatchStatusChange }] = await Promise.all([
-    firebase(),
-    import("../payments/records.js"),
-    import("../payments/settlement.js"),
-  ]);
-  const before = event.data?.before.data();
-  const after = event.data?.after.data();
-  const parsedBefore = before === undefined ? undefined : paymentSchema.safeParse(before);
-  const parsedAfter = after === undefined ? undefined : paymentSchema.safeParse(after);
-  if (parsedBefore?.success === false || parsedAfter?.success === false) {
-    // Only functions write payments; a malformed one is a bug to look at, not to retry forever.
-    logger.error("malformed payment document; nothing dispatched", { paymentId: event.params.paymentId });
-    return;
-  }
-  await dispatchStatusChange(db(), event.params.paymentId, parsedBefore?.data, parsedAfter?.data, event.id);
-});
+// Fulfilment (a settlement handler) puts the invoice's download link in the invoice email.
+export const onPaymentWritten = onDocumentWritten(
+  { document: "payments/{paymentId}", secrets: INVOICE_LINK_SECRETS },
+  async (event) => {
+    const [{ db }, { paymentSchema }, { dispatchStatusChange }] = await Promise.all([
+      firebase(),
+      import("../payments/records.js"),
+      import("../payments/settlement.js"),
+    ]);
+    const before = event.data?.before.data();
+    const after = event.data?.after.data();
+    const parsedBefore = before === undefined ? undefined : paymentSchema.safeParse(before);
+    const parsedAfter = after === undefined ? undefined : paymentSchema.safeParse(after);
+    if (parsedBefore?.success === false || parsedAfter?.success === false) {
+      // Only functions write payments; a malformed one is a bug to look at, not to retry forever.
+      logger.error("malformed payment document; nothing dispatched", { paymentId: event.params.paymentId });
+      return;
+    }
+    await dispatchStatusChange(db(), event.params.paymentId, parsedBefore?.data, parsedAfter?.data, event.id);
+  },
+);
 
 // Entries that asked to be announced when posted (purchases, their reversals): reward points.
 export const onLedgerEntryPosted = onDocumentCreated("ledgerEvents/{entryId}", async (event) => {

@@ -7,9 +7,15 @@
 // available = balance - pendingDebits; held credits are not spendable either until posted.
 //
 // User accounts (wallets, points) never go below zero unless a movement says it may (a points
-// clawback). Platform accounts (clearing, fees, points liability, rewards, suspense) may, and are touched by
-// every movement of their kind, so they are sharded: each movement adds to one random shard
-// document, and their balance is the sum of the shards.
+// clawback). Platform accounts (clearing, fees, points liability, rewards, suspense) may, and are
+// touched by every movement of their kind, so they are sharded: each movement adds to one random
+// shard document, and their balance is the sum of the shards.
+//
+// A merchant's account (merchant:{merchantId}:{currency}) is what Malipo owes a shop for its
+// settled sales. It is kept like a user account (read, checked, compare-and-set), owned by
+// "merchant:{merchantId}", which no signed-in user's uid is. Only fulfilment moves it, and
+// fulfilment already confirms one merchant's orders one at a time (its invoice counter), so the
+// account adds no contention of its own.
 import type { Currency, LedgerCurrency, ProviderName } from "../shared/catalog.js";
 
 export type { LedgerCurrency };
@@ -21,6 +27,7 @@ export const ACCOUNT_KINDS = [
   "pointsLiability",
   "rewards",
   "suspense",
+  "merchant",
 ] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
@@ -63,6 +70,13 @@ export const accounts = {
     kind: "rewards",
     currency,
     owner: PLATFORM,
+  }),
+  /** What Malipo owes a merchant (a shop) for its settled sales, in one currency. */
+  merchant: (merchantId: string, currency: Currency): Account => ({
+    id: `merchant:${merchantId}:${currency}`,
+    kind: "merchant",
+    currency,
+    owner: `merchant:${merchantId}`,
   }),
   suspense: (currency: Currency): Account => ({
     id: `@suspense:${currency}`,
