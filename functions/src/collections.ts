@@ -14,6 +14,7 @@ import { LEDGER_CHECKS } from "./ledger/check.js";
 import { ACTIVITY, JOURNAL, LEDGER_ACCOUNTS, LEDGER_EVENTS, SHARDS } from "./ledger/collections.js";
 import { MAIL } from "./notifications/send.js";
 import { ADMIN_AUDIT } from "./operations/admin-audit.js";
+import { ALERT_TIMELINE, OPS_COUNTERS, OPS_READINGS } from "./operations/collections.js";
 import { SYSTEM } from "./operations/health.js";
 import {
   ALERTS,
@@ -81,4 +82,8 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   CHECKOUTS,
   ORDERS,
   INVOICE_COUNTERS,
+  // The operator console and alert rules (operations/):
+  ALERT_TIMELINE,
+  OPS_COUNTERS,
+  OPS_READINGS,
 ];

@@ -48,6 +48,7 @@ const HTTPS = [
   "mpesaCallback",
   "iotecCallback",
   "paystackWebhook",
+  "retryMailDelivery",
 ];
 const TRIGGERS = ["onPaymentWritten", "onLedgerEntryPosted", "sendMail"];
 const SCHEDULES = [
@@ -59,6 +60,7 @@ const SCHEDULES = [
   "reconcilePayments",
   "cleanupRateLimits",
   "retryMail",
+  "evaluateAlerts",
 ];
 
 const target = process.env.FUNCTION_TARGET ?? "";
@@ -102,6 +104,7 @@ export const vtpassWebhook = https?.vtpassWebhook;
 export const mpesaCallback = https?.mpesaCallback;
 export const iotecCallback = https?.iotecCallback;
 export const paystackWebhook = https?.paystackWebhook;
+export const retryMailDelivery = https?.retryMailDelivery;
 
 export const onPaymentWritten = triggers?.onPaymentWritten;
 export const onLedgerEntryPosted = triggers?.onLedgerEntryPosted;
@@ -115,3 +118,4 @@ export const checkLedger = schedules?.checkLedger;
 export const reconcilePayments = schedules?.reconcilePayments;
 export const cleanupRateLimits = schedules?.cleanupRateLimits;
 export const retryMail = schedules?.retryMail;
+export const evaluateAlerts = schedules?.evaluateAlerts;

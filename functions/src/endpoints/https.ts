@@ -5,7 +5,7 @@
 import { onCall, onRequest } from "firebase-functions/v2/https";
 
 import { handleCallable, type EdgePolicy } from "../core/callable.js";
-import { params, PIN_SECRETS } from "../core/config.js";
+import { params, PIN_SECRETS, secrets } from "../core/config.js";
 import { payoutParams } from "../payouts/config.js";
 import {
   MPESA_SECRETS,
@@ -19,6 +19,15 @@ import { lazyHandler } from "./lazy.js";
 const edge: EdgePolicy = {
   allowedOrigins: () => params.allowedOrigins.value(),
   enforceAppCheck: () => params.enforceAppCheck.value(),
+  // Unexpected errors and slow answers, counted per minute for the alert rules (operations/).
+  record: async (metric) => {
+    try {
+      const [{ db }, { recordCallMetric }] = await Promise.all([firebase(), import("../operations/metrics.js")]);
+      await recordCallMetric(db(), metric);
+    } catch {
+      // Counting must never change a call's answer; recordCallMetric logs its own failures.
+    }
+  },
 };
 // Preflight answers in production; the emulator allows every origin here, so handleCallable
 // refuses other origins itself.
@@ -456,3 +465,23 @@ export const iotecCallback = onRequest(
 
 // Signed over the raw body (req.rawBody), then verified at Paystack before anything changes.
 export const paystackWebhook = onRequest({ secrets: PAYSTACK_SECRETS, cors: false }, providerCallback("paystack"));
+
+// Operators only (the `admin` claim): the console's Mailbox retries a mail that was not sent,
+// audited in adminAudit (operations/retry-mail.ts).
+export const retryMailDelivery = onCall(
+  { secrets: [secrets.sendgridApiKey], timeoutSeconds: 60, cors: callableCors },
+  handleCallable(
+    "retryMailDelivery",
+    async () => (await import("../operations/schemas.js")).retryMailInput,
+    edge,
+    async (input, caller) => {
+      const [{ db }, { retryMailDelivery: retry }, { deliverMail }] = await Promise.all([
+        firebase(),
+        import("../operations/retry-mail.js"),
+        import("../notifications/send.js"),
+      ]);
+      const deps = { db: db(), apiKey: secrets.sendgridApiKey.value(), from: params.mailFrom.value() };
+      return retry(input, caller, { db: deps.db, now: Date.now, deliver: (ref) => deliverMail(ref, deps) });
+    },
+  ),
+);
