@@ -35,6 +35,8 @@ import {
   WITHDRAWALS,
 } from "./payouts/collections.js";
 import { PINS } from "./wallet/pin.js";
+// Operations reports (issue 12): the daily reconciliation report and payment analytics.
+import { ANALYTICS, ANALYTICS_MARKS, RECONCILIATION_REPORTS } from "./operations/reports/collections.js";
 
 export const COLLECTIONS: readonly CollectionSpec[] = [
   USERS,
@@ -86,4 +88,8 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   ALERT_TIMELINE,
   OPS_COUNTERS,
   OPS_READINGS,
+  // Operations reports (issue 12).
+  RECONCILIATION_REPORTS,
+  ANALYTICS,
+  ANALYTICS_MARKS,
 ];
