@@ -93,6 +93,7 @@ describe("analytics series", () => {
 
   it("words", () => {
     expect(formatDuration(45_000)).toBe("45 s");
+    expect(formatDuration(90_000)).toBe("90 s");
     expect(formatDuration(120_000)).toBe("2 min");
     expect(formatDuration(null)).toBe("—");
     expect(rawText('{"a":1}')).toBe('{\n  "a": 1\n}');

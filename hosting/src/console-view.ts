@@ -124,10 +124,10 @@ export function analyticsSeries(shards: readonly AnalyticsShard[], days: readonl
     });
 }
 
-/** "45 s", "2 min", "1.5 h", "—". */
+/** "45 s", "90 s", "5 min", "1.5 h", "—". */
 export function formatDuration(ms: number | null): string {
   if (ms === null) return "—";
-  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
   if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
   return `${Math.round(ms / 360_000) / 10} h`;
 }

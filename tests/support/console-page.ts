@@ -5,8 +5,8 @@ import { Timestamp } from "firebase-admin/firestore";
 import type { Page } from "playwright-core";
 
 import { bucketKey, RECONCILIATION_KINDS } from "../../functions/src/shared/analytics.ts";
-import { signUpAnonymous } from "./client.ts";
-import { emulatorOrigin, PROJECT_ID } from "./emulators.ts";
+import { emulatorListens } from "../../tools/emulators/environment.ts";
+import { PROJECT_ID } from "./emulators.ts";
 import { adminDb } from "./firestore.ts";
 
 export async function signInToConsole(page: Page, pageUrl: string, email: string, password: string): Promise<void> {
@@ -131,15 +131,23 @@ export async function seedAnalytics(days: readonly [string, string]): Promise<vo
  * the REST API a client would use: the HTTP status of listing each.
  */
 export async function visitorListStatuses(collections: readonly string[]): Promise<Record<string, number>> {
-  const visitor = await signUpAnonymous();
-  const origin = await emulatorOrigin("firestore");
+  // npm start's emulators, found from firebase.json (this test has no Emulator Hub variable).
+  const { auth, firestore } = emulatorListens();
+  if (!auth || !firestore) throw new Error("firebase.json configures no Auth or Firestore emulator");
+  const signUp = await fetch(
+    `http://${auth.host}:${auth.port}/identitytoolkit.googleapis.com/v1/accounts:signUp?key=demo-api-key`,
+    {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ returnSecureToken: true }),
+    },
+  );
+  const { idToken } = (await signUp.json()) as { idToken: string };
   const statuses: Record<string, number> = {};
   for (const name of collections) {
     const response = await fetch(
-      `${origin}/v1/projects/${PROJECT_ID}/databases/(default)/documents/${name}?pageSize=5`,
-      {
-        headers: { Authorization: `Bearer ${visitor.idToken}` },
-      },
+      `http://${firestore.host}:${firestore.port}/v1/projects/${PROJECT_ID}/databases/(default)/documents/${name}?pageSize=5`,
+      { headers: { Authorization: `Bearer ${idToken}` } },
     );
     statuses[name] = response.status;
   }
