@@ -14,7 +14,7 @@ import {
   phoneCandidates,
   rawText,
 } from "./console-view";
-import { safeDeclarations, safeHref } from "./mail-render";
+import { renameStyleAttributes, safeDeclarations, safeHref } from "./mail-render";
 
 describe("the console's search", () => {
   it("finds a phone however it was typed", () => {
@@ -121,6 +121,9 @@ describe("the mailbox", () => {
   });
 
   it("keeps only http(s) and mailto links, and presentational styles without url()", () => {
+    expect(renameStyleAttributes('<p style="margin:0">style = text</p><h1 class="a" STYLE=\'x\'>')).toBe(
+      '<p data-mail-style="margin:0">style = text</p><h1 class="a" data-mail-style=\'x\'>',
+    );
     expect(safeHref("javascript:alert(1)")).toBeNull();
     expect(safeHref(" data:text/html,x")).toBeNull();
     expect(safeHref("https://malipo.africa/?payment=1")).toBe("https://malipo.africa/?payment=1");

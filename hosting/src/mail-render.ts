@@ -88,6 +88,17 @@ const STYLE_PROPERTIES = new Set([
   "border-top",
 ]);
 
+/**
+ * Style attributes are renamed before parsing: even an inert parse applies the page's CSP to them
+ * and reports each as a violation. The renamed attribute is read by the rebuild, filtered as
+ * below; a rename missed (a tag the pattern does not see) is only blocked by the CSP.
+ */
+const STYLE_ATTRIBUTE = "data-mail-style";
+
+export function renameStyleAttributes(html: string): string {
+  return html.replace(/<[^>]+>/g, (tag) => tag.replace(/(\s)style(\s*=)/gi, `$1${STYLE_ATTRIBUTE}$2`));
+}
+
 /** http(s) and mailto only; anything else (javascript:, data:) is no link. */
 export function safeHref(href: string): string | null {
   const trimmed = href.trim();
@@ -135,7 +146,7 @@ function rebuild(source: Node, into: Node, doc: Document, depth: number): void {
       const value = child.getAttribute(name);
       if (value && /^\d{1,2}$/.test(value)) copy.setAttribute(name, value);
     }
-    for (const [name, value] of safeDeclarations(child.getAttribute("style") ?? "")) {
+    for (const [name, value] of safeDeclarations(child.getAttribute(STYLE_ATTRIBUTE) ?? "")) {
       copy.style.setProperty(name, value);
     }
     into.appendChild(copy);
@@ -145,7 +156,7 @@ function rebuild(source: Node, into: Node, doc: Document, depth: number): void {
 
 /** Replaces what `host` shows with the mail's HTML, rendered safely in its shadow root. */
 export function renderMailHtml(host: HTMLElement, html: string): void {
-  const parsed = new DOMParser().parseFromString(html, "text/html");
+  const parsed = new DOMParser().parseFromString(renameStyleAttributes(html), "text/html");
   const root = host.shadowRoot ?? host.attachShadow({ mode: "open" });
   root.replaceChildren();
   const body = document.createElement("div");
