@@ -642,6 +642,11 @@ describe("the operator console", () => {
     await page.locator('#panel-alerts[data-state="loaded"]').waitFor({ timeout: 30_000 });
 
     // Mailbox: the payer's receipt as they would see it, then a retry (locally: recorded, not sent).
+    // The sendMail trigger records its outcome soon after the mail is written: wait for it.
+    await eventually(
+      async () => (await adminDb().collection("mail").where("to", "==", email).get()).docs,
+      (docs) => docs.some((doc) => doc.get("kind") === "receipt" && doc.get("delivery.state") === "not-sent"),
+    );
     await page.click("#tab-mailbox");
     await page.fill("#mail-to", email);
     await page.click("#mail-find");
