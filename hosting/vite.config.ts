@@ -38,6 +38,8 @@ export default defineConfig({
         bills: fileURLToPath(new URL("bills.html", import.meta.url)),
         checkout: fileURLToPath(new URL("checkout.html", import.meta.url)),
         console: fileURLToPath(new URL("console.html", import.meta.url)),
+        // Judging: the judges' page (the public results are on the join page).
+        judge: fileURLToPath(new URL("judge.html", import.meta.url)),
       },
     },
   },

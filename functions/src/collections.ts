@@ -8,6 +8,7 @@ import { RATE_LIMITS } from "./core/rate-limit.js";
 import { PAYMENT_CODES } from "./entries/codes.js";
 import { COMPETITIONS, JUDGES } from "./entries/competitions.js";
 import { ENTRIES, SCORES } from "./entries/entries.js";
+import { RESULTS } from "./entries/results.js";
 import { QUOTES } from "./fees/quotes.js";
 import { FEE_RULES } from "./fees/rules.js";
 import { LEDGER_CHECKS } from "./ledger/check.js";
@@ -92,4 +93,6 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   RECONCILIATION_REPORTS,
   ANALYTICS,
   ANALYTICS_MARKS,
+  // Contests' published results (judging).
+  RESULTS,
 ];
