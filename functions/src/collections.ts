@@ -89,10 +89,10 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   ALERT_TIMELINE,
   OPS_COUNTERS,
   OPS_READINGS,
+  // Contests' published results (judging).
+  RESULTS,
   // Operations reports (issue 12).
   RECONCILIATION_REPORTS,
   ANALYTICS,
   ANALYTICS_MARKS,
-  // Contests' published results (judging).
-  RESULTS,
 ];

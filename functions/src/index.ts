@@ -62,6 +62,7 @@ const SCHEDULES = [
   "cleanupRateLimits",
   "retryMail",
   "evaluateAlerts",
+  "reconciliationReport",
 ];
 
 const target = process.env.FUNCTION_TARGET ?? "";
@@ -121,3 +122,4 @@ export const reconcilePayments = schedules?.reconcilePayments;
 export const cleanupRateLimits = schedules?.cleanupRateLimits;
 export const retryMail = schedules?.retryMail;
 export const evaluateAlerts = schedules?.evaluateAlerts;
+export const reconciliationReport = schedules?.reconciliationReport;

@@ -24,10 +24,9 @@ export const ANALYTICS_BUCKETS_MS = [
   900_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000, 86_400_000,
 ] as const;
 export const ANALYTICS_BUCKET_COUNT = ANALYTICS_BUCKETS_MS.length + 1;
-export const ANALYTICS_BUCKET_KEYS = Array.from({ length: ANALYTICS_BUCKET_COUNT }, (_, i) => bucketKey(i)) as [
-  string,
-  ...string[],
-];
+export const ANALYTICS_BUCKET_KEYS: readonly string[] = Array.from({ length: ANALYTICS_BUCKET_COUNT }, (_, i) =>
+  bucketKey(i),
+);
 
 /** "b00" … "b20": a map key Firestore can increment by field path. */
 export function bucketKey(index: number): string {
