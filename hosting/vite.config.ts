@@ -37,6 +37,7 @@ export default defineConfig({
         wallet: fileURLToPath(new URL("wallet.html", import.meta.url)),
         bills: fileURLToPath(new URL("bills.html", import.meta.url)),
         checkout: fileURLToPath(new URL("checkout.html", import.meta.url)),
+        console: fileURLToPath(new URL("console.html", import.meta.url)),
         // Judging: the judges' page (the public results are on the join page).
         judge: fileURLToPath(new URL("judge.html", import.meta.url)),
       },

@@ -15,6 +15,7 @@ import { LEDGER_CHECKS } from "./ledger/check.js";
 import { ACTIVITY, JOURNAL, LEDGER_ACCOUNTS, LEDGER_EVENTS, SHARDS } from "./ledger/collections.js";
 import { MAIL } from "./notifications/send.js";
 import { ADMIN_AUDIT } from "./operations/admin-audit.js";
+import { ALERT_TIMELINE, OPS_COUNTERS, OPS_READINGS } from "./operations/collections.js";
 import { SYSTEM } from "./operations/health.js";
 import {
   ALERTS,
@@ -88,6 +89,10 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   CHECKOUTS,
   ORDERS,
   INVOICE_COUNTERS,
+  // The operator console and alert rules (operations/):
+  ALERT_TIMELINE,
+  OPS_COUNTERS,
+  OPS_READINGS,
   // Contests' published results (judging).
   RESULTS,
   // Operations reports (issue 12).

@@ -62,6 +62,8 @@ const HTTPS = [
   // Commerce (commerce/): the invoice download.
   "getInvoiceLink",
   "invoicePdf",
+  // Operations (operations/): the Mailbox retry.
+  "retryMailDelivery",
 ];
 const TRIGGERS = ["onPaymentWritten", "onLedgerEntryPosted", "sendMail"];
 const IDENTITY = ["limitNewAccounts", "recordSignIn"];
@@ -74,6 +76,7 @@ const SCHEDULES = [
   "reconcilePayments",
   "cleanupRateLimits",
   "retryMail",
+  "evaluateAlerts",
   "reconciliationReport",
 ];
 
@@ -132,6 +135,8 @@ export const setDeviceTrusted = https?.setDeviceTrusted;
 // Commerce (commerce/): the invoice download.
 export const getInvoiceLink = https?.getInvoiceLink;
 export const invoicePdf = https?.invoicePdf;
+// Operations (operations/): the Mailbox retry.
+export const retryMailDelivery = https?.retryMailDelivery;
 
 export const onPaymentWritten = triggers?.onPaymentWritten;
 export const onLedgerEntryPosted = triggers?.onLedgerEntryPosted;
@@ -145,6 +150,7 @@ export const checkLedger = schedules?.checkLedger;
 export const reconcilePayments = schedules?.reconcilePayments;
 export const cleanupRateLimits = schedules?.cleanupRateLimits;
 export const retryMail = schedules?.retryMail;
+export const evaluateAlerts = schedules?.evaluateAlerts;
 export const reconciliationReport = schedules?.reconciliationReport;
 
 export const limitNewAccounts = identity?.limitNewAccounts;

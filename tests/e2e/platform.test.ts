@@ -20,6 +20,7 @@ import { formatMoney } from "../../functions/src/shared/money.ts";
 import { ROOT } from "../../tools/emulators/environment.ts";
 import { kenyanPhone, REGION } from "../support/client.ts";
 import { accountUid, keepWalletByEmail, signInByEmail } from "../support/accounts-page.ts";
+import { seedAnalytics, seedReport, signInToConsole, visitorListStatuses } from "../support/console-page.ts";
 import { adminDb, eventually } from "../support/firestore.ts";
 import { openInvoiceLink } from "../support/checkout-page.ts";
 import { judgeAccount, signInAsJudge, visitorUid } from "../support/judging-page.ts";
@@ -608,6 +609,149 @@ describe("the wallet page's account", () => {
     await first.fill("#new-pin", PIN);
     await first.click("#set-pin");
     await first.locator("#pin-error", { hasText: "signed out everywhere" }).waitFor({ timeout: 30_000 });
+  });
+});
+
+describe("the operator console", () => {
+  let pageUrl: string;
+  let credentials: { email: string; password: string };
+  // A day of its own for the report and the analytics the test gives the console.
+  const day = "2026-01-15";
+  const dayBefore = "2026-01-14";
+
+  beforeAll(async () => {
+    pageUrl = await platform.pageUrl();
+    const [, email = "", password = ""] = /Admin\s+(\S+@\S+) \/ (\S+)/.exec(platform.output()) ?? [];
+    credentials = { email, password };
+  });
+
+  it("keeps a visitor out: the console shows only its sign-in, and the rules refuse its data", async () => {
+    const page = await platform.newPage();
+    await page.goto(pageUrl);
+    await page.locator("#session", { hasText: "anonymous visitor" }).waitFor({ timeout: 30_000 });
+    await page.goto(new URL("/console.html", pageUrl).href);
+    await page
+      .locator('#console-gate[data-state="signed-out"]', { hasText: "for operators" })
+      .waitFor({ timeout: 30_000 });
+    expect(await page.locator("#console-app").isHidden()).toBe(true);
+    expect(await page.locator("#console-signin").isVisible()).toBe(true);
+    const statuses = await visitorListStatuses([
+      "payments",
+      "mail",
+      "alerts",
+      "reconciliationReports",
+      "analytics",
+      "adminAudit",
+      "providerEvents",
+    ]);
+    expect(Object.values(statuses)).toEqual(Array.from({ length: 7 }, () => 403));
+  });
+
+  it("finds a payment by phone, opens its timeline, sees a day's report and a chart, and opens the receipt in the mailbox", async () => {
+    // A payment made on the join page, by a visitor with their own email.
+    const payer = await platform.newPage();
+    await asOwnClient(payer);
+    const phone = kenyanPhone("0000");
+    const email = `console-${Date.now()}@example.com`;
+    await payer.goto(pageUrl);
+    await payer.locator("#pay:not([disabled])").waitFor({ timeout: 30_000 });
+    await payer.fill("#name", "Wanjiru Kamau");
+    await payer.fill("#email", email);
+    await payer.fill("#phone", phone);
+    await payer.click("#pay");
+    await payer.locator('#payment-status[data-status="succeeded"]').waitFor({ timeout: 30_000 });
+    const paymentId = (await payer.locator("#payment").getAttribute("data-payment-id")) ?? "";
+    await seedReport(day, paymentId);
+    await seedAnalytics([dayBefore, day]);
+
+    const page = await platform.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInToConsole(page, pageUrl, credentials.email, credentials.password);
+    expect(await page.locator("#session").textContent()).toBe(`operator ${credentials.email} (admin)`);
+
+    // Payments: by phone, typed the local way.
+    const local = `0${phone.replace(/^\+?254/, "")}`;
+    await page.selectOption("#search-kind", "phone");
+    await page.fill("#search-term", local);
+    await page.click("#search");
+    const result = page.locator(`#payment-results tr[data-payment-id="${paymentId}"]`);
+    await result.waitFor({ timeout: 30_000 });
+    expect(await result.getAttribute("data-status")).toBe("succeeded");
+    await result.locator("button").click();
+    await page
+      .locator(`#payment-detail[data-state="loaded"][data-payment-id="${paymentId}"]`)
+      .waitFor({ timeout: 30_000 });
+    const events = await page
+      .locator("#detail-events > li")
+      .evaluateAll((items) => items.map((item) => item.getAttribute("data-type")));
+    expect(events[0]).toBe("created");
+    expect(events).toContain("callback");
+    // The callback's raw body as M-Pesa posted it.
+    expect(await page.locator('#detail-events li[data-type="callback"] pre').first().textContent()).toContain(
+      "stkCallback",
+    );
+    expect(await page.locator("#detail-callbacks li").count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(ROOT, "test-results", "console-payment.png"), fullPage: true });
+
+    // Reports: the day's report and its exception.
+    await page.click("#tab-reports");
+    await page.fill("#report-date", day);
+    await page.click("#report-open");
+    await page.locator(`#report[data-state="loaded"][data-date="${day}"]`).waitFor({ timeout: 30_000 });
+    expect(await page.locator("#report-verdict").textContent()).toBe(`${day}: 1 exceptions to act on.`);
+    const exception = page.locator(`#report-exceptions tr[data-kind="pending-past-limit"][data-id="${paymentId}"]`);
+    expect(await exception.textContent()).toContain("re-query it");
+
+    // Analytics: both charts drawn and the percentiles per provider.
+    await page.click("#tab-analytics");
+    await page.fill("#analytics-from", dayBefore);
+    await page.fill("#analytics-to", day);
+    await page.click("#analytics-show");
+    await page.locator('#analytics[data-state="loaded"][data-series="2"]').waitFor({ timeout: 30_000 });
+    for (const chart of ["#chart-revenue", "#chart-success"]) {
+      expect(await page.locator(chart).evaluate((canvas) => (canvas as HTMLCanvasElement).width)).toBeGreaterThan(0);
+    }
+    expect(await page.locator('#settlement-table tr[data-provider="mpesa"] td').allTextContents()).toEqual([
+      "mpesa · KES",
+      "16",
+      "12",
+      "5 s",
+      "90 s",
+    ]);
+    await page.screenshot({ path: path.join(ROOT, "test-results", "console-analytics.png"), fullPage: true });
+
+    // Alerts: the tab reads (what is open depends on the platform's own state).
+    await page.click("#tab-alerts");
+    await page.locator('#panel-alerts[data-state="loaded"]').waitFor({ timeout: 30_000 });
+
+    // Mailbox: the payer's receipt as they would see it, then a retry (locally: recorded, not sent).
+    // The sendMail trigger records its outcome soon after the mail is written: wait for it.
+    await eventually(
+      async () => (await adminDb().collection("mail").where("to", "==", email).get()).docs,
+      (docs) => docs.some((doc) => doc.get("kind") === "receipt" && doc.get("delivery.state") === "not-sent"),
+    );
+    await page.click("#tab-mailbox");
+    await page.fill("#mail-to", email);
+    await page.click("#mail-find");
+    const receipt = page.locator('#mail-list tr[data-kind="receipt"]');
+    await receipt.waitFor({ timeout: 30_000 });
+    await receipt.locator("button").click();
+    await page.locator('#mail-view[data-state="loaded"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator("#mail-subject").textContent()).toBe("Receipt: KES 500.00 paid");
+    await page.locator("#mail-body h1", { hasText: "Thank you, Wanjiru Kamau!" }).waitFor({ timeout: 15_000 });
+    expect(await page.locator("#mail-body p").first().textContent()).toContain("KES 500.00");
+    expect(await page.locator("#mail-body script").count()).toBe(0);
+    expect(await page.locator("#mail-delivery").getAttribute("data-state")).toBe("not-sent");
+    await page.click("#mail-retry");
+    await page.locator('#mail-retry-result[data-state="not-sent"]').waitFor({ timeout: 30_000 });
+    const mailId = await page.locator("#mail-view").getAttribute("data-mail-id");
+    const audits = await adminDb().collection("adminAudit").where("mailId", "==", mailId).get();
+    expect(audits.docs.map((doc) => doc.get("action") as unknown)).toEqual(["retry-mail"]);
+    expect(await page.locator("#problem").isHidden()).toBe(true);
+    await page.screenshot({ path: path.join(ROOT, "test-results", "console-mailbox.png"), fullPage: true });
+
+    // Phone width: the same mail still reads.
+    await page.setViewportSize({ width: 360, height: 740 });
+    expect(await page.locator("#mail-subject").isVisible()).toBe(true);
   });
 });
 

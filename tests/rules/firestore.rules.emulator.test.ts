@@ -318,6 +318,25 @@ const table: Record<string, Row> = {
     update: { status: "review" },
     allowed: { owner: ["get", "list (constrained to the owner)"], admin: READ },
   },
+  // The operator console and alert rules (operations/): operators read, nobody else.
+  "alerts/timeline": {
+    path: `alerts/${run}/timeline/1`,
+    data: { uid: OWNER, kind: "opened", seq: 1 },
+    update: { kind: "resolved" },
+    allowed: { admin: READ },
+  },
+  opsCounters: {
+    path: `opsCounters/error:${run}`,
+    data: { uid: OWNER, kind: "error", count: 1 },
+    update: { count: 0 },
+    allowed: { admin: READ },
+  },
+  opsReadings: {
+    path: `opsReadings/payout-float:${run}`,
+    data: { uid: OWNER, kind: "payout-float", amount: 1 },
+    update: { amount: 1_000_000 },
+    allowed: { admin: READ },
+  },
   invoiceCounters: {
     path: `invoiceCounters/m-${run}`,
     data: { uid: OWNER, merchantId: "m", next: 2 },

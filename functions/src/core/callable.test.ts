@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 
-import { callerIp, clientIp } from "./callable.js";
+import { callerIp, clientIp, handleCallable } from "./callable.js";
+import { AppError } from "./errors.js";
 import { describeIssues } from "../shared/issues.js";
 
 describe("callerIp", () => {
@@ -36,5 +38,58 @@ describe("describeIssues", () => {
       "items.0: is wrong; items.1: is wrong; items.2: is wrong; items.3: is wrong; items.4: is wrong",
     );
     expect(describeIssues([{ path: [], message: "send an object" }])).toBe("send an object");
+  });
+});
+
+describe("handleCallable's counting for the alert rules", () => {
+  const request = (data: unknown) =>
+    ({
+      data,
+      rawRequest: { headers: {}, ip: "127.0.0.1" },
+      auth: { uid: "u1", token: {} },
+      app: { appId: "app" },
+    }) as unknown as Parameters<ReturnType<typeof handleCallable>>[0];
+
+  function edge(handler: () => Promise<unknown>, clock: { t: number }) {
+    const recorded: { kind: string; name: string; at: number }[] = [];
+    const callable = handleCallable(
+      "sample",
+      () => Promise.resolve(z.object({ n: z.number() })),
+      {
+        allowedOrigins: () => [],
+        enforceAppCheck: () => true,
+        now: () => clock.t,
+        record: (metric) => Promise.resolve(void recorded.push(metric)),
+      },
+      handler,
+    );
+    return { callable, recorded };
+  }
+
+  it("counts an unexpected error answered internal, never a user's mistake or an AppError", async () => {
+    const clock = { t: 1_000 };
+    const { callable, recorded } = edge(() => Promise.reject(new Error("bug")), clock);
+    await expect(callable(request({ n: 1 }))).rejects.toMatchObject({ code: "internal" });
+    await expect(callable(request({ n: "x" }))).rejects.toMatchObject({ code: "invalid-argument" });
+    const refusing = edge(() => Promise.reject(new AppError("failed-precondition", "no")), clock);
+    await expect(refusing.callable(request({ n: 1 }))).rejects.toMatchObject({ code: "failed-precondition" });
+    expect(recorded).toEqual([{ kind: "error", name: "sample", at: 1_000 }]);
+    expect(refusing.recorded).toEqual([]);
+  });
+
+  it("counts an answer slower than 5 s, whatever its outcome", async () => {
+    const clock = { t: 0 };
+    const { callable, recorded } = edge(() => {
+      clock.t += 5_001;
+      return Promise.resolve("ok");
+    }, clock);
+    expect(await callable(request({ n: 1 }))).toBe("ok");
+    const quick = edge(() => {
+      clock.t += 5_000;
+      return Promise.resolve("ok");
+    }, clock);
+    await quick.callable(request({ n: 1 }));
+    expect(recorded).toEqual([{ kind: "slow", name: "sample", at: 5_001 }]);
+    expect(quick.recorded).toEqual([]);
   });
 });

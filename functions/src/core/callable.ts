@@ -104,6 +104,15 @@ export interface EdgePolicy {
    * AppError is the caller's answer.
    */
   readonly admit?: (name: string, caller: Caller, request: CallableRequest<unknown>) => Promise<void>;
+  /**
+   * Counts an unexpected error (answered `internal`) or an answer slower than `slowMs`, for the
+   * alert rules (operations/metrics.ts). Must not throw; absent in tests that do not count.
+   */
+  readonly record?: (metric: { kind: "error" | "slow"; name: string; at: number }) => Promise<void>;
+  /** What counts as a slow answer, in ms (5 s in production). */
+  readonly slowMs?: number;
+  /** The clock answers are timed by. */
+  readonly now?: () => number;
 }
 
 /**
@@ -117,6 +126,21 @@ export function handleCallable<Schema extends z.ZodType, Result>(
   handler: (input: z.infer<Schema>, caller: Caller) => Promise<Result>,
 ): (request: CallableRequest<unknown>) => Promise<Result> {
   return async (request) => {
+    const now = policy.now ?? Date.now;
+    const started = now();
+    const outcome = { unexpected: false };
+    try {
+      return await answer(request, () => (outcome.unexpected = true));
+    } finally {
+      const at = now();
+      if (policy.record) {
+        if (outcome.unexpected) await policy.record({ kind: "error", name, at });
+        if (at - started > (policy.slowMs ?? 5_000)) await policy.record({ kind: "slow", name, at });
+      }
+    }
+  };
+
+  async function answer(request: CallableRequest<unknown>, unexpected: () => void): Promise<Result> {
     const origin = originOf(request.rawRequest.headers);
     if (!originAllowed(origin, policy.allowedOrigins())) {
       throw new HttpsError("permission-denied", refusedOriginMessage(origin ?? ""));
@@ -147,7 +171,9 @@ export function handleCallable<Schema extends z.ZodType, Result>(
       await policy.admit?.(name, caller, request);
       return await handler(parsed.data, caller);
     } catch (error) {
-      throw toHttpsError(error, { callable: name, uid });
+      const converted = toHttpsError(error, { callable: name, uid });
+      if (converted.code === "internal") unexpected();
+      throw converted;
     }
-  };
+  }
 }

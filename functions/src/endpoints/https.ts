@@ -7,7 +7,7 @@ import { onCall, onRequest } from "firebase-functions/v2/https";
 import { needsSessionCheck } from "../accounts/routes.js";
 import { INVOICE_LINK_SECRETS } from "../commerce/config.js";
 import { handleCallable, type EdgePolicy } from "../core/callable.js";
-import { params, PIN_SECRETS, TWO_FACTOR_SECRETS } from "../core/config.js";
+import { params, PIN_SECRETS, secrets, TWO_FACTOR_SECRETS } from "../core/config.js";
 import { twoFactorParams } from "../twofactor/params.js";
 import { payoutParams } from "../payouts/config.js";
 import {
@@ -28,6 +28,15 @@ const edge: EdgePolicy = {
     if (!needsSessionCheck(name, caller.deviceId)) return;
     const { sessionCheck } = await import("../accounts/edge.js");
     await sessionCheck(name, caller, request);
+  },
+  // Unexpected errors and slow answers, counted per minute for the alert rules (operations/).
+  record: async (metric) => {
+    try {
+      const [{ db }, { recordCallMetric }] = await Promise.all([firebase(), import("../operations/metrics.js")]);
+      await recordCallMetric(db(), metric);
+    } catch {
+      // Counting must never change a call's answer; recordCallMetric logs its own failures.
+    }
   },
 };
 // Preflight answers in production; the emulator allows every origin here, so handleCallable
@@ -627,4 +636,24 @@ export const invoicePdf = onRequest(
       (req, res) => handler(req, res as unknown as Parameters<typeof handler>[1]),
     );
   }),
+);
+
+// Operators only (the `admin` claim): the console's Mailbox retries a mail that was not sent,
+// audited in adminAudit (operations/retry-mail.ts).
+export const retryMailDelivery = onCall(
+  { secrets: [secrets.sendgridApiKey], timeoutSeconds: 60, cors: callableCors },
+  handleCallable(
+    "retryMailDelivery",
+    async () => (await import("../operations/schemas.js")).retryMailInput,
+    edge,
+    async (input, caller) => {
+      const [{ db }, { retryMailDelivery: retry }, { deliverMail }] = await Promise.all([
+        firebase(),
+        import("../operations/retry-mail.js"),
+        import("../notifications/send.js"),
+      ]);
+      const deps = { db: db(), apiKey: secrets.sendgridApiKey.value(), from: params.mailFrom.value() };
+      return retry(input, caller, { db: deps.db, now: Date.now, deliver: (ref) => deliverMail(ref, deps) });
+    },
+  ),
 );

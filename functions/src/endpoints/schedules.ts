@@ -6,6 +6,7 @@ import { onSchedule } from "firebase-functions/v2/scheduler";
 import { CATALOGUE_REFRESH } from "../bills/refresh-schedule.js";
 import { params, secrets } from "../core/config.js";
 import { CHECK_TIME_ZONE } from "../ledger/check-time-zone.js";
+import { operationsParams, parseAlertEmails } from "../operations/config.js";
 import { REPORT_SCHEDULE, REPORT_TIME_ZONE } from "../operations/reports/schedule-options.js";
 import { payoutParams } from "../payouts/config.js";
 import { PAYOUT_SECRETS, PROVIDER_SECRETS, VTPASS_SECRETS } from "../providers/params.js";
@@ -135,6 +136,26 @@ export const cleanupRateLimits = onSchedule({ schedule: "every 60 minutes", time
   logger.info("expired rate-limit buckets deleted", { deleted });
 });
 
+// The alert rules (operations/alert-rules.ts): opens one alert per rule and scope, resolves it
+// when its condition clears, and mails ALERT_EMAILS on each transition.
+export const evaluateAlerts = onSchedule({ schedule: "every 1 minutes", timeoutSeconds: 120 }, async () => {
+  const [{ db }, { evaluateAlerts: evaluate }, { checkHealth, probeFirestore }, { codeVersion }, { parseFloatLow }] =
+    await Promise.all([
+      firebase(),
+      import("../operations/evaluate-alerts.js"),
+      import("../operations/health.js"),
+      import("../core/version.js"),
+      import("../payouts/config.js"),
+    ]);
+  const report = await evaluate({
+    db: db(),
+    now: Date.now,
+    recipients: parseAlertEmails(operationsParams.alertEmails.value()),
+    floatLow: () => parseFloatLow(payoutParams.floatLow.value()),
+    health: () => checkHealth(() => probeFirestore(db()), codeVersion()),
+  });
+  if (report.opened.length + report.resolved.length + report.failed.length > 0) logger.info("alerts evaluated", report);
+});
 // Operations reports (issue 12): the daily reconciliation report at 00:30 Nairobi (the time zone
 // is explicit: Cloud Scheduler's default is UTC), for yesterday and again for the two days before
 // (late callbacks and re-queries, and the ledger check that runs at 02:00).

@@ -114,3 +114,23 @@ export function refundMail(details: RefundMailDetails): MailMessage {
     ],
   );
 }
+
+/** An operator's mail for a rule alert's transition (operations/evaluate-alerts.ts). */
+export function alertMail(details: {
+  kind: "opened" | "resolved";
+  rule: string;
+  scope: string;
+  message: string;
+  at: string;
+  alertId: string;
+}): MailMessage {
+  const opened = details.kind === "opened";
+  return message(
+    `${opened ? "Alert" : "Resolved"}: ${details.rule} (${details.scope})`,
+    opened ? `Alert opened: ${details.rule}` : `Alert resolved: ${details.rule}`,
+    [
+      opened ? details.message : `The condition cleared at ${details.at}. It was: ${details.message}`,
+      `Scope: ${details.scope}. ${opened ? "Opened" : "Resolved"} at ${details.at}. Alert: ${details.alertId} (the console's Alerts tab).`,
+    ],
+  );
+}

@@ -1,6 +1,7 @@
 // adminAudit/{id}: every role change made with `npm run admin` (tools/admin.ts), for operators:
-// the admin claim granted or revoked, a judge appointed to or removed from a competition; and every
-// publication of a competition's results (entries/results.ts), by the callable or the tool.
+// the admin claim granted or revoked, a judge appointed to or removed from a competition; every
+// publication of a competition's results (entries/results.ts), by the callable or the tool; and
+// every write the operator console makes (a mail's delivery retried, operations/retry-mail.ts).
 import { Timestamp } from "firebase-admin/firestore";
 import { z } from "zod";
 
@@ -9,7 +10,7 @@ import { defineCollection } from "../core/collections.js";
 export const ADMIN_AUDIT = defineCollection(
   "adminAudit",
   z.object({
-    action: z.enum(["grant", "revoke", "judge", "unjudge", "publish-results"]),
+    action: z.enum(["grant", "revoke", "judge", "unjudge", "publish-results", "retry-mail"]),
     /** The competition, for judge, unjudge and publish-results. */
     competitionId: z.string().optional(),
     /**
@@ -17,8 +18,11 @@ export const ADMIN_AUDIT = defineCollection(
      * callable (absent when `npm run admin` did: `by` names who ran it).
      */
     uid: z.string().optional(),
-    /** The account's email (role changes only). */
+    /** The account's email (role changes), or the mail's recipient (retry-mail). */
     email: z.string().optional(),
+    /** The mail, and its delivery state before the retry, for retry-mail. */
+    mailId: z.string().optional(),
+    previousState: z.string().optional(),
     /** Whether anything changed: false for a role already held, results already published. */
     changed: z.boolean(),
     by: z.string(),

@@ -85,7 +85,12 @@ export const UNANSWERED_REQUESTS = defineCollection(
   }),
 );
 
-/** alerts/{id}: something an operator must look at (a conflict, a ledger difference). */
+/**
+ * alerts/{id}: something an operator must look at. Two kinds share the collection: one-off alerts
+ * about one thing (a conflict, a ledger difference; `resolved` stays false until someone acts),
+ * and rule alerts (operations/evaluate-alerts.ts, id `rule:{rule}:{scope}`) that open and resolve
+ * by themselves as their condition holds or clears, with a timeline of their transitions.
+ */
 export const ALERTS = defineCollection(
   "alerts",
   z.object({
@@ -94,5 +99,15 @@ export const ALERTS = defineCollection(
     detail: z.record(z.string(), z.unknown()),
     createdAt: timestamp,
     resolved: z.boolean(),
+    // Rule alerts only:
+    rule: z.string().optional(),
+    scope: z.string().optional(),
+    state: z.enum(["open", "resolved"]).optional(),
+    message: z.string().optional(),
+    openedAt: timestamp.optional(),
+    resolvedAt: timestamp.nullable().optional(),
+    updatedAt: timestamp.optional(),
+    /** Transitions so far: the last timeline entry's number. */
+    transitions: z.number().int().optional(),
   }),
 );

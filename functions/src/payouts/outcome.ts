@@ -12,6 +12,7 @@ import { AppError } from "../core/errors.js";
 import { commitOptimistically, versionOf } from "../core/optimistic.js";
 import { commitHold, voidHold } from "../ledger/journal.js";
 import { raiseAlert } from "../operations/alerts.js";
+import { OPS_READINGS } from "../operations/collections.js";
 import type { PayoutStatus } from "../providers/payouts.js";
 import { sha256Hex } from "../shared/hashing.js";
 import { formatMoney } from "../shared/money.js";
@@ -66,6 +67,18 @@ function messageFor(withdrawal: WithdrawalRecord, target: WithdrawalStatus, stat
 
 async function noteFloat(deps: OutcomeDeps, withdrawal: WithdrawalRecord, status: PayoutStatus): Promise<void> {
   if (status.availableFunds === undefined) return;
+  // Every report is a reading for the payout-float-low alert rule (operations/alert-rules.ts),
+  // which opens and resolves by the latest one; the alert below is the day's one-off notice.
+  await OPS_READINGS.ref(deps.db)
+    .doc(`payout-float:${withdrawal.provider}:${withdrawal.currency}:${withdrawal.payoutId}`)
+    .set({
+      kind: "payout-float",
+      provider: withdrawal.provider,
+      currency: withdrawal.currency,
+      amount: status.availableFunds,
+      source: withdrawal.payoutId,
+      reportedAt: Timestamp.fromMillis(deps.now()),
+    });
   const threshold = deps.floatLow()[withdrawal.currency];
   if (threshold === undefined || status.availableFunds >= threshold) return;
   const day = new Date(deps.now()).toISOString().slice(0, 10);
