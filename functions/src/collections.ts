@@ -34,6 +34,8 @@ import {
   WITHDRAWALS,
 } from "./payouts/collections.js";
 import { PINS } from "./wallet/pin.js";
+// The point of sale's collections (pos/collections.ts), appended as one block.
+import { POS_COLLECTIONS } from "./pos/collections.js";
 
 export const COLLECTIONS: readonly CollectionSpec[] = [
   USERS,
@@ -81,4 +83,5 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   CHECKOUTS,
   ORDERS,
   INVOICE_COUNTERS,
+  ...POS_COLLECTIONS,
 ];

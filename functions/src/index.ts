@@ -48,8 +48,18 @@ const HTTPS = [
   "mpesaCallback",
   "iotecCallback",
   "paystackWebhook",
+  "createStore",
+  "registerTill",
 ];
-const TRIGGERS = ["onPaymentWritten", "onLedgerEntryPosted", "sendMail"];
+const TRIGGERS = [
+  "onPaymentWritten",
+  "onLedgerEntryPosted",
+  "sendMail",
+  "onPosSaleCreated",
+  "onPosVoidCreated",
+  "onPosExpenseCreated",
+  "onPosAdjustmentCreated",
+];
 const SCHEDULES = [
   "requeryBills",
   "requeryRefunds",
@@ -102,10 +112,16 @@ export const vtpassWebhook = https?.vtpassWebhook;
 export const mpesaCallback = https?.mpesaCallback;
 export const iotecCallback = https?.iotecCallback;
 export const paystackWebhook = https?.paystackWebhook;
+export const createStore = https?.createStore;
+export const registerTill = https?.registerTill;
 
 export const onPaymentWritten = triggers?.onPaymentWritten;
 export const onLedgerEntryPosted = triggers?.onLedgerEntryPosted;
 export const sendMail = triggers?.sendMail;
+export const onPosSaleCreated = triggers?.onPosSaleCreated;
+export const onPosVoidCreated = triggers?.onPosVoidCreated;
+export const onPosExpenseCreated = triggers?.onPosExpenseCreated;
+export const onPosAdjustmentCreated = triggers?.onPosAdjustmentCreated;
 
 export const requeryBills = schedules?.requeryBills;
 export const requeryRefunds = schedules?.requeryRefunds;

@@ -80,6 +80,9 @@ export const ROUTES = {
   withdraw: { classes: ["moneyOut"], attempts: "withdrawals" },
   getWithdrawal: { classes: ["frequent"], attempts: "withdrawal checks" },
   getWithdrawalOptions: { classes: ["frequent"], attempts: "withdrawal checks" },
+  // The point of sale (pos/): opening a store and registering a till happen once per shop and device.
+  createStore: { classes: ["frequent"], attempts: "stores created" },
+  registerTill: { classes: ["frequent"], attempts: "till registrations" },
   health: { classes: [], attempts: "requests" },
   // Provider callbacks are never limited (a refused callback can be a lost payment); only those
   // that fail authentication count, so guessing a callback secret is slowed down.
