@@ -18,7 +18,7 @@ interface StoredPin {
 const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
-async function derive(pin: string, salt: Uint8Array, iterations: number): Promise<string> {
+async function derive(pin: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<string> {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(pin), "PBKDF2", false, ["deriveBits"]);
   const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, key, 256);
   return toBase64(new Uint8Array(bits));
@@ -47,7 +47,8 @@ let waitUntil = 0;
 export type PinCheck = { ok: true } | { ok: false; message: string };
 
 export async function checkPin(pin: string, now = Date.now()): Promise<PinCheck> {
-  if (now < waitUntil) return { ok: false, message: `Too many wrong PINs: wait ${Math.ceil((waitUntil - now) / 1000)} s.` };
+  if (now < waitUntil)
+    return { ok: false, message: `Too many wrong PINs: wait ${Math.ceil((waitUntil - now) / 1000)} s.` };
   const text = localStorage.getItem(KEY);
   if (!text) return { ok: false, message: "No PIN is set on this till." };
   const stored = JSON.parse(text) as StoredPin;

@@ -13,7 +13,13 @@ describe("the till's cart", () => {
       ["rice", 1],
     ]);
     expect(cartTotal(cart)).toBe(620_00);
-    expect(saleLines(cart)[0]).toEqual({ productId: "sugar", name: "Sugar", quantity: 2, unitPrice: 150_00, lineTotal: 300_00 });
+    expect(saleLines(cart)[0]).toEqual({
+      productId: "sugar",
+      name: "Sugar",
+      quantity: 2,
+      unitPrice: 150_00,
+      lineTotal: 300_00,
+    });
   });
 });
 
