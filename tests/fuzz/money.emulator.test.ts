@@ -26,6 +26,10 @@ const callables: [string, fc.Arbitrary<unknown>][] = [
   ],
   ["quoteBill", around(() => ({ serviceId: "ikeja-electric", variationCode: "prepaid", amount: 1_000_00 }))],
   [
+    "quoteBill",
+    around(() => ({ serviceId: "dstv", subscriptionType: "renew", verificationId: "missing000000000000" })),
+  ],
+  [
     "verifyBillCustomer",
     around(() => ({ serviceId: "ikeja-electric", customerNumber: "1111111111111", variationCode: "prepaid" })),
   ],

@@ -17,19 +17,21 @@ import { seedLocalFeeRules } from "../fees/local-rules.js";
 import { quote } from "../fees/quote.js";
 import { accounts, availableOf, balanceOf } from "../ledger/accounts.js";
 import { postEntry, readBalances, readEntry } from "../ledger/journal.js";
+import { ORPHAN_HOLD_AFTER_MS } from "../ledger/orphans.js";
 import type { HttpAnswer } from "../core/http.js";
 import { MAIL } from "../notifications/send.js";
 import { ALERTS } from "../payments/collections.js";
 import { VtpassBills } from "../providers/vtpass/vtpass.js";
 import { pointsEntryId } from "../rewards/award.js";
 import { setPin, verifyPin } from "../wallet/pin.js";
+import { holdPurchase } from "../wallet/purchase.js";
 import { refreshCatalogue } from "./catalogue.js";
 import { BILL_EVENTS, BILL_SERVICES, BILL_VERIFICATIONS, BILLS } from "./collections.js";
 import type { BillsDeps } from "./deps.js";
-import { payBill } from "./pay.js";
+import { billIdFor, payBill } from "./pay.js";
 import { quoteBill } from "./quote-bill.js";
 import { resendBillReceipt } from "./receipt.js";
-import { requeryDueBills } from "./requery.js";
+import { releaseOrphanBillHolds, requeryDueBills } from "./requery.js";
 import type { PayBillInput } from "./schemas.js";
 import { verifyBillCustomer } from "./verify.js";
 import { createBillsWebhookHandler } from "./webhook.js";
@@ -420,6 +422,53 @@ describe("paying a bill", () => {
     expect(await wallet(buyer.uid)).toEqual(afterFirst);
     expect((await BILLS.ref(db).where("uid", "==", buyer.uid).get()).size).toBe(1);
   });
+
+  it("a hold whose call stopped before its bill is released after 10 minutes, and its key can never send the bill", async () => {
+    const buyer = await customer(5_000);
+    const phone = freshPhone();
+    const quoted = await quoteBill({ serviceId: "mtn", amount: 1_000_00 }, buyer, deps());
+    const key = randomUUID();
+    const billId = billIdFor(buyer.uid, key);
+    // What payBill does before its bill, as if its instance then stopped.
+    const hold = await holdPurchase(
+      {
+        uid: buyer.uid,
+        quoteId: quoted.quoteId,
+        idempotencyKey: `bill:${key}`,
+        pin: PIN,
+        payee: accounts.clearing("vtpass", "NGN"),
+        meta: { billId },
+      },
+      deps(),
+    );
+    expect(hold.status).toBe("pending");
+    const createdAt = Date.now();
+    const sweep = (after: number) => releaseOrphanBillHolds({ db, now: () => createdAt + after });
+    await sweep(ORPHAN_HOLD_AFTER_MS - 60_000);
+    expect(await readEntry(db, hold.id)).toMatchObject({ status: "pending" });
+    // A recorded bill's hold is never touched, however old.
+    const recorded = await buyAirtime(buyer, freshPhone());
+    expect(recorded.bill.status).toBe("delivered");
+    await sweep(ORPHAN_HOLD_AFTER_MS + 60_000);
+    expect(await readEntry(db, hold.id)).toMatchObject({ status: "voided" });
+    const recordedEntry = (await billOf(recorded.bill.billId))?.entryId ?? "";
+    expect(await readEntry(db, recordedEntry)).toMatchObject({ status: "posted" });
+    // The key again, with its quote: the released hold is not revived, nothing is sent or charged.
+    const before = await wallet(buyer.uid);
+    const paysBefore = sim.state.requests.filter((r) => r.path === "pay").length;
+    const again = await refusal(
+      payBill(
+        { idempotencyKey: key, quoteId: quoted.quoteId, serviceId: "mtn", customerNumber: phone, pin: PIN },
+        buyer,
+        deps(),
+      ),
+    );
+    expect(again.code).toBe("failed-precondition");
+    expect(again.message).toMatch(/^idempotencyKey: a bill with this key was refused and its money released/);
+    expect(await billOf(billId)).toBeUndefined();
+    expect(await wallet(buyer.uid)).toEqual(before);
+    expect(sim.state.requests.filter((r) => r.path === "pay")).toHaveLength(paysBefore);
+  });
 });
 
 describe("verify before pay, and delivery", () => {
@@ -515,6 +564,71 @@ describe("verify before pay, and delivery", () => {
     expect(availableOf(await wallet(buyer.uid))).toBe(100_00);
     expect(sim.state.requests.filter((r) => r.phone === phone)).toHaveLength(0);
     expect((await BILLS.ref(db).where("uid", "==", buyer.uid).get()).size).toBe(0);
+  });
+});
+
+describe("TV renewals", () => {
+  it("a renewal pays the biller's renewal price from the check; another plan's price, a plan and no check are refused", async () => {
+    const buyer = await customer(100_000);
+    const card = `7${String(randomInt(100_000_000, 999_999_999))}`;
+    const verified = await verifyBillCustomer({ serviceId: "dstv", customerNumber: card }, buyer, deps());
+    const dstv = (await BILL_SERVICES.ref(db).doc("dstv").get()).data();
+    const current = dstv?.variations[0];
+    const other = dstv?.variations.find((v) => v.amount !== current?.amount);
+    if (!current || !other) throw new Error("the simulator's dstv needs two plans at different prices");
+    expect((await BILL_VERIFICATIONS.ref(db).doc(verified.verificationId).get()).data()?.renewalAmount).toBe(
+      current.amount,
+    );
+    const renew = (quoteId: string, extra: Partial<PayBillInput> = {}) =>
+      payBill(
+        {
+          idempotencyKey: randomUUID(),
+          quoteId,
+          serviceId: "dstv",
+          customerNumber: card,
+          verificationId: verified.verificationId,
+          subscriptionType: "renew",
+          phone: freshPhone(),
+          pin: PIN,
+          ...extra,
+        },
+        buyer,
+        deps(),
+      );
+    const before = await wallet(buyer.uid);
+    // A quote for another plan's price cannot pay for a renewal.
+    const planQuote = await quoteBill({ serviceId: "dstv", variationCode: other.code }, buyer, deps());
+    const wrongPrice = await refusal(renew(planQuote.quoteId));
+    expect(wrongPrice.code).toBe("failed-precondition");
+    expect(wrongPrice.message).toMatch(/^quoteId: renewing costs NGN/);
+    const withPlan = await refusal(renew(planQuote.quoteId, { variationCode: other.code }));
+    expect(withPlan.message).toMatch(/^variationCode: a renewal keeps the current bouquet/);
+    const unchecked = await refusal(quoteBill({ serviceId: "dstv", subscriptionType: "renew" }, buyer, deps()));
+    expect(unchecked.message).toMatch(/^verificationId: check the smartcard number/);
+    const airtime = await refusal(
+      quoteBill(
+        { serviceId: "mtn", subscriptionType: "renew", verificationId: verified.verificationId },
+        buyer,
+        deps(),
+      ),
+    );
+    expect(airtime.code).toBe("failed-precondition");
+    expect(await wallet(buyer.uid)).toEqual(before);
+
+    const quoted = await quoteBill(
+      { serviceId: "dstv", subscriptionType: "renew", verificationId: verified.verificationId },
+      buyer,
+      deps(),
+    );
+    expect(quoted.amount).toBe(current.amount);
+    const bill = await renew(quoted.quoteId);
+    expect(bill.status).toBe("delivered");
+    expect(await billOf(bill.billId)).toMatchObject({
+      subscriptionType: "renew",
+      variationCode: null,
+      amount: current.amount,
+    });
+    expect(balanceOf(await wallet(buyer.uid))).toBe(balanceOf(before) - quoted.total);
   });
 });
 

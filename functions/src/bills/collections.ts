@@ -50,10 +50,14 @@ export const BILL_VERIFICATIONS = defineCollection(
     variationCode: z.string().nullable(),
     customerName: z.string(),
     details: z.record(z.string(), z.string()),
+    /** TV: the biller's price for renewing the current bouquet, which a renewal must pay. */
+    renewalAmount: minor.positive().nullable().optional(),
     createdAt: timestamp,
     expiresAt: timestamp,
   }),
 );
+
+export type BillVerificationRecord = z.infer<(typeof BILL_VERIFICATIONS)["schema"]>;
 
 const deliverySchema = z.object({
   token: z.string().optional(),

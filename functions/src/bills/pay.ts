@@ -18,11 +18,12 @@ import { sha256Hex } from "../shared/hashing.js";
 import { formatMoney } from "../shared/money.js";
 import { failPurchase, holdPurchase } from "../wallet/purchase.js";
 import { currentVariation, sellableService, type SellableService } from "./catalogue.js";
-import { BILL_EVENTS, BILL_GUARDS, BILL_VERIFICATIONS, BILLS, type BillRecord } from "./collections.js";
+import { BILL_EVENTS, BILL_GUARDS, BILLS, type BillRecord } from "./collections.js";
 import type { BillsDeps } from "./deps.js";
 import { applyBillStatus, type BillSource } from "./outcome.js";
 import type { PayBillInput } from "./schemas.js";
 import { nextCheckAfter } from "./schedule.js";
+import { renewalAmountOf, usableVerification } from "./verify.js";
 import { billView, type BillView } from "./view.js";
 
 /** The provider refuses a second purchase for the same biller and number within this window. */
@@ -64,8 +65,15 @@ async function check(
   now: number,
 ): Promise<Checked> {
   const service = await sellableService(db, input.serviceId, now);
+  const renew = input.subscriptionType === "renew";
+  if (renew && input.variationCode) {
+    throw new AppError(
+      "invalid-argument",
+      "variationCode: a renewal keeps the current bouquet; leave the plan out, or change to it instead.",
+    );
+  }
   const variation = input.variationCode ? currentVariation(service, input.variationCode) : null;
-  if (!variation && service.variations.length > 0) {
+  if (!renew && !variation && service.variations.length > 0) {
     throw new AppError("invalid-argument", `variationCode: pick one of the ${service.name} plans.`);
   }
   const quote = (await QUOTES.ref(db).doc(input.quoteId).get()).data();
@@ -80,7 +88,7 @@ async function check(
       `quoteId: ${variation.name} costs ${money(variation.amount)} now, not ${money(quote.amount)}; ask for a new quote.`,
     );
   }
-  if (!variation?.fixedPrice) {
+  if (!renew && !variation?.fixedPrice) {
     const min = service.minAmount ?? 1;
     const max = service.maxAmount ?? Number.MAX_SAFE_INTEGER;
     if (quote.amount < min || quote.amount > max) {
@@ -91,26 +99,20 @@ async function check(
     }
   }
   let customerName: string | null = null;
-  if (service.verification !== null) {
-    if (!input.verificationId) {
-      throw new AppError(
-        "failed-precondition",
-        `verificationId: check the ${service.verification} number with verifyBillCustomer first.`,
-      );
-    }
-    const verification = (await BILL_VERIFICATIONS.ref(db).doc(input.verificationId).get()).data();
-    if (
-      verification?.uid !== uid ||
-      verification.serviceId !== service.id ||
-      verification.customerNumber !== input.customerNumber
-    ) {
-      throw new AppError(
-        "failed-precondition",
-        "verificationId: it does not belong to this service and number; check the number again.",
-      );
-    }
-    if (verification.expiresAt.toMillis() <= now) {
-      throw new AppError("failed-precondition", "verificationId: the check has expired; check the number again.");
+  if (service.verification !== null || renew) {
+    const verification = await usableVerification(
+      db,
+      { verificationId: input.verificationId, uid, service, customerNumber: input.customerNumber },
+      now,
+    );
+    if (renew) {
+      const renewal = renewalAmountOf(service, verification);
+      if (quote.amount !== renewal) {
+        throw new AppError(
+          "failed-precondition",
+          `quoteId: renewing costs ${money(renewal)} now, not ${money(quote.amount)}; ask for a new quote.`,
+        );
+      }
     }
     customerName = verification.customerName;
   }
@@ -160,9 +162,22 @@ export async function payBill(input: PayBillInput, caller: Caller, deps: BillsDe
       idempotencyKey: `bill:${input.idempotencyKey}`,
       pin: input.pin,
       payee: accounts.clearing(provider.name, provider.currency),
+      meta: { billId },
     },
     deps,
   );
+  if (entry.status !== "pending") {
+    // A concurrent call with this key recorded its bill and settled it meanwhile: answer with it.
+    const settled = (await ref.get()).data();
+    if (settled) return existingBill(billId, settled, caller.uid, requestHash);
+    // Else this key's hold was released: an earlier try with it was refused (another bill for the
+    // number got in first) or stopped before recording its bill. Sending the bill now would deliver
+    // it without taking the money.
+    throw new AppError(
+      "failed-precondition",
+      "idempotencyKey: a bill with this key was refused and its money released. Ask for a new quote and use a new key.",
+    );
+  }
   const at = Timestamp.fromMillis(deps.now());
   const bill: BillRecord = {
     uid: caller.uid,

@@ -7,6 +7,7 @@ import { logger } from "firebase-functions/logger";
 
 import { commitOptimistically, versionOf } from "../core/optimistic.js";
 import { eachConcurrently } from "../core/workers.js";
+import { releaseOrphanedHolds } from "../ledger/orphans.js";
 import type { BillStatus } from "../providers/bills.js";
 import { BILLS, TERMINAL_BILL_STATUSES, type BillRecord } from "./collections.js";
 import type { BillsDeps } from "./deps.js";
@@ -109,4 +110,21 @@ export async function requeryDueBills(deps: Deps, limit = 100): Promise<RequeryR
     }
   });
   return counts;
+}
+
+/**
+ * Purchase holds placed by payBill whose bill was never recorded (ledger/orphans.ts): the call
+ * stopped between its hold and its bill, so nothing was sent. Holds of other purchases carry no
+ * billId and are not touched.
+ */
+export function releaseOrphanBillHolds(deps: Pick<BillsDeps, "db" | "now">, limit = 100): Promise<number> {
+  return releaseOrphanedHolds({
+    ...deps,
+    kind: "purchase",
+    limit,
+    recordOf: (_entryId, entry) => {
+      const billId = entry.meta?.billId;
+      return typeof billId === "string" ? BILLS.ref(deps.db).doc(billId) : undefined;
+    },
+  });
 }

@@ -30,10 +30,20 @@ export const billId = z
   .string({ error: "must be the bill id returned by payBill" })
   .regex(/^[a-f0-9]{32}$/, "must be the bill id returned by payBill");
 
+const verificationId = z
+  .string({ error: "must be the verificationId returned by verifyBillCustomer" })
+  .regex(/^[A-Za-z0-9]{10,40}$/, "must be the verificationId returned by verifyBillCustomer");
+
+/** TV only: renew the current bouquet (at the biller's renewal price) or change to a plan. */
+const subscriptionType = z.enum(["change", "renew"], { error: "must be change or renew" });
+
 export const quoteBillInput = z
   .object({
     serviceId,
     variationCode: variationCode.optional(),
+    /** A renewal is priced from the verification's renewal amount, so it names the verification. */
+    subscriptionType: subscriptionType.optional(),
+    verificationId: verificationId.optional(),
     amount: z
       .number({ error: "must be a number of minor units (e.g. 100000 for NGN 1,000.00)" })
       .int("must be a whole number of minor units (e.g. 100000 for NGN 1,000.00), not a fraction")
@@ -60,11 +70,8 @@ export const payBillInput = z
     /** The customer's phone; for airtime and data the number being topped up is used when absent. */
     phone: phone.optional(),
     /** Required for services that verify the customer number first. */
-    verificationId: z
-      .string({ error: "must be the verificationId returned by verifyBillCustomer" })
-      .regex(/^[A-Za-z0-9]{10,40}$/, "must be the verificationId returned by verifyBillCustomer")
-      .optional(),
-    subscriptionType: z.enum(["change", "renew"], { error: "must be change or renew" }).optional(),
+    verificationId: verificationId.optional(),
+    subscriptionType: subscriptionType.optional(),
     email: emailAddress.optional(),
     pin: pinDigits,
   })

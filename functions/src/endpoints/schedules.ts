@@ -12,16 +12,19 @@ import { PAYOUT_SECRETS, PROVIDER_SECRETS, VTPASS_SECRETS } from "../providers/p
 const firebase = () => import("../core/firebase.js");
 
 // Pending bills asked about again on their schedule (bills/schedule.ts); never released by time.
+// A hold whose bill was never recorded (its call stopped in between) is released.
 export const requeryBills = onSchedule(
   { schedule: "every 1 minutes", secrets: VTPASS_SECRETS, timeoutSeconds: 300 },
   async () => {
-    const [{ db }, { billsProvider }, { requeryDueBills }] = await Promise.all([
+    const [{ db }, { billsProvider }, { requeryDueBills, releaseOrphanBillHolds }] = await Promise.all([
       firebase(),
       import("../providers/registry.js"),
       import("../bills/requery.js"),
     ]);
     const report = await requeryDueBills({ db: db(), provider: billsProvider, now: Date.now });
     if (report.checked > 0) logger.info("bills re-queried", report);
+    const released = await releaseOrphanBillHolds({ db: db(), now: Date.now });
+    if (released > 0) logger.warn("bill holds without a bill released", { released });
   },
 );
 

@@ -5,23 +5,14 @@
 import { Timestamp } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/logger";
 
-import { AppError } from "../core/errors.js";
 import { commitOptimistically, versionOf } from "../core/optimistic.js";
 import { eachConcurrently } from "../core/workers.js";
-import { JOURNAL } from "../ledger/collections.js";
-import { voidHold } from "../ledger/journal.js";
+import { releaseOrphanedHolds } from "../ledger/orphans.js";
 import { WITHDRAWALS, type WithdrawalRecord } from "./collections.js";
 import type { PayoutsDeps } from "./deps.js";
 import { alertOldHold, applyPayoutStatus } from "./outcome.js";
 import { ALERT_AFTER_MS, nextCheckFrom } from "./schedule.js";
 import { sendPayout, withdrawalIdOf } from "./withdraw.js";
-
-/**
- * A withdrawal's hold is placed before its record: a call that died in between (its instance
- * stopped) leaves money held with nothing to send. After this long (far beyond the callable's
- * 60-second timeout, so the call cannot still be about to record it) such a hold is released.
- */
-export const ORPHAN_HOLD_AFTER_MS = 10 * 60_000;
 
 type Deps = Pick<PayoutsDeps, "db" | "provider" | "now" | "floatLow">;
 
@@ -103,28 +94,15 @@ export async function requeryDueWithdrawals(deps: Deps, limit = 100): Promise<Re
   return counts;
 }
 
-/**
- * Releases withdrawal holds that have no withdrawal: nothing was recorded, so nothing was sent.
- * The journal keeps the voided hold and its activity lines as the trail.
- */
-export async function releaseOrphanHolds(deps: Pick<PayoutsDeps, "db" | "now">, limit = 100): Promise<number> {
-  const held = await JOURNAL.ref(deps.db)
-    .where("kind", "==", "withdrawal")
-    .where("status", "==", "pending")
-    .where("createdAt", "<=", Timestamp.fromMillis(deps.now() - ORPHAN_HOLD_AFTER_MS))
-    .limit(limit)
-    .get();
-  let released = 0;
-  await eachConcurrently(held.docs, 5, async (doc) => {
-    const withdrawalId = withdrawalIdOf(doc.id);
-    if (withdrawalId === undefined || (await WITHDRAWALS.ref(deps.db).doc(withdrawalId).get()).exists) return;
-    try {
-      await voidHold(deps.db, doc.id, deps.now);
-      released += 1;
-      logger.warn("withdrawal hold without a withdrawal released", { entryId: doc.id });
-    } catch (error) {
-      if (!(error instanceof AppError && error.code === "failed-precondition")) throw error;
-    }
+/** Withdrawal holds whose withdrawal was never recorded (ledger/orphans.ts). */
+export function releaseOrphanHolds(deps: Pick<PayoutsDeps, "db" | "now">, limit = 100): Promise<number> {
+  return releaseOrphanedHolds({
+    ...deps,
+    kind: "withdrawal",
+    limit,
+    recordOf: (entryId) => {
+      const withdrawalId = withdrawalIdOf(entryId);
+      return withdrawalId === undefined ? undefined : WITHDRAWALS.ref(deps.db).doc(withdrawalId);
+    },
   });
-  return released;
 }

@@ -35,7 +35,8 @@ import {
 import { DEFAULT_FLOAT_LOW, DEFAULT_WITHDRAWAL_LIMITS, type WithdrawalLimits } from "./config.js";
 import type { PayoutsDeps } from "./deps.js";
 import { getWithdrawalOptions } from "./read.js";
-import { ORPHAN_HOLD_AFTER_MS, releaseOrphanHolds, requeryDueWithdrawals } from "./requery.js";
+import { ORPHAN_HOLD_AFTER_MS } from "../ledger/orphans.js";
+import { releaseOrphanHolds, requeryDueWithdrawals } from "./requery.js";
 import { payoutIdOf, withdraw, withdrawalIdFor } from "./withdraw.js";
 
 process.env.PIN_PEPPER = emulatorSecrets.PIN_PEPPER ?? "";

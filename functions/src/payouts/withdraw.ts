@@ -226,7 +226,11 @@ export async function withdraw(input: WithdrawInput, caller: Caller, deps: Payou
     deps,
   );
   if (hold.status !== "pending") {
-    // This key's hold was released when an earlier try with it was refused.
+    // A concurrent call with this key recorded its withdrawal and settled it meanwhile: answer with it.
+    const settled = (await ref.get()).data();
+    if (settled) return existing(withdrawalId, settled, caller.uid, requestHash);
+    // Else this key's hold was released when an earlier try with it was refused, or stopped before
+    // recording its withdrawal.
     throw new AppError(
       "failed-precondition",
       "idempotencyKey: a withdrawal with this key was refused and its money released. Ask for a new quote and use a new key.",

@@ -85,6 +85,8 @@ export interface VerifiedCustomer {
   readonly customerName: string;
   /** Address, current bouquet, due date and the like, as the biller words them. */
   readonly details: Readonly<Record<string, string>>;
+  /** TV only: what renewing the current bouquet costs now (minor units), when the biller says. */
+  readonly renewalAmount?: number | undefined;
 }
 
 export interface PayBillInput {

@@ -31,6 +31,8 @@ export interface PurchaseRequest {
   readonly payee: Account;
   /** The hold's own id and kind, for spending that is not a purchase (a withdrawal's payout id). */
   readonly entry?: { readonly id: string; readonly kind: string };
+  /** What the spending feature keeps on the hold to find its record again (a bill's id). */
+  readonly meta?: Readonly<Record<string, string>>;
 }
 
 export interface PurchaseDeps {
@@ -70,7 +72,7 @@ export async function holdPurchase(request: PurchaseRequest, deps: PurchaseDeps)
       reference: request.quoteId,
       postings: legs.filter((leg) => leg.amount > 0),
       announce: true,
-      meta: { uid, payee: payee.id, pointsEarned: quote.points, service: quote.service },
+      meta: { ...request.meta, uid, payee: payee.id, pointsEarned: quote.points, service: quote.service },
     },
     now,
   );

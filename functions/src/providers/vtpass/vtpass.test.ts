@@ -140,6 +140,9 @@ describe("VTpass customer verification", () => {
     expect(customer.details).toMatchObject({ Address: "ABULE EGBA BU ABULE", Meter_Type: "PREPAID" });
     const viewer = await adapter().verifyCustomer({ serviceId: "dstv", customerNumber: "1212121212" });
     expect(viewer.details.Current_Bouquet).toBe("DStv Padi N2,950");
+    // The renewal price, naira text to kobo; a meter has none.
+    expect(viewer.renewalAmount).toBe(2_950_00);
+    expect(customer.renewalAmount).toBeUndefined();
   });
 
   it("tells the customer to check a number the biller does not know", async () => {

@@ -191,7 +191,13 @@ export class VtpassBills implements BillsProvider {
       typeof name === "string" &&
       name.trim()
     ) {
-      return { customerName: name.trim(), details: detailsOf(content) };
+      const raw = content.Renewal_Amount;
+      const renewal = typeof raw === "string" || typeof raw === "number" ? nairaToKobo(raw) : undefined;
+      return {
+        customerName: name.trim(),
+        details: detailsOf(content),
+        ...(renewal !== undefined && renewal > 0 ? { renewalAmount: renewal } : {}),
+      };
     }
     const what = `vtpass merchant-verify ${input.serviceId} ${code}: ${description ?? (typeof content?.error === "string" ? content.error : "")}`;
     if (code === "000") {
