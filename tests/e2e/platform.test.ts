@@ -686,6 +686,34 @@ describe("the till (point of sale, offline)", () => {
     expect(day).toMatchObject({ salesCount: 32, flaggedCount: 1 });
   });
 
+  it("charges a sale by M-Pesa when online, and writes the sale once the payment has succeeded", async () => {
+    await page.bringToFront();
+    await productButton(page, "Soap").click();
+    await productButton(page, "Soap").click();
+    await page.fill("#mm-phone", kenyanPhone("0000"));
+    await page.click("#mm-pay");
+    await page.locator("#mm-status", { hasText: "Paid." }).waitFor({ timeout: 60_000 });
+    const receipt = (await page.locator("#last-receipt").textContent()) ?? "";
+    await waitForPending(page, 0, 60_000);
+    const sale = (await store().collection("sales").where("receiptNumber", "==", receipt).get()).docs[0];
+    expect(sale?.get("payment")).toMatchObject({ method: "mobile-money" });
+    expect(sale?.get("total")).toBe(2 * prices.Soap);
+    const paymentId = String(sale?.get("payment.paymentId"));
+    expect((await adminDb().collection("payments").doc(paymentId).get()).get("status")).toBe("succeeded");
+    const result = await eventually(
+      async () =>
+        (
+          await store()
+            .collection("results")
+            .doc(`sale-${sale?.id ?? ""}`)
+            .get()
+        ).data(),
+      (data) => data?.status === "applied",
+    );
+    expect(result?.flags).toEqual([]);
+    expect((await store().collection("days").get()).docs[0]?.get("mobileTotal")).toBe(2 * prices.Soap);
+  });
+
   it("locks behind the PIN after a spell without use", async () => {
     const idle = await page.context().newPage();
     await idle.goto(new URL("pos.html?lockAfterMs=1500", await platform.pageUrl()).href);
