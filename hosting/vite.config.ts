@@ -39,6 +39,8 @@ export default defineConfig({
         bills: fileURLToPath(new URL("bills.html", import.meta.url)),
         checkout: fileURLToPath(new URL("checkout.html", import.meta.url)),
         pos: fileURLToPath(new URL("pos.html", import.meta.url)),
+        // Judging: the judges' page (the public results are on the join page).
+        judge: fileURLToPath(new URL("judge.html", import.meta.url)),
       },
     },
   },

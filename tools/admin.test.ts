@@ -27,7 +27,20 @@ describe("npm run admin arguments", () => {
     expect(parseAdminArgs(["unjudge", "judge@example.com", "kenya-sings-2026", "--project", "p"]).project).toBe("p");
   });
 
+  it("reads publish-results with the competition's id", () => {
+    expect(parseAdminArgs(["publish-results", "kenya-sings-2026"])).toEqual({
+      action: "publish-results",
+      email: "",
+      competitionId: "kenya-sings-2026",
+      project: undefined,
+    });
+    expect(parseAdminArgs(["publish-results", "c1", "--project", "p"]).project).toBe("p");
+  });
+
   it.each([
+    [["publish-results"], "publish-results needs the competition's id"],
+    [["publish-results", "a/b"], "publish-results needs the competition's id"],
+    [["publish-results", "c1", "extra"], "unexpected arguments: extra"],
     [["judge", "judge@example.com"], "judge needs the competition's id"],
     [["unjudge", "judge@example.com", "a/b"], "unjudge needs the competition's id"],
     [["judge", "judge@example.com", "c", "extra"], "unexpected arguments: extra"],

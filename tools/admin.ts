@@ -10,8 +10,12 @@
 //   npm run admin -- unjudge <email> <competitionId>  membership document
 //                                                     competitions/{id}/judges/{uid}; see
 //                                                     docs/contests.md), or removes them
+//   npm run admin -- publish-results <competitionId>  publishes a competition's results once
+//                                                     its judging has closed (the same code as
+//                                                     the publishResults callable)
 //
-// Every change is recorded in adminAudit/{id}: who ran it, on which account, when.
+// Every change (and every publication, even a repeat) is recorded in adminAudit/{id}: who ran it,
+// on which account or competition, when.
 import { userInfo } from "node:os";
 import { fileURLToPath } from "node:url";
 
@@ -19,15 +23,18 @@ import { deleteApp, initializeApp, type App } from "firebase-admin/app";
 import { getAuth, type Auth } from "firebase-admin/auth";
 import { FieldValue, getFirestore } from "firebase-admin/firestore";
 
+import { AppError } from "../functions/src/core/errors.ts";
 import { COMPETITIONS, judgeRef } from "../functions/src/entries/competitions.ts";
+import { publishCompetitionResults } from "../functions/src/entries/results.ts";
 import { ADMIN_AUDIT } from "../functions/src/operations/admin-audit.ts";
 import { EMULATOR_PROJECT, emulatorListens, LaunchError } from "./emulators/environment.ts";
 
 export const USAGE =
-  "usage: npm run admin -- grant|revoke <email> [--project <project-id>], or judge|unjudge <email> <competitionId> [--project <project-id>]";
+  "usage: npm run admin -- grant|revoke <email> [--project <project-id>], judge|unjudge <email> <competitionId> [--project <project-id>], or publish-results <competitionId> [--project <project-id>]";
 
 export interface AdminCommand {
-  readonly action: "grant" | "revoke" | "judge" | "unjudge";
+  readonly action: "grant" | "revoke" | "judge" | "unjudge" | "publish-results";
+  /** The account; empty for publish-results, which is about a competition. */
   readonly email: string;
   /** The competition a judge is appointed to or removed from (judge and unjudge only). */
   readonly competitionId?: string | undefined;
@@ -36,6 +43,7 @@ export interface AdminCommand {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const COMPETITION_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
 export function parseAdminArgs(argv: readonly string[]): AdminCommand {
   const args = [...argv];
@@ -47,13 +55,21 @@ export function parseAdminArgs(argv: readonly string[]): AdminCommand {
     args.splice(flag, 2);
   }
   const [action, email, ...rest] = args;
+  if (action === "publish-results") {
+    const competitionId = email;
+    if (!competitionId || !COMPETITION_ID.test(competitionId)) {
+      throw new LaunchError(`publish-results needs the competition's id (competitions/{id}). ${USAGE}`);
+    }
+    if (rest.length > 0) throw new LaunchError(`unexpected arguments: ${rest.join(" ")}. ${USAGE}`);
+    return { action, email: "", competitionId, project };
+  }
   if (action !== "grant" && action !== "revoke" && action !== "judge" && action !== "unjudge") {
     throw new LaunchError(USAGE);
   }
   if (!email || !EMAIL.test(email)) throw new LaunchError(`"${email ?? ""}" is not an email address. ${USAGE}`);
   if (action === "judge" || action === "unjudge") {
     const [competitionId, ...extra] = rest;
-    if (!competitionId || !/^[A-Za-z0-9_-]{1,100}$/.test(competitionId)) {
+    if (!competitionId || !COMPETITION_ID.test(competitionId)) {
       throw new LaunchError(`${action} needs the competition's id (competitions/{id}). ${USAGE}`);
     }
     if (extra.length > 0) throw new LaunchError(`unexpected arguments: ${extra.join(" ")}. ${USAGE}`);
@@ -175,12 +191,52 @@ export async function changeJudge(app: App, target: string, command: AdminComman
     : `${command.email} (${user.uid}) was not a judge of ${name} in ${target}; nothing changed.`;
 }
 
+/**
+ * Publishes a competition's results with the Admin SDK, through the same code as the publishResults
+ * callable (entries/results.ts), and returns the lines to print: the ranking per category.
+ */
+export async function publishResults(app: App, target: string, command: AdminCommand): Promise<string> {
+  const competitionId = command.competitionId ?? "";
+  let results;
+  try {
+    results = await publishCompetitionResults(
+      getFirestore(app),
+      competitionId,
+      { by: `${userInfo().username} (npm run admin)` },
+      Date.now(),
+    );
+  } catch (error) {
+    // The same sentences the callable answers, without the field name's prefix.
+    if (error instanceof AppError) throw new LaunchError(error.message.replace(/^competitionId: /, ""));
+    throw error;
+  }
+  const lines = [
+    results.published
+      ? `The results of ${results.name} are published in ${target} (${results.resultsPublishedAt}).`
+      : `The results of ${results.name} were already published in ${target} (${results.resultsPublishedAt}); nothing changed.`,
+    `${results.entries} entries, ${results.scored} scored.`,
+  ];
+  for (const { category, results: ranked } of results.categories) {
+    lines.push(`${category}:`);
+    for (const line of ranked) {
+      const place = line.rank === null ? "  -" : String(line.rank).padStart(3);
+      const average =
+        line.average === null
+          ? "not scored"
+          : `${line.average} (${line.scores} ${line.scores === 1 ? "score" : "scores"})`;
+      lines.push(`${place}. ${line.title} · ${average} · ${line.entryId}`);
+    }
+  }
+  return lines.join("\n");
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   const command = parseAdminArgs(argv);
   const { app, target } = await adminApp(command.project);
   try {
     const judging = command.action === "judge" || command.action === "unjudge";
-    console.log(judging ? await changeJudge(app, target, command) : await changeRole(app, target, command));
+    if (command.action === "publish-results") console.log(await publishResults(app, target, command));
+    else console.log(judging ? await changeJudge(app, target, command) : await changeRole(app, target, command));
   } finally {
     await deleteApp(app);
   }

@@ -1,15 +1,21 @@
 // The local seed, run by `npm start` once the emulators are up: one operator account with the
 // admin claim, so the access model can be tried by hand, the fee rules every service is priced by
 // (functions/src/fees/local-rules.ts, which the quote tests load too), the bills catalogue, the
-// shop's products and the competitions the join page lists. Emulator-only:
-// the password is not a secret, and the account never exists in a real project.
+// shop's products, the competitions the join page lists and a judge of the open one. Emulator-only:
+// the passwords are not secrets, and the accounts never exist in a real project.
 import { deleteApp } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
 import { getFirestore } from "firebase-admin/firestore";
 
-import { adminApp, changeRole } from "./admin.ts";
+import { adminApp, changeJudge, changeRole } from "./admin.ts";
 
 export const LOCAL_ADMIN = { email: "admin@malipo.local", password: "local-admin-only" } as const;
+/** A judge of the open competition, so the judges' page (judge.html) can be tried by hand. */
+export const LOCAL_JUDGE = {
+  email: "judge@malipo.local",
+  password: "local-judge-only",
+  competitionId: "kenya-sings-2026",
+} as const;
 
 /** Creates the local admin (or finds it) and grants the claim. Returns how to sign in. */
 export async function seedLocalAdmin(): Promise<string> {
@@ -89,6 +95,31 @@ export async function seedCompetitions(): Promise<string> {
   }
 }
 
+/** Creates the local judge (or finds it) and appoints them to the open competition (after seedCompetitions). */
+export async function seedLocalJudge(): Promise<string> {
+  const { app, target } = await adminApp(undefined);
+  try {
+    const auth = getAuth(app);
+    const existing = await auth.getUserByEmail(LOCAL_JUDGE.email).catch(() => undefined);
+    if (!existing) {
+      await auth.createUser({
+        email: LOCAL_JUDGE.email,
+        password: LOCAL_JUDGE.password,
+        displayName: "Local judge",
+        emailVerified: true,
+      });
+    }
+    await changeJudge(app, target, {
+      action: "judge",
+      email: LOCAL_JUDGE.email,
+      competitionId: LOCAL_JUDGE.competitionId,
+    });
+    return `Judge         ${LOCAL_JUDGE.email} / ${LOCAL_JUDGE.password} (judges ${LOCAL_JUDGE.competitionId} on /judge.html)`;
+  } finally {
+    await deleteApp(app);
+  }
+}
+
 /** Everything `npm start` seeds, with the lines it prints. */
 export async function seedLocal(): Promise<string[]> {
   return [
@@ -97,5 +128,6 @@ export async function seedLocal(): Promise<string[]> {
     await seedBillCatalogue(),
     await seedProducts(),
     await seedCompetitions(),
+    await seedLocalJudge(),
   ];
 }

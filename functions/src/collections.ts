@@ -8,6 +8,7 @@ import { RATE_LIMITS } from "./core/rate-limit.js";
 import { PAYMENT_CODES } from "./entries/codes.js";
 import { COMPETITIONS, JUDGES } from "./entries/competitions.js";
 import { ENTRIES, SCORES } from "./entries/entries.js";
+import { RESULTS } from "./entries/results.js";
 import { QUOTES } from "./fees/quotes.js";
 import { FEE_RULES } from "./fees/rules.js";
 import { LEDGER_CHECKS } from "./ledger/check.js";
@@ -84,4 +85,6 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   ORDERS,
   INVOICE_COUNTERS,
   ...POS_COLLECTIONS,
+  // Contests' published results (judging).
+  RESULTS,
 ];

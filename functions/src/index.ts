@@ -29,6 +29,7 @@ const HTTPS = [
   "verifyPaymentCode",
   "resendPaymentCode",
   "submitEntry",
+  "publishResults",
   "getPaymentStatus",
   "quote",
   "setPin",
@@ -93,6 +94,7 @@ export const getCart = https?.getCart;
 export const verifyPaymentCode = https?.verifyPaymentCode;
 export const resendPaymentCode = https?.resendPaymentCode;
 export const submitEntry = https?.submitEntry;
+export const publishResults = https?.publishResults;
 export const getPaymentStatus = https?.getPaymentStatus;
 export const quote = https?.quote;
 export const setPin = https?.setPin;

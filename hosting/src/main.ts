@@ -5,6 +5,7 @@ import { connect, signIn } from "./firebase";
 import { readHealth } from "./health";
 import { startOperatorSignIn } from "./operator";
 import { startCheckout } from "./pay";
+import { startMyEntries, startPublicResults } from "./results";
 
 function showProblem(message: string): void {
   const problem = element("problem");
@@ -34,6 +35,8 @@ async function startSession(): Promise<void> {
     const user = await signIn(client);
     element("session").textContent = `anonymous visitor ${user.uid}`;
     startCheckout(client, user.uid);
+    startPublicResults(client);
+    startMyEntries(client, user.uid);
     startOperatorSignIn(client);
   } catch (error) {
     showProblem(`We could not start a secure session: ${error instanceof Error ? error.message : String(error)}`);

@@ -3,11 +3,15 @@
 // and tops up on the wallet page; on the bills page a visitor buys a prepaid electricity token
 // with their PIN; on the wallet page a visitor withdraws part of a KES top-up to the number it
 // came from; on the checkout page a visitor buys two products and sees the paid order
-// with its invoice number; Ctrl-C (SIGINT to the process group) shuts everything down cleanly. One
-// platform serves every test: starting one takes half a minute.
+// with its invoice number; on the judges' page a judge scores an entry and edits the score, and
+// once judging closes and the results are published the entrant sees their rank; the till sells
+// offline in two tabs and through a reload, then syncs every sale exactly once; Ctrl-C (SIGINT
+// to the process group) shuts everything down cleanly. One platform serves every test: starting
+// one takes half a minute.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 
+import { Timestamp } from "firebase-admin/firestore";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -27,6 +31,8 @@ import {
   unlockTill,
   waitForPending,
 } from "../support/pos-page.ts";
+import { judgeAccount, signInAsJudge, visitorUid } from "../support/judging-page.ts";
+import { adminCli, judgedCompetition, seedEntry, seedScores } from "../support/judging.ts";
 import {
   asOwnClient,
   isListening,
@@ -536,6 +542,114 @@ describe("the checkout page", () => {
     await page.locator("#cart-empty").waitFor({ state: "visible", timeout: 30_000 });
     expect(await page.locator("#problem").isHidden()).toBe(true);
     await page.screenshot({ path: path.join(ROOT, "test-results", "checkout-order.png"), fullPage: true });
+  });
+});
+
+describe("the judges' page", () => {
+  it("lets the judge npm start printed sign in and see the open competition", async () => {
+    // The seed's lines are printed with the page's URL.
+    const pageUrl = await platform.pageUrl();
+    const [, email, password] = /Judge\s+(\S+@\S+) \/ (\S+)/.exec(platform.output()) ?? [];
+    expect(email).toBeDefined();
+    const page = await platform.newPage();
+    await page.goto(new URL("judge.html", pageUrl).href);
+    await signInAsJudge(page, { email: email!, password: password! });
+    const section = page.locator('section[data-competition-id="kenya-sings-2026"]');
+    await section.locator("h2", { hasText: "Kenya Sings 2026" }).waitFor({ timeout: 30_000 });
+    expect(await page.locator("#not-judge").isHidden()).toBe(true);
+  });
+
+  it("a judge scores an entry and edits it; once judging closes and the results are out, the entrant sees their score and rank", async () => {
+    const pageUrl = await platform.pageUrl();
+    const competitionId = await judgedCompetition({
+      judgingClosesAt: Date.now() + 3_600_000,
+      name: "Browser Idol",
+      categories: ["Solo", "Group"],
+    });
+
+    // The entrant is the join page's visitor; their entry is seeded (entering is the test above),
+    // next to a rival's that another judge scored.
+    const entrant = await platform.newPage();
+    await entrant.goto(pageUrl);
+    const uid = await visitorUid(entrant);
+    const entryId = await seedEntry(competitionId, { uid, category: "Solo", title: "Sauti ya Moyo" });
+    const rival = await seedEntry(competitionId, { category: "Solo", title: "Another song" });
+    await seedScores(rival, competitionId, [6], ["another-judge"]);
+    const mine = entrant.locator(`#my-entry-list li[data-entry-id="${entryId}"]`);
+    await mine.and(entrant.locator('[data-state="waiting"]')).waitFor({ timeout: 30_000 });
+    expect(await mine.locator(".rank").textContent()).toContain("Results are not out yet");
+
+    // Someone who judges nothing is told so.
+    const page = await platform.newPage();
+    await page.goto(new URL("judge.html", pageUrl).href);
+    await signInAsJudge(page, await judgeAccount());
+    expect(await page.locator("#not-judge").textContent()).toBe("You are not a judge of any competition.");
+    await page.click("#sign-out");
+
+    // The judge, appointed with npm run admin, scores the entry (a score out of range is refused first).
+    const judge = await judgeAccount(competitionId);
+    await signInAsJudge(page, judge);
+    const section = page.locator(`section[data-competition-id="${competitionId}"]`);
+    await section.and(page.locator('[data-entries="2"][data-judging="open"]')).waitFor({ timeout: 30_000 });
+    expect(await section.locator(".judging-state").textContent()).toMatch(/^Judging is open until /);
+    const card = section.locator(`li[data-entry-id="${entryId}"]`);
+    expect(await card.locator("h3").textContent()).toBe("Sauti ya Moyo");
+    expect(await card.locator(".category").textContent()).toBe("Solo");
+    expect(await card.locator("a").getAttribute("href")).toBe(`https://videos.example.com/${entryId}`);
+    expect(await card.locator(".description").textContent()).toBe("The entry Sauti ya Moyo.");
+    expect(await card.locator(".saved").textContent()).toBe("Not scored yet.");
+    await card.locator('input[name="score"]').fill("11");
+    await card.locator("button.save").click();
+    await card.locator(".error", { hasText: "Give a whole number from 0 to 10." }).waitFor({ timeout: 15_000 });
+    await card.locator('input[name="score"]').fill("7");
+    await card.locator('textarea[name="comment"]').fill("Lovely voice");
+    await card.locator("button.save").click();
+    await card.locator(".saved", { hasText: "Saved: 7 out of 10." }).waitFor({ timeout: 30_000 });
+
+    // After a reload the score is there to edit; the edit replaces it.
+    await page.reload();
+    await card.locator(".saved", { hasText: "Saved: 7 out of 10." }).waitFor({ timeout: 30_000 });
+    expect(await card.locator('input[name="score"]').inputValue()).toBe("7");
+    expect(await card.locator('textarea[name="comment"]').inputValue()).toBe("Lovely voice");
+    await card.locator('input[name="score"]').fill("8");
+    await card.locator('textarea[name="comment"]').fill("Lovely voice, great range");
+    await card.locator("button.save", { hasText: "Update score" }).click();
+    await card.locator(".saved", { hasText: "Saved: 8 out of 10." }).waitFor({ timeout: 30_000 });
+    const scores = await eventually(
+      async () => (await adminDb().collection(`entries/${entryId}/scores`).get()).docs.map((d) => d.data()),
+      (docs) => docs.length === 1 && docs[0]?.score === 8,
+    );
+    expect(scores[0]).toMatchObject({ competitionId, score: 8, comment: "Lovely voice, great range" });
+    await page.screenshot({ path: path.join(ROOT, "test-results", "judge-scored.png"), fullPage: true });
+
+    // Judging closes (here the operator moves the date; in life it passes): the page turns read-only.
+    await adminDb()
+      .doc(`competitions/${competitionId}`)
+      .update({ judgingClosesAt: Timestamp.fromMillis(Date.now() - 1_000) });
+    await section.and(page.locator('[data-judging="closed"]')).waitFor({ timeout: 30_000 });
+    expect(await section.locator(".judging-state").textContent()).toBe("Judging closed");
+    expect(await card.locator(".saved").textContent()).toBe("Your score: 8 out of 10.");
+    expect(await card.locator('input[name="score"]').isDisabled()).toBe(true);
+    expect(await card.locator("button.save").isHidden()).toBe(true);
+
+    // An operator publishes the results; the entrant's page shows their rank, average and the comment.
+    const published = await adminCli("publish-results", competitionId);
+    expect(published, published.output).toMatchObject({ code: 0 });
+    await mine.and(entrant.locator('[data-state="published"]')).waitFor({ timeout: 30_000 });
+    expect(await mine.locator(".rank").textContent()).toBe("1st of 2 in Solo, average 8.00 from 1 judge");
+    expect(await mine.locator(".scores li").allTextContents()).toEqual([
+      "Judge 1: 8 out of 10 · “Lovely voice, great range”",
+    ]);
+    // And every visitor sees the ranking per category.
+    const ranking = entrant.locator(
+      `#results-list section[data-competition-id="${competitionId}"] ol[data-category="Solo"] li`,
+    );
+    await ranking.first().waitFor({ timeout: 30_000 });
+    expect(await ranking.allTextContents()).toEqual(["1. Sauti ya Moyo · 8.00", "2. Another song · 6.00"]);
+    await section.locator(".judging-state", { hasText: "The results are published." }).waitFor({ timeout: 30_000 });
+    expect(await entrant.locator("#problem").isHidden()).toBe(true);
+    expect(await page.locator("#problem").isHidden()).toBe(true);
+    await entrant.screenshot({ path: path.join(ROOT, "test-results", "entrant-results.png"), fullPage: true });
   });
 });
 

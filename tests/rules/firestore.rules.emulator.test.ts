@@ -356,6 +356,14 @@ const table: Record<string, Row> = {
     // matrix's create uses another id, which is nobody's score).
     allowed: { admin: READ, judge: ["get", "update"] },
   },
+  // Judging: COMPETITION's results are not published, so only operators read a result (the
+  // published case, for every role, is in "firestore.rules results publication").
+  "competitions/results": {
+    path: `competitions/${COMPETITION}/results/${run}`,
+    data: { uid: OWNER, competitionId: COMPETITION, entryId: run, category: "Solo", rank: 1 },
+    update: { rank: 2 },
+    allowed: { admin: READ },
+  },
   // The point of sale (docs/pos.md): store staff read their store; records are written by tills
   // under UUIDv7 ids (the matrix's "-new" id is none, so its create is refused) and never edited.
   // Cashiers, other stores and the field checks are in "firestore.rules point of sale" below.
@@ -652,6 +660,95 @@ describe("firestore.rules judges and scores", () => {
     });
     await assertSucceeds(getDoc(doc(clients.owner().firestore(), `entries/${entry}/scores/${JUDGE}`)));
     await assertFails(getDoc(doc(clients["other user"]().firestore(), `entries/${entry}/scores/${JUDGE}`)));
+  });
+});
+
+describe("firestore.rules results publication", () => {
+  // OWNER's entry in a competition JUDGE judges, judging closed; `published` sets resultsPublishedAt.
+  async function judged(published: boolean): Promise<{ entry: string; competitionId: string }> {
+    const id = `${run}-${Math.random().toString(36).slice(2, 8)}`;
+    const competitionId = `c-${id}`;
+    await env.withSecurityRulesDisabled(async (context) => {
+      const db = context.firestore();
+      await setDoc(doc(db, `competitions/${competitionId}`), {
+        name: "Sing",
+        judgingClosesAt: PAST,
+        resultsPublishedAt: published ? PAST : null,
+      });
+      await setDoc(doc(db, `competitions/${competitionId}/judges/${JUDGE}`), { uid: JUDGE });
+      await setDoc(doc(db, `entries/${id}`), { uid: OWNER, competitionId, title: "Song" });
+      await setDoc(doc(db, `entries/${id}/scores/${JUDGE}`), {
+        competitionId,
+        score: 7,
+        comment: "Lovely",
+        updatedAt: PAST,
+      });
+      await setDoc(doc(db, `competitions/${competitionId}/results/${id}`), {
+        competitionId,
+        entryId: id,
+        category: "Solo",
+        rank: 1,
+      });
+    });
+    return { entry: id, competitionId };
+  }
+
+  const roles = Object.keys(clients) as Role[];
+  // Who reads what, before and after publication. Nobody but functions writes a result, and after
+  // publication not even the judge changes a score.
+  const before: Record<"results" | "scores", readonly Role[]> = { results: ["admin"], scores: ["admin", "judge"] };
+  const after: Record<"results" | "scores", readonly Role[]> = {
+    results: ["owner", "other user", "admin", "judge", "judge of another competition"],
+    scores: ["owner", "admin", "judge"],
+  };
+
+  for (const [stage, published, allowed] of [
+    ["before", false, before],
+    ["after", true, after],
+  ] as const) {
+    it.each(roles)(
+      `${stage} publication: %s reads results and scores as the model says, and writes neither`,
+      async (role) => {
+        const { entry, competitionId } = await judged(published);
+        const db = clients[role]().firestore();
+        const expectRead = async (allowedHere: boolean, read: Promise<unknown>) => {
+          if (allowedHere) await assertSucceeds(read);
+          else await assertFails(read);
+        };
+        const results = allowed.results.includes(role);
+        await expectRead(results, getDoc(doc(db, `competitions/${competitionId}/results/${entry}`)));
+        await expectRead(results, getDocs(collection(db, `competitions/${competitionId}/results`)));
+        await expectRead(allowed.scores.includes(role), getDoc(doc(db, `entries/${entry}/scores/${JUDGE}`)));
+        // Listing an entry's scores: operators, and the entrant once published.
+        await expectRead(
+          role === "admin" || (published && role === "owner"),
+          getDocs(collection(db, `entries/${entry}/scores`)),
+        );
+        await assertFails(setDoc(doc(db, `competitions/${competitionId}/results/${entry}`), { rank: 1 }));
+        await assertFails(
+          updateDoc(doc(db, `entries/${entry}/scores/${JUDGE}`), { score: 10, updatedAt: serverTimestamp() }),
+        );
+      },
+    );
+  }
+
+  it("a judge may not change a score once the results are out, even if judging were reopened", async () => {
+    const { entry, competitionId } = await judged(true);
+    await env.withSecurityRulesDisabled(async (context) => {
+      await updateDoc(doc(context.firestore(), `competitions/${competitionId}`), { judgingClosesAt: FUTURE });
+    });
+    const own = doc(clients.judge().firestore(), `entries/${entry}/scores/${JUDGE}`);
+    await assertFails(updateDoc(own, { score: 10, comment: "Changed", updatedAt: serverTimestamp() }));
+    await assertSucceeds(getDoc(own));
+  });
+
+  it("the entrant reads the scores of their own entry only, after publication", async () => {
+    const mine = await judged(true);
+    await env.withSecurityRulesDisabled(async (context) => {
+      await updateDoc(doc(context.firestore(), `entries/${mine.entry}`), { uid: OTHER });
+    });
+    await assertFails(getDocs(collection(clients.owner().firestore(), `entries/${mine.entry}/scores`)));
+    await assertSucceeds(getDocs(collection(clients["other user"]().firestore(), `entries/${mine.entry}/scores`)));
   });
 });
 

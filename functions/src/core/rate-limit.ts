@@ -77,6 +77,8 @@ export const ROUTES = {
   resendBillReceipt: { classes: ["sensitive"], attempts: "receipt re-sends" },
   // Operators only; a repeated key is the same refund, but every attempt counts.
   refundPayment: { classes: ["frequent"], attempts: "refund requests" },
+  // Operators only; a repeat answers the published results, but every attempt counts.
+  publishResults: { classes: ["frequent"], attempts: "result publications" },
   withdraw: { classes: ["moneyOut"], attempts: "withdrawals" },
   getWithdrawal: { classes: ["frequent"], attempts: "withdrawal checks" },
   getWithdrawalOptions: { classes: ["frequent"], attempts: "withdrawal checks" },

@@ -214,6 +214,20 @@ export const submitEntry = onCall(
   ),
 );
 
+// Operators publish a competition's results once judging has closed (docs/contests.md).
+export const publishResults = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "publishResults",
+    async () => (await import("../entries/schemas.js")).publishResultsInput,
+    edge,
+    async (input, caller) => {
+      const { publishResults } = await import("../entries/results.js");
+      return publishResults(input, caller, await basics());
+    },
+  ),
+);
+
 export const getPaymentStatus = onCall(
   { cors: callableCors },
   handleCallable(

@@ -36,3 +36,13 @@ export const submitEntryInput = z
   })
   .strict();
 export type SubmitEntryInput = z.infer<typeof submitEntryInput>;
+
+/** A competition's id, as operators see it in the console (competitions/{id}). */
+export const publishResultsInput = z
+  .object({
+    competitionId: z
+      .string({ error: "must be the competition's id (competitions/{id})" })
+      .regex(/^[A-Za-z0-9_-]{1,100}$/, "must be the competition's id (competitions/{id})"),
+  })
+  .strict();
+export type PublishResultsInput = z.infer<typeof publishResultsInput>;
