@@ -31,11 +31,13 @@ async function write(s: SeededStore, collection: string, data: Record<string, un
   return id;
 }
 
-async function result(s: SeededStore, kind: RecordKind, id: string) {
-  return eventually(
+async function result(s: SeededStore, kind: RecordKind, id: string): Promise<Record<string, unknown>> {
+  const data = await eventually(
     async () => (await store(s).collection("results").doc(resultId(kind, id)).get()).data(),
-    (data) => data !== undefined && data.status !== "waiting",
+    (found) => found !== undefined && found.status !== "waiting",
   );
+  if (!data) throw new Error(`no result for ${kind} ${id}`);
+  return data;
 }
 
 async function stockOf(s: SeededStore, productId: string): Promise<unknown> {
