@@ -269,8 +269,8 @@ async function cashSale(): Promise<void> {
 }
 
 /**
- * Mobile money at the till, online only: createPayment with the sale's own id as the idempotency
- * key, then the sale is written once the payment has succeeded (the cart stays until then).
+ * Mobile money at the till, online only: createPayment (purpose "till-sale") with the sale's own id
+ * as the idempotency key, then the sale is written once the payment has succeeded (the cart stays until then).
  */
 async function mobileSale(): Promise<void> {
   const client = state.client;
@@ -288,7 +288,7 @@ async function mobileSale(): Promise<void> {
     );
     const { data } = await createPayment({
       idempotencyKey: saleId,
-      purpose: "order",
+      purpose: "till-sale",
       amount: cartTotal(cart),
       currency: state.currency,
       phone,
