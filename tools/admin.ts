@@ -16,6 +16,9 @@
 //
 // Every change (and every publication, even a repeat) is recorded in adminAudit/{id}: who ran it,
 // on which account or competition, when.
+//
+//   npm run admin -- analytics rebuild <date>        operations commands (tools/admin-operations.ts)
+//   npm run admin -- run-schedule <name>
 import { userInfo } from "node:os";
 import { fileURLToPath } from "node:url";
 
@@ -231,6 +234,11 @@ export async function publishResults(app: App, target: string, command: AdminCom
 }
 
 async function main(argv: readonly string[]): Promise<void> {
+  const operations = await import("./admin-operations.ts");
+  if (operations.isOperationsCommand(argv)) {
+    console.log(await operations.runOperationsCommand(operations.parseOperationsArgs(argv)));
+    return;
+  }
   const command = parseAdminArgs(argv);
   const { app, target } = await adminApp(command.project);
   try {

@@ -149,7 +149,9 @@ async function start(): Promise<number> {
   announce(prepared);
   await emulatorPortsReady();
   const supervisor = new Supervisor();
+  let scheduler: { stop(): void } | undefined;
   const stop = (): void => {
+    scheduler?.stop();
     supervisor.stop(STOP_SIGNALS);
   };
   // The emulators run in a process group of their own: these reach them only through here.
@@ -189,10 +191,25 @@ async function start(): Promise<number> {
     await supervisor.unlessExit(emulators.ready);
     // Loaded only here: the Admin SDK is not needed to test or exec.
     const { seedLocal } = await import("./seed.ts");
-    printUrls(prepared, await seedLocal());
+    const seeded = await seedLocal();
+    // The emulator never fires scheduled functions: the local scheduler does, on their deployed
+    // schedules (tools/scheduler.ts). Off under `npm test` and `exec`, where tests run schedules
+    // themselves; MALIPO_SCHEDULER=off turns it off here too.
+    const { schedulerWanted, discoverScheduledJobs, startLocalScheduler } = await import("./scheduler.ts");
+    if (schedulerWanted(process.env)) {
+      const jobs = await discoverScheduledJobs();
+      scheduler = startLocalScheduler({ jobs });
+      seeded.push(
+        `Scheduler     on: ${jobs.length} scheduled functions fire on their schedules (MALIPO_SCHEDULER=off to stop)`,
+      );
+    } else {
+      seeded.push("Scheduler     off (MALIPO_SCHEDULER=off); run one with `npm run admin -- run-schedule <name>`");
+    }
+    printUrls(prepared, seeded);
     const { service, code } = await supervisor.firstExit();
     throw new Error(`${service.name} stopped (exit ${code})`);
   } catch (error) {
+    scheduler?.stop();
     const failed = !supervisor.stopping;
     if (failed) console.error(`[malipo] ${error instanceof Error ? error.message : String(error)}; stopping the rest.`);
     await supervisor.shutdown(STOP_SIGNALS);

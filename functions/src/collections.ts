@@ -37,6 +37,8 @@ import {
 import { PINS } from "./wallet/pin.js";
 // The point of sale's collections (pos/collections.ts), appended as one block.
 import { POS_COLLECTIONS } from "./pos/collections.js";
+// Operations reports (issue 12): the daily reconciliation report and payment analytics.
+import { ANALYTICS, ANALYTICS_MARKS, RECONCILIATION_REPORTS } from "./operations/reports/collections.js";
 
 export const COLLECTIONS: readonly CollectionSpec[] = [
   USERS,
@@ -87,4 +89,8 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   ...POS_COLLECTIONS,
   // Contests' published results (judging).
   RESULTS,
+  // Operations reports (issue 12).
+  RECONCILIATION_REPORTS,
+  ANALYTICS,
+  ANALYTICS_MARKS,
 ];

@@ -70,6 +70,7 @@ const SCHEDULES = [
   "reconcilePayments",
   "cleanupRateLimits",
   "retryMail",
+  "reconciliationReport",
 ];
 
 const target = process.env.FUNCTION_TARGET ?? "";
@@ -133,3 +134,4 @@ export const checkLedger = schedules?.checkLedger;
 export const reconcilePayments = schedules?.reconcilePayments;
 export const cleanupRateLimits = schedules?.cleanupRateLimits;
 export const retryMail = schedules?.retryMail;
+export const reconciliationReport = schedules?.reconciliationReport;

@@ -493,6 +493,25 @@ const table: Record<string, Row> = {
   },
   rateLimits: { path: `rateLimits/${run}`, data: { uid: OWNER, count: 1 }, update: { count: 0 }, allowed: {} },
   system: { path: `system/${run}`, data: { uid: OWNER, checkedAt: 1 }, update: { checkedAt: 2 }, allowed: {} },
+  // Operations reports (issue 12): operators read the reports and analytics; marks are server-only.
+  reconciliationReports: {
+    path: `reconciliationReports/${run}`,
+    data: { uid: OWNER, ok: true },
+    update: { ok: false },
+    allowed: { admin: READ },
+  },
+  analytics: {
+    path: `analytics/${run}`,
+    data: { uid: OWNER, attempts: 1 },
+    update: { attempts: 2 },
+    allowed: { admin: READ },
+  },
+  analyticsMarks: {
+    path: `analyticsMarks/${run}`,
+    data: { uid: OWNER, paymentId: run },
+    update: { paymentId: "x" },
+    allowed: {},
+  },
 };
 
 let env: RulesTestEnvironment;

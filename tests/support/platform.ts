@@ -57,7 +57,9 @@ export function startPlatform(): Platform {
     cwd: ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: process.env,
+    // The local scheduler (tools/scheduler.ts) stays off in the browser tests: a re-query or an
+    // expiry firing on the clock in the middle of a test would make it depend on the time of day.
+    env: { MALIPO_SCHEDULER: "off", ...process.env },
   });
   let output = "";
   let browser: Browser | undefined;

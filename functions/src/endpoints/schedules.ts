@@ -6,6 +6,7 @@ import { onSchedule } from "firebase-functions/v2/scheduler";
 import { CATALOGUE_REFRESH } from "../bills/refresh-schedule.js";
 import { params, secrets } from "../core/config.js";
 import { CHECK_TIME_ZONE } from "../ledger/check-time-zone.js";
+import { REPORT_SCHEDULE, REPORT_TIME_ZONE } from "../operations/reports/schedule-options.js";
 import { payoutParams } from "../payouts/config.js";
 import { PAYOUT_SECRETS, PROVIDER_SECRETS, VTPASS_SECRETS } from "../providers/params.js";
 
@@ -133,3 +134,37 @@ export const cleanupRateLimits = onSchedule({ schedule: "every 60 minutes", time
   const deleted = await deleteExpiredRateLimits(db(), Date.now());
   logger.info("expired rate-limit buckets deleted", { deleted });
 });
+
+// Operations reports (issue 12): the daily reconciliation report at 00:30 Nairobi (the time zone
+// is explicit: Cloud Scheduler's default is UTC), for yesterday and again for the two days before
+// (late callbacks and re-queries, and the ledger check that runs at 02:00).
+export const reconciliationReport = onSchedule(
+  {
+    schedule: REPORT_SCHEDULE,
+    timeZone: REPORT_TIME_ZONE,
+    secrets: PROVIDER_SECRETS,
+    timeoutSeconds: 540,
+    memory: "512MiB",
+  },
+  async () => {
+    const [{ db }, { collectionProvider }, { runReconciliationReport }, { reportDays }] = await Promise.all([
+      firebase(),
+      import("../providers/registry.js"),
+      import("../operations/reports/reconciliation.js"),
+      import("../operations/reports/days.js"),
+    ]);
+    const deps = { db: db(), provider: collectionProvider, now: Date.now };
+    for (const date of reportDays(Date.now(), REPORT_TIME_ZONE)) {
+      const report = await runReconciliationReport(deps, date);
+      // A ledger check that has not run yet (before 02:00) is expected, not a warning.
+      const exceptions = report.exceptions.length + report.exceptionsLeftOut;
+      if (exceptions > 0 || report.ledger.status === "differences") {
+        logger.warn("reconciliation report has exceptions", {
+          date,
+          counts: report.counts,
+          ledger: report.ledger.status,
+        });
+      }
+    }
+  },
+);

@@ -11,6 +11,7 @@ import { logger } from "firebase-functions/logger";
 import { fulfilOrder } from "../commerce/fulfil.js";
 import { issueEntryCode } from "../entries/codes.js";
 import { mailPayer } from "../notifications/payment-mail.js";
+import { countStatusChange } from "../operations/reports/analytics.js";
 import { creditTopUp } from "../wallet/top-up.js";
 import type { PaymentRecord, Purpose } from "./records.js";
 
@@ -33,6 +34,8 @@ export const SETTLEMENT_HANDLERS: readonly SettlementHandler[] = [
   { name: "entry-code", purposes: ["entry"], handle: (db, change) => issueEntryCode(db, change) },
   { name: "wallet-credit", purposes: ["wallet-topup"], handle: creditTopUp },
   { name: "order-fulfilment", purposes: ["order"], handle: fulfilOrder },
+  // Operations analytics (operations/reports/analytics.ts): every payment's creation and final status.
+  { name: "analytics", purposes: "every", handle: countStatusChange },
 ];
 
 /**

@@ -88,7 +88,16 @@ export function applyProviderStatus(
   source: { type: "callback" | "requery"; raw?: unknown },
   extra: Readonly<Record<string, unknown>> = {},
 ): PaymentStatus {
-  const data = { outcome: status.outcome, providerReference: status.providerReference, raw: source.raw ?? null };
+  // What the provider reported, amounts included, so the daily report (operations/reports/) can
+  // compare a re-query's answer with the payment as it does a callback's.
+  const data = {
+    outcome: status.outcome,
+    providerReference: status.providerReference,
+    amount: status.amount ?? null,
+    currency: status.currency ?? null,
+    phone: status.phone ?? null,
+    raw: source.raw ?? null,
+  };
   if (isTerminal(payment.status)) {
     if (Object.keys(extra).length > 0) tx.update(ref, extra);
     appendEvent(tx, ref, { type: `${source.type}-after-final`, data });
