@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 import { defineConfig } from "vite";
+import { VitePWA } from "vite-plugin-pwa";
 
 import { REGION } from "../functions/src/core/region.ts";
 
@@ -38,9 +39,39 @@ export default defineConfig({
         bills: fileURLToPath(new URL("bills.html", import.meta.url)),
         checkout: fileURLToPath(new URL("checkout.html", import.meta.url)),
         console: fileURLToPath(new URL("console.html", import.meta.url)),
+        pos: fileURLToPath(new URL("pos.html", import.meta.url)),
         // Judging: the judges' page (the public results are on the join page).
         judge: fileURLToPath(new URL("judge.html", import.meta.url)),
       },
     },
   },
+  plugins: [
+    // The till's service worker (docs/pos.md): Workbox precaches the built site, so pos.html opens
+    // with no connection after the first visit. pos.ts registers it with scope /pos, so it controls
+    // only the till; the manifest is the till's own file (public/pos.webmanifest), not generated,
+    // and nothing is injected into the other pages.
+    VitePWA({
+      injectRegister: false,
+      manifest: false,
+      filename: "pos-sw.js",
+      workbox: {
+        globPatterns: ["**/*.{js,css,html,png,webmanifest}"],
+        // The till opens with test hooks and other parameters in its address: the cached page is
+        // the same page.
+        ignoreURLParametersMatching: [/.*/],
+        navigateFallback: null,
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true,
+        // The Firebase configuration the hosting serves: from the network when there is one.
+        runtimeCaching: [
+          {
+            urlPattern: ({ url }) => url.pathname === "/__/firebase/init.json",
+            handler: "NetworkFirst",
+            options: { cacheName: "malipo-firebase-config", networkTimeoutSeconds: 3 },
+          },
+        ],
+      },
+    }),
+  ],
 });

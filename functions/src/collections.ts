@@ -36,6 +36,8 @@ import {
   WITHDRAWALS,
 } from "./payouts/collections.js";
 import { PINS } from "./wallet/pin.js";
+// The point of sale's collections (pos/collections.ts), appended as one block.
+import { POS_COLLECTIONS } from "./pos/collections.js";
 // Operations reports (issue 12): the daily reconciliation report and payment analytics.
 import { ANALYTICS, ANALYTICS_MARKS, RECONCILIATION_REPORTS } from "./operations/reports/collections.js";
 // Second factor (twofactor/).
@@ -93,6 +95,7 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   ALERT_TIMELINE,
   OPS_COUNTERS,
   OPS_READINGS,
+  ...POS_COLLECTIONS,
   // Contests' published results (judging).
   RESULTS,
   // Operations reports (issue 12).

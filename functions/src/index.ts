@@ -64,8 +64,19 @@ const HTTPS = [
   "invoicePdf",
   // Operations (operations/): the Mailbox retry.
   "retryMailDelivery",
+  // Point of sale (pos/).
+  "createStore",
+  "registerTill",
 ];
-const TRIGGERS = ["onPaymentWritten", "onLedgerEntryPosted", "sendMail"];
+const TRIGGERS = [
+  "onPaymentWritten",
+  "onLedgerEntryPosted",
+  "sendMail",
+  "onPosSaleCreated",
+  "onPosVoidCreated",
+  "onPosExpenseCreated",
+  "onPosAdjustmentCreated",
+];
 const IDENTITY = ["limitNewAccounts", "recordSignIn"];
 const SCHEDULES = [
   "requeryBills",
@@ -137,10 +148,17 @@ export const getInvoiceLink = https?.getInvoiceLink;
 export const invoicePdf = https?.invoicePdf;
 // Operations (operations/): the Mailbox retry.
 export const retryMailDelivery = https?.retryMailDelivery;
+// Point of sale (pos/).
+export const createStore = https?.createStore;
+export const registerTill = https?.registerTill;
 
 export const onPaymentWritten = triggers?.onPaymentWritten;
 export const onLedgerEntryPosted = triggers?.onLedgerEntryPosted;
 export const sendMail = triggers?.sendMail;
+export const onPosSaleCreated = triggers?.onPosSaleCreated;
+export const onPosVoidCreated = triggers?.onPosVoidCreated;
+export const onPosExpenseCreated = triggers?.onPosExpenseCreated;
+export const onPosAdjustmentCreated = triggers?.onPosAdjustmentCreated;
 
 export const requeryBills = schedules?.requeryBills;
 export const requeryRefunds = schedules?.requeryRefunds;

@@ -4,7 +4,8 @@
 // with their PIN; on the wallet page a visitor withdraws part of a KES top-up to the number it
 // came from; on the checkout page a visitor buys two products and sees the paid order
 // with its invoice number; on the judges' page a judge scores an entry and edits the score, and
-// once judging closes and the results are published the entrant sees their rank; Ctrl-C (SIGINT
+// once judging closes and the results are published the entrant sees their rank; the till sells
+// offline in two tabs and through a reload, then syncs every sale exactly once; Ctrl-C (SIGINT
 // to the process group) shuts everything down cleanly. One platform serves every test: starting
 // one takes half a minute.
 import { mkdirSync } from "node:fs";
@@ -23,6 +24,16 @@ import { accountUid, keepWalletByEmail, signInByEmail } from "../support/account
 import { seedAnalytics, seedReport, signInToConsole, visitorListStatuses } from "../support/console-page.ts";
 import { adminDb, eventually } from "../support/firestore.ts";
 import { openInvoiceLink } from "../support/checkout-page.ts";
+import { uuidV7 } from "../support/pos.ts";
+import {
+  addProduct,
+  openStore,
+  productButton,
+  receiveStock,
+  sellForCash,
+  unlockTill,
+  waitForPending,
+} from "../support/pos-page.ts";
 import { judgeAccount, signInAsJudge, visitorUid } from "../support/judging-page.ts";
 import { adminCli, judgedCompetition, seedEntry, seedScores } from "../support/judging.ts";
 import {
@@ -925,6 +936,195 @@ describe("the wallet page's two-step verification", () => {
     await page.locator('#twofactor[data-state="on"]').waitFor({ timeout: 30_000 });
     expect(await page.locator("#twofactor-recovery-codes li").count()).toBe(0);
     expect(await page.content()).not.toContain(recoveryCodes[0] ?? "-");
+  });
+});
+
+describe("the till (point of sale, offline)", () => {
+  // One owner's till in one browser context (one device): two tabs, offline for most of it.
+  let page: Page;
+  let tab: Page;
+  let storeId = "";
+  const names = ["Sugar 1kg", "Bread", "Soap", "Ndizi bunch"] as const;
+  const prices: Record<(typeof names)[number], number> = {
+    "Sugar 1kg": 150_00,
+    Bread: 70_00,
+    Soap: 60_00,
+    "Ndizi bunch": 250_00,
+  };
+  /** What each sale's taps are: the i-th sale of the test (varied so the totals mean something). */
+  const itemsOf = (i: number): string[] =>
+    [names[0], ...(i % 2 ? [names[1]] : []), ...(i % 3 === 0 ? [names[2], names[2]] : [])] as string[];
+
+  const sold = new Map<string, number>();
+  let soldTotal = 0;
+  function count(items: readonly string[]): void {
+    for (const name of items) {
+      sold.set(name, (sold.get(name) ?? 0) + 1);
+      soldTotal += prices[name as (typeof names)[number]];
+    }
+  }
+
+  function store() {
+    return adminDb().collection("stores").doc(storeId);
+  }
+  async function stockByName(): Promise<Record<string, number>> {
+    const products = await store().collection("products").get();
+    return Object.fromEntries(products.docs.map((d) => [String(d.get("name")), Number(d.get("stock"))]));
+  }
+
+  it("opens a store, adds and stocks products, and is served by its service worker", async () => {
+    page = await platform.newPage();
+    await asOwnClient(page);
+    await page.goto(new URL("pos.html", await platform.pageUrl()).href);
+    storeId = await openStore(page, "Mama Njeri's stall", "KES");
+    expect(storeId).toMatch(/^s[0-9a-f]{20}$/);
+    expect(await page.locator("#till-code").textContent()).toMatch(/^T[0-9A-HJKMNP-TV-Z]{5}$/);
+    for (const name of names) await addProduct(page, name, String(prices[name] / 100));
+    for (const name of names) await receiveStock(page, name, name === "Ndizi bunch" ? 1 : 100);
+    await eventually(stockByName, (stock) => names.every((n) => stock[n] === (n === "Ndizi bunch" ? 1 : 100)));
+    // Installable, and the worker controls the page (it precached the app when it installed).
+    const manifest = await page.evaluate(async () => {
+      const link = document.querySelector<HTMLLinkElement>('link[rel="manifest"]');
+      return link ? ((await (await fetch(link.href)).json()) as { start_url: string; display: string }) : undefined;
+    });
+    expect(manifest).toMatchObject({ start_url: "/pos.html", display: "standalone" });
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
+  });
+
+  it("sells 25 times across two tabs offline, opens again offline after a reload, sells 5 more, and syncs all 30 exactly once", async () => {
+    tab = await page.context().newPage();
+    await tab.goto(page.url());
+    await unlockTill(tab);
+    await productButton(tab, names[0]).waitFor({ timeout: 30_000 });
+
+    await page.context().setOffline(true);
+    await page.locator("#network", { hasText: "Offline" }).waitFor({ timeout: 10_000 });
+    const receipts: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      const items = itemsOf(i);
+      receipts.push(await sellForCash(i % 2 ? tab : page, items));
+      count(items);
+    }
+    await waitForPending(page, 25);
+    expect(await page.locator("#sign-out").isDisabled()).toBe(true);
+
+    // A reload with no connection: the service worker serves the app, the SDK its queue and cache.
+    await page.reload();
+    await unlockTill(page);
+    await waitForPending(page, 25);
+    for (let i = 25; i < 30; i++) {
+      const items = itemsOf(i);
+      receipts.push(await sellForCash(page, items));
+      count(items);
+    }
+    await waitForPending(page, 30);
+    expect(new Set(receipts).size).toBe(30);
+    expect((await adminDb().collection("stores").doc(storeId).collection("sales").get()).size).toBe(0);
+
+    await page.context().setOffline(false);
+    await waitForPending(page, 0, 120_000);
+    expect(await page.locator("#last-sync").textContent()).not.toBe("never");
+    expect(await page.locator("#sign-out").isDisabled()).toBe(false);
+
+    const sales = await eventually(
+      async () => (await store().collection("sales").get()).docs,
+      (docs) => docs.length >= 30,
+    );
+    expect(sales).toHaveLength(30);
+    expect(new Set(sales.map((d) => String(d.get("receiptNumber"))))).toEqual(new Set(receipts));
+    const results = await eventually(
+      async () => (await store().collection("results").where("kind", "==", "sale").get()).docs,
+      (docs) => docs.length >= 30,
+    );
+    expect(results.map((d): unknown[] => [d.get("status"), d.get("flags")])).toEqual(Array(30).fill(["applied", []]));
+    const stock = await stockByName();
+    for (const name of names.slice(0, 3)) expect(stock[name]).toBe(100 - (sold.get(name) ?? 0));
+    const today = (await store().collection("days").get()).docs.map((d): Record<string, unknown> => d.data());
+    expect(today).toHaveLength(1);
+    expect(today[0]).toMatchObject({ salesCount: 30, salesTotal: soldTotal, cashTotal: soldTotal, mobileTotal: 0 });
+    await page.locator("#dash-sales-count", { hasText: "30" }).waitFor({ timeout: 30_000 });
+  });
+
+  it("flags, and keeps, a sale made offline of stock another till sold meanwhile", async () => {
+    await page.context().setOffline(true);
+    const receipt = await sellForCash(page, ["Ndizi bunch"]);
+    await waitForPending(page, 1);
+    // Another till of the store sells the last bunch while this one is offline.
+    const other = store();
+    const products = await other.collection("products").get();
+    const ndizi = products.docs.find((d) => d.get("name") === "Ndizi bunch");
+    const otherTill = `t${"e".repeat(20)}`;
+    await other.collection("tills").doc(otherTill).set({ deviceCode: "TOTHER", label: "Back", registeredBy: "x" });
+    const otherSale = uuidV7();
+    await other
+      .collection("sales")
+      .doc(otherSale)
+      .set({
+        tillId: otherTill,
+        deviceCode: "TOTHER",
+        cashierUid: "back-cashier",
+        recordedAt: Date.now(),
+        receiptNumber: "TOTHER-1-1",
+        shift: 1,
+        seq: 1,
+        lines: [{ productId: ndizi?.id, name: "Ndizi bunch", quantity: 1, unitPrice: 250_00, lineTotal: 250_00 }],
+        total: 250_00,
+        currency: "KES",
+        payment: { method: "cash" },
+      });
+    await eventually(
+      async () => (await other.collection("results").doc(`sale-${otherSale}`).get()).get("status") as unknown,
+      (status) => status === "applied",
+    );
+    await page.context().setOffline(false);
+    await waitForPending(page, 0, 120_000);
+    await page
+      .locator(`#recent-sales li[data-receipt="${receipt}"]`, { hasText: "flagged: stock-below-zero" })
+      .waitFor({ timeout: 60_000 });
+    expect((await stockByName())["Ndizi bunch"]).toBe(-1);
+    const day = (await other.collection("days").get()).docs[0]?.data();
+    expect(day).toMatchObject({ salesCount: 32, flaggedCount: 1 });
+  });
+
+  it("charges a sale by M-Pesa when online, and writes the sale once the payment has succeeded", async () => {
+    await page.bringToFront();
+    await productButton(page, "Soap").click();
+    await productButton(page, "Soap").click();
+    await page.fill("#mm-phone", kenyanPhone("0000"));
+    await page.click("#mm-pay");
+    await page.locator("#mm-status", { hasText: "Paid." }).waitFor({ timeout: 60_000 });
+    const receipt = (await page.locator("#last-receipt").textContent()) ?? "";
+    await waitForPending(page, 0, 60_000);
+    const sale = (await store().collection("sales").where("receiptNumber", "==", receipt).get()).docs[0];
+    expect(sale?.get("payment")).toMatchObject({ method: "mobile-money" });
+    expect(sale?.get("total")).toBe(2 * prices.Soap);
+    const paymentId = String(sale?.get("payment.paymentId"));
+    expect((await adminDb().collection("payments").doc(paymentId).get()).get("status")).toBe("succeeded");
+    const result = await eventually(
+      async () =>
+        (
+          await store()
+            .collection("results")
+            .doc(`sale-${sale?.id ?? ""}`)
+            .get()
+        ).data(),
+      (data) => data?.status === "applied",
+    );
+    expect(result?.flags).toEqual([]);
+    expect((await store().collection("days").get()).docs[0]?.get("mobileTotal")).toBe(2 * prices.Soap);
+  });
+
+  it("locks behind the PIN after a spell without use", async () => {
+    const idle = await page.context().newPage();
+    await idle.goto(new URL("pos.html?lockAfterMs=1500", await platform.pageUrl()).href);
+    await unlockTill(idle);
+    await idle.locator('#pos[data-state="locked"]').waitFor({ timeout: 30_000 });
+    expect(await idle.locator("#app").isHidden()).toBe(true);
+    expect(await idle.locator("#lock").isVisible()).toBe(true);
+    await idle.fill("#pin-input", "0000");
+    await idle.click("#unlock");
+    await idle.locator("#lock-error", { hasText: "Wrong PIN." }).waitFor({ timeout: 10_000 });
+    await unlockTill(idle);
   });
 });
 

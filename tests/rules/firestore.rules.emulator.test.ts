@@ -32,6 +32,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COLLECTIONS } from "../../functions/src/collections.ts";
 import { ROOT } from "../../tools/emulators/environment.ts";
 import { PROJECT_ID } from "../support/emulators.ts";
+import { uuidV7 } from "../support/pos.ts";
 
 // Unique per run: parallel test files never share these documents.
 const run = `rules-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
@@ -44,6 +45,13 @@ const JUDGE = `judge-${run}`;
 const OTHER_JUDGE = `judge2-${run}`;
 const FUTURE = Timestamp.fromMillis(Date.UTC(2100, 0, 1));
 const PAST = Timestamp.fromMillis(Date.UTC(2025, 0, 1));
+
+// The point of sale: OWNER owns STORE (its membership is the stores/staff row), with one till.
+// "other user" works at no store of theirs; the pos block below adds cashiers, of it and of another.
+const STORE = `s-${run}`;
+const TILL = `t${"0".repeat(8)}${Date.now().toString(16).padStart(12, "0")}`;
+const DEVICE = "T0RULE";
+const SALE = uuidV7();
 
 type Role = "unauthenticated" | "owner" | "other user" | "admin" | "judge" | "judge of another competition";
 type Operation = "get" | "list (constrained to the owner)" | "list (unconstrained)" | "create" | "update" | "delete";
@@ -388,6 +396,133 @@ const table: Record<string, Row> = {
     update: { rank: 2 },
     allowed: { admin: READ },
   },
+  // The point of sale (docs/pos.md): store staff read their store; records are written by tills
+  // under UUIDv7 ids (the matrix's "-new" id is none, so its create is refused) and never edited.
+  // Cashiers, other stores and the field checks are in "firestore.rules point of sale" below.
+  stores: {
+    path: `stores/${STORE}`,
+    data: { name: "Stall", currency: "KES", ownerUid: OWNER, createdAt: PAST },
+    update: { currency: "MWK" },
+    allowed: { owner: ["get"] },
+  },
+  "stores/staff": {
+    path: `stores/${STORE}/staff/${OWNER}`,
+    data: { uid: OWNER, role: "owner", addedBy: OWNER, addedAt: PAST },
+    update: { role: "cashier" },
+    allowed: { owner: READ },
+  },
+  "stores/products": {
+    path: `stores/${STORE}/products/p-${run}`,
+    data: { name: "Sugar 1kg", price: 150_00, stock: 5, lowStockAt: 2, active: true },
+    update: { price: 160_00 },
+    // The owner prices products; the matrix's create fails because a new product must start at 0.
+    allowed: { owner: [...READ, "update"] },
+  },
+  "stores/tills": {
+    path: `stores/${STORE}/tills/${TILL}`,
+    data: { deviceCode: DEVICE, label: "Front", registeredBy: OWNER, createdAt: PAST },
+    update: { deviceCode: "T00000" },
+    allowed: { owner: READ },
+  },
+  tillCodes: {
+    path: `tillCodes/${DEVICE}`,
+    data: { storeId: STORE, tillId: TILL, createdAt: PAST },
+    update: { storeId: "x" },
+    allowed: {},
+  },
+  "stores/sales": {
+    path: `stores/${STORE}/sales/${SALE}`,
+    data: {
+      tillId: TILL,
+      deviceCode: DEVICE,
+      cashierUid: OWNER,
+      recordedAt: 1,
+      receiptNumber: `${DEVICE}-1-1`,
+      shift: 1,
+      seq: 1,
+      lines: [{ productId: `p-${run}`, name: "Sugar 1kg", quantity: 1, unitPrice: 150_00, lineTotal: 150_00 }],
+      total: 150_00,
+      currency: "KES",
+      payment: { method: "cash" },
+    },
+    update: { total: 1 },
+    allowed: { owner: READ },
+  },
+  "stores/voids": {
+    path: `stores/${STORE}/voids/${uuidV7()}`,
+    data: { tillId: TILL, deviceCode: DEVICE, cashierUid: OWNER, recordedAt: 2, saleId: SALE, reason: "wrong item" },
+    update: { saleId: "x" },
+    allowed: { owner: READ },
+  },
+  "stores/expenses": {
+    path: `stores/${STORE}/expenses/${uuidV7()}`,
+    data: {
+      tillId: TILL,
+      deviceCode: DEVICE,
+      cashierUid: OWNER,
+      recordedAt: 3,
+      amount: 50_00,
+      currency: "KES",
+      category: "transport",
+      note: "boda",
+    },
+    update: { amount: 5_00 },
+    allowed: { owner: READ },
+  },
+  "stores/adjustments": {
+    path: `stores/${STORE}/adjustments/${uuidV7()}`,
+    data: {
+      tillId: TILL,
+      deviceCode: DEVICE,
+      cashierUid: OWNER,
+      recordedAt: 4,
+      productId: `p-${run}`,
+      delta: 10,
+      reason: "received",
+      note: "",
+    },
+    update: { delta: 1_000 },
+    allowed: { owner: READ },
+  },
+  "stores/results": {
+    path: `stores/${STORE}/results/sale-${SALE}`,
+    data: {
+      kind: "sale",
+      recordId: SALE,
+      status: "applied",
+      flags: [],
+      note: null,
+      catalogueTotal: null,
+      effect: null,
+      appliedAt: PAST,
+    },
+    update: { status: "rejected" },
+    allowed: { owner: READ },
+  },
+  "stores/voidMarks": {
+    path: `stores/${STORE}/voidMarks/${SALE}`,
+    data: { voidId: "v", state: "applied", at: PAST },
+    update: { state: "waiting" },
+    allowed: {},
+  },
+  "stores/receipts": {
+    path: `stores/${STORE}/receipts/${DEVICE}-1-1`,
+    data: { saleId: SALE },
+    update: { saleId: "x" },
+    allowed: {},
+  },
+  posPayments: {
+    path: `posPayments/${run}`,
+    data: { uid: OWNER, storeId: STORE, saleId: SALE },
+    update: { saleId: "x" },
+    allowed: {},
+  },
+  "stores/days": {
+    path: `stores/${STORE}/days/2026-12-03`,
+    data: { date: "2026-12-03", salesCount: 1, salesTotal: 150_00 },
+    update: { salesTotal: 1_000_000_00 },
+    allowed: { owner: READ },
+  },
   rateLimits: { path: `rateLimits/${run}`, data: { uid: OWNER, count: 1 }, update: { count: 0 }, allowed: {} },
   system: { path: `system/${run}`, data: { uid: OWNER, checkedAt: 1 }, update: { checkedAt: 2 }, allowed: {} },
   // Accounts: the owner reads their devices and sign-ins; removing or trusting a device is a
@@ -696,6 +831,158 @@ describe("firestore.rules results publication", () => {
     });
     await assertFails(getDocs(collection(clients.owner().firestore(), `entries/${mine.entry}/scores`)));
     await assertSucceeds(getDocs(collection(clients["other user"]().firestore(), `entries/${mine.entry}/scores`)));
+  });
+});
+
+describe("firestore.rules point of sale", () => {
+  // CASHIER works at STORE; RIVAL is the cashier (and RIVAL_OWNER the owner) of another store, with
+  // a till of their own there. Seeded with rules off; the records below are written through rules.
+  const CASHIER = `cashier-${run}`;
+  const RIVAL = `rival-${run}`;
+  const RIVAL_OWNER = `rival-owner-${run}`;
+  const RIVAL_STORE = `s2-${run}`;
+  const RIVAL_TILL = `t${"1".repeat(8)}${Date.now().toString(16).padStart(12, "0")}`;
+  const PRODUCT = `p-${run}`;
+  const as = (uid: string) => env.authenticatedContext(uid).firestore();
+
+  beforeAll(async () => {
+    await env.withSecurityRulesDisabled(async (context) => {
+      const db = context.firestore();
+      await setDoc(doc(db, `stores/${STORE}/staff/${CASHIER}`), {
+        uid: CASHIER,
+        role: "cashier",
+        addedBy: OWNER,
+        addedAt: PAST,
+      });
+      await setDoc(doc(db, `stores/${RIVAL_STORE}`), { name: "Rival", currency: "KES", ownerUid: RIVAL_OWNER });
+      await setDoc(doc(db, `stores/${RIVAL_STORE}/staff/${RIVAL_OWNER}`), { uid: RIVAL_OWNER, role: "owner" });
+      await setDoc(doc(db, `stores/${RIVAL_STORE}/staff/${RIVAL}`), { uid: RIVAL, role: "cashier" });
+      await setDoc(doc(db, `stores/${RIVAL_STORE}/tills/${RIVAL_TILL}`), { deviceCode: "T1RULE", label: "R" });
+    });
+  });
+
+  const sale = (uid: string, data: Record<string, unknown> = {}) => ({
+    tillId: TILL,
+    deviceCode: DEVICE,
+    cashierUid: uid,
+    recordedAt: Date.now(),
+    receiptNumber: `${DEVICE}-2-7`,
+    shift: 2,
+    seq: 7,
+    lines: [{ productId: PRODUCT, name: "Sugar 1kg", quantity: 2, unitPrice: 150_00, lineTotal: 300_00 }],
+    total: 300_00,
+    currency: "KES",
+    payment: { method: "cash" },
+    ...data,
+  });
+  const fromTill = (uid: string) => ({ tillId: TILL, deviceCode: DEVICE, cashierUid: uid, recordedAt: Date.now() });
+  const records = (uid: string): Record<string, Record<string, unknown>> => ({
+    sales: sale(uid),
+    voids: { ...fromTill(uid), saleId: SALE, reason: "wrong item" },
+    expenses: { ...fromTill(uid), amount: 20_00, currency: "KES", category: "other", note: "" },
+    adjustments: { ...fromTill(uid), productId: PRODUCT, delta: 3, reason: "received", note: "" },
+  });
+
+  it("a cashier of another store is denied every read and write of this store", async () => {
+    const rival = as(RIVAL);
+    const seeded = Object.values(table)
+      .map((row) => row.path)
+      .filter((rowPath) => rowPath.startsWith(`stores/${STORE}`));
+    expect(seeded.length).toBeGreaterThanOrEqual(12);
+    for (const rowPath of seeded) {
+      await assertFails(getDoc(doc(rival, rowPath)));
+      await assertFails(deleteDoc(doc(rival, rowPath)));
+      await assertFails(updateDoc(doc(rival, rowPath), { touched: true }));
+      if (rowPath !== `stores/${STORE}`) await assertFails(getDocs(collection(rival, parentOf(rowPath))));
+    }
+    // Even well-formed records, for this store's till or for the rival's own till.
+    for (const [name, data] of Object.entries(records(RIVAL))) {
+      await assertFails(setDoc(doc(rival, `stores/${STORE}/${name}/${uuidV7()}`), data));
+      await assertFails(setDoc(doc(rival, `stores/${STORE}/${name}/${uuidV7()}`), { ...data, tillId: RIVAL_TILL }));
+    }
+    await assertFails(setDoc(doc(rival, `stores/${STORE}/staff/${RIVAL}`), { uid: RIVAL, role: "cashier" }));
+    await assertFails(
+      setDoc(doc(rival, `stores/${STORE}/products/x-${run}`), {
+        name: "X",
+        price: 1,
+        stock: 0,
+        lowStockAt: 0,
+        active: true,
+      }),
+    );
+    // And this store's cashier is denied the rival's store the same way.
+    await assertFails(getDoc(doc(as(CASHIER), `stores/${RIVAL_STORE}`)));
+    await assertFails(getDocs(collection(as(CASHIER), `stores/${RIVAL_STORE}/tills`)));
+  });
+
+  it("a cashier records sales, voids, expenses and adjustments, and reads the store's results and days", async () => {
+    const cashier = as(CASHIER);
+    for (const [name, data] of Object.entries(records(CASHIER))) {
+      await assertSucceeds(setDoc(doc(cashier, `stores/${STORE}/${name}/${uuidV7()}`), data));
+    }
+    await assertSucceeds(getDocs(collection(cashier, `stores/${STORE}/days`)));
+    await assertSucceeds(getDoc(doc(cashier, `stores/${STORE}/results/sale-${SALE}`)));
+  });
+
+  it("a resent write is accepted when identical and refused when tampered (same id, different amount)", async () => {
+    const cashier = as(CASHIER);
+    const ref = doc(cashier, `stores/${STORE}/sales/${uuidV7()}`);
+    const data = sale(CASHIER);
+    await assertSucceeds(setDoc(ref, data));
+    await assertSucceeds(setDoc(ref, data));
+    await assertFails(setDoc(ref, { ...data, total: 1_00 }));
+    await assertFails(
+      setDoc(ref, { ...data, lines: [{ ...(data.lines as object[])[0], quantity: 1, lineTotal: 150_00 }] }),
+    );
+    await assertFails(updateDoc(ref, { total: 299_00 }));
+    await assertFails(deleteDoc(ref));
+    // The owner may not edit it either: corrections are voids.
+    await assertFails(setDoc(doc(as(OWNER), ref.path), { ...data, total: 0 }));
+  });
+
+  it.each([
+    ["another cashier's uid", { cashierUid: OWNER }],
+    ["a device code that is not the till's", { deviceCode: "T9ZZZZ" }],
+    ["a till that does not exist", { tillId: `t${"2".repeat(20)}` }],
+    ["a receipt number that is not device-shift-seq", { receiptNumber: `${DEVICE}-2-8` }],
+    ["another currency than the store's", { currency: "UGX" }],
+    ["a fractional total", { total: 300.5 }],
+    ["a negative total", { total: -1 }],
+    ["no lines", { lines: [] }],
+    ["a server field", { flagged: false }],
+    ["an unknown payment method", { payment: { method: "card" } }],
+    ["a device time as a timestamp", { recordedAt: PAST }],
+  ])("a sale with %s is refused", async (_name, change) => {
+    await assertFails(setDoc(doc(as(CASHIER), `stores/${STORE}/sales/${uuidV7()}`), sale(CASHIER, change)));
+  });
+
+  it("a record id must be a device-generated UUIDv7", async () => {
+    const cashier = as(CASHIER);
+    for (const id of ["0b0f5bd2-9a7d-4c1e-8f3a-2b6c9d0e1f2a", "sale-1", uuidV7().toUpperCase()]) {
+      await assertFails(setDoc(doc(cashier, `stores/${STORE}/sales/${id}`), sale(CASHIER)));
+    }
+  });
+
+  it("only the owner manages products (stock moves by records, never by hand) and adds cashiers", async () => {
+    const owner = as(OWNER);
+    const cashier = as(CASHIER);
+    const product = { name: "Rice 2kg", price: 320_00, stock: 0, lowStockAt: 3, active: true };
+    await assertFails(setDoc(doc(cashier, `stores/${STORE}/products/rice-${run}`), product));
+    await assertFails(setDoc(doc(owner, `stores/${STORE}/products/rice-${run}`), { ...product, stock: 50 }));
+    await assertSucceeds(setDoc(doc(owner, `stores/${STORE}/products/rice-${run}`), product));
+    await assertSucceeds(updateDoc(doc(owner, `stores/${STORE}/products/rice-${run}`), { price: 330_00 }));
+    await assertFails(updateDoc(doc(owner, `stores/${STORE}/products/rice-${run}`), { stock: 10 }));
+    await assertFails(updateDoc(doc(cashier, `stores/${STORE}/products/rice-${run}`), { price: 1 }));
+
+    const member = (uid: string, role: string) => ({ uid, role, addedBy: OWNER, addedAt: serverTimestamp() });
+    const NEW = `new-cashier-${run}`;
+    await assertFails(
+      setDoc(doc(cashier, `stores/${STORE}/staff/${NEW}`), { ...member(NEW, "cashier"), addedBy: CASHIER }),
+    );
+    await assertFails(setDoc(doc(owner, `stores/${STORE}/staff/${NEW}`), member(NEW, "owner")));
+    await assertSucceeds(setDoc(doc(owner, `stores/${STORE}/staff/${NEW}`), member(NEW, "cashier")));
+    await assertSucceeds(deleteDoc(doc(owner, `stores/${STORE}/staff/${NEW}`)));
+    await assertFails(deleteDoc(doc(cashier, `stores/${STORE}/staff/${OWNER}`)));
   });
 });
 

@@ -110,6 +110,9 @@ export const ROUTES = {
   confirmTwoFactorEnrolment: { classes: ["sensitive"], attempts: "enrolment codes" },
   disableTwoFactor: { classes: ["sensitive"], attempts: "attempts to turn off two-step verification" },
   stepUp: { classes: ["moneyOut"], attempts: "verification codes" },
+  // The point of sale (pos/): opening a store and registering a till happen once per shop and device.
+  createStore: { classes: ["frequent"], attempts: "stores created" },
+  registerTill: { classes: ["frequent"], attempts: "till registrations" },
   health: { classes: [], attempts: "requests" },
   // Accounts (accounts/): signing out everywhere and removing a device revoke sessions and send
   // no mail, but each is an Auth Admin call; changing a device's trust is a write.

@@ -657,3 +657,31 @@ export const retryMailDelivery = onCall(
     },
   ),
 );
+
+// The point of sale (pos/, docs/pos.md): a shop opens its store and registers its tills here; the
+// tills' sales, expenses and adjustments are Firestore writes, applied by the pos triggers.
+export const createStore = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "createStore",
+    async () => (await import("../pos/schemas.js")).createStoreInput,
+    edge,
+    async (input, caller) => {
+      const { createStore } = await import("../pos/stores.js");
+      return createStore(input, caller, await basics());
+    },
+  ),
+);
+
+export const registerTill = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "registerTill",
+    async () => (await import("../pos/schemas.js")).registerTillInput,
+    edge,
+    async (input, caller) => {
+      const { registerTill } = await import("../pos/tills.js");
+      return registerTill(input, caller, await basics());
+    },
+  ),
+);

@@ -47,3 +47,26 @@ export const sendMail = onDocumentCreated(
     });
   },
 );
+
+// The point of sale: every record a till creates is applied once to its store's stock and day
+// (pos/apply.ts); a redelivered event finds the record's result and changes nothing.
+async function applyTillRecord(
+  kind: "sale" | "void" | "expense" | "adjustment",
+  params: { storeId: string; recordId: string },
+): Promise<void> {
+  const [{ db }, { applyPosRecord }] = await Promise.all([firebase(), import("../pos/apply.js")]);
+  await applyPosRecord({ db: db(), now: Date.now }, params.storeId, kind, params.recordId);
+}
+
+export const onPosSaleCreated = onDocumentCreated("stores/{storeId}/sales/{recordId}", (event) =>
+  applyTillRecord("sale", event.params),
+);
+export const onPosVoidCreated = onDocumentCreated("stores/{storeId}/voids/{recordId}", (event) =>
+  applyTillRecord("void", event.params),
+);
+export const onPosExpenseCreated = onDocumentCreated("stores/{storeId}/expenses/{recordId}", (event) =>
+  applyTillRecord("expense", event.params),
+);
+export const onPosAdjustmentCreated = onDocumentCreated("stores/{storeId}/adjustments/{recordId}", (event) =>
+  applyTillRecord("adjustment", event.params),
+);

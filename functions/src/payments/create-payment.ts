@@ -270,7 +270,13 @@ async function callProvider(
         email: payment.email ?? undefined,
         reference: payment.reference ?? ref.id.slice(0, 12),
         description:
-          payment.purpose === "entry" ? "Entry fee" : payment.purpose === "order" ? "Order" : "Wallet top up",
+          payment.purpose === "entry"
+            ? "Entry fee"
+            : payment.purpose === "order"
+              ? "Order"
+              : payment.purpose === "till-sale"
+                ? "Till sale"
+                : "Wallet top up",
       });
     } catch (error) {
       const failure = classifyHttpFailure(provider.name, error);

@@ -41,7 +41,8 @@ export const STATUS_LABELS: Readonly<Record<PaymentStatus, string>> = {
   conflict: "under review",
 };
 
-export const PURPOSES = ["order", "wallet-topup", "entry"] as const;
+/** till-sale: mobile money taken at a point-of-sale till (pos/, docs/pos.md); the sale records it. */
+export const PURPOSES = ["order", "wallet-topup", "entry", "till-sale"] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
 export const PROVIDERS = ["mpesa", "iotec", "paystack"] as const;
