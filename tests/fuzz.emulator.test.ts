@@ -10,12 +10,22 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { REGION } from "../functions/src/core/region.ts";
 import { IOTEC } from "../sandbox/src/settings.ts";
-import { idempotencyKey, randomIp, type TestUser } from "./support/client.ts";
+import { idempotencyKey, randomIp } from "./support/client.ts";
 import { functionUrl } from "./support/emulators.ts";
 import { OPEN_COMPETITION, OPEN_FEE_KES, seedCompetitions } from "./support/entries.ts";
-import { adminDb } from "./support/firestore.ts";
 import { emulatorSecrets } from "./support/providers.ts";
-import { around, CALLABLE_RUNS, fuzzCallable, HTTP_RUNS, nasty, seed, WEBHOOK_RUNS } from "./support/fuzz.ts";
+import {
+  around,
+  CALLABLE_RUNS,
+  CALLER_WRITES,
+  fuzzCallable,
+  hasPin,
+  HTTP_RUNS,
+  nasty,
+  OPERATOR_CALLABLES,
+  seed,
+  WEBHOOK_RUNS,
+} from "./support/fuzz.ts";
 
 const callables: [string, fc.Arbitrary<unknown>][] = [
   [
@@ -56,35 +66,16 @@ const callables: [string, fc.Arbitrary<unknown>][] = [
   ["getPaymentStatus", around(() => ({ paymentId: "missing00000000" }))],
 ];
 
-/** Callables fuzzed as an operator (the `admin` claim), so the cases reach past the role check. */
-const AS_OPERATOR: ReadonlySet<string> = new Set(["refundPayment"]);
-
-/** The collections callables write the caller's documents to, and which callables may. */
-const WRITES: Record<string, readonly string[]> = {
-  payments: ["createPayment", "checkout"],
-  carts: ["addToCart", "updateCartLine", "removeFromCart"],
-  checkouts: ["checkout"],
-  orders: [],
-  entries: ["submitEntry"],
-  quotes: ["quote", "quoteBill"],
-  bills: ["payBill"],
-  withdrawals: ["withdraw"],
-  billVerifications: ["verifyBillCustomer"],
-  // A refund belongs to the payer, never to the operator who asks for it.
-  refunds: [],
-};
-
-async function hasPin(user: TestUser): Promise<boolean> {
-  return (await adminDb().collection("pins").doc(user.uid).get()).exists;
-}
-
 beforeAll(seedCompetitions);
 
 describe(`fuzzing (seed ${seed})`, () => {
   it.each(callables)(
     `%s: ${CALLABLE_RUNS} cases never answer internal and write only what they accept`,
     async (name, payload) => {
-      const { accepted, user } = await fuzzCallable(name, payload, { operator: AS_OPERATOR.has(name), writes: WRITES });
+      const { accepted, user } = await fuzzCallable(name, payload, {
+        operator: OPERATOR_CALLABLES.has(name),
+        writes: CALLER_WRITES,
+      });
       expect(await hasPin(user)).toBe(name === "setPin" && accepted > 0);
     },
     240_000,

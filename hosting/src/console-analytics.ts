@@ -15,7 +15,7 @@ import {
 } from "chart.js";
 import { collection, getDocs, query, where } from "firebase/firestore";
 
-import { emptyCounters } from "../../functions/src/shared/analytics.ts";
+import { COUNTER_FIELDS, emptyCounters } from "../../functions/src/shared/analytics.ts";
 import { row } from "./console-dom";
 import { analyticsSeries, daysBetween, formatDuration, nairobiToday, type AnalyticsShard } from "./console-view";
 import { element } from "./dom";
@@ -37,17 +37,7 @@ const COLOURS = ["#0b6e4f", "#d9822b", "#3066be", "#a40e26", "#6c4ab6"];
 
 function shardOf(data: Record<string, unknown>): AnalyticsShard {
   const counters = { ...emptyCounters() };
-  for (const field of [
-    "attempts",
-    "succeeded",
-    "failed",
-    "cancelled",
-    "expired",
-    "conflict",
-    "revenue",
-    "fees",
-    "settleMsTotal",
-  ] as const) {
+  for (const field of COUNTER_FIELDS) {
     counters[field] = typeof data[field] === "number" ? data[field] : 0;
   }
   const buckets = data.settleBuckets;

@@ -17,18 +17,24 @@ export interface Client {
   readonly functions: Functions;
 }
 
-async function firebaseOptions(): Promise<FirebaseOptions> {
+export async function firebaseOptions(): Promise<FirebaseOptions> {
   const response = await fetch("/__/firebase/init.json");
   if (!response.ok) throw new Error(`Firebase configuration unavailable (HTTP ${response.status})`);
   return (await response.json()) as FirebaseOptions;
 }
 
-export async function connect(): Promise<Client> {
-  const app = initializeApp(await firebaseOptions());
+/** What a page may choose about its client: where the configuration comes from, and Firestore's cache. */
+export interface ClientSetup {
+  readonly options?: () => Promise<FirebaseOptions>;
+  readonly firestore?: (app: FirebaseApp) => Firestore;
+}
+
+export async function connect(setup: ClientSetup = {}): Promise<Client> {
+  const app = initializeApp(await (setup.options ?? firebaseOptions)());
   const local = LOCAL_HOSTS.has(location.hostname);
   startAppCheck(app, local);
   const auth = getAuth(app);
-  const db = getFirestore(app);
+  const db = (setup.firestore ?? getFirestore)(app);
   const functions = getFunctions(app, __MALIPO_REGION__);
   if (local) {
     const emulators = __MALIPO_EMULATORS__;

@@ -22,8 +22,8 @@ import { v7 as uuidv7 } from "uuid";
 import { storeDay, type StoreCurrency } from "../../functions/src/pos/shape.ts";
 import { element, hide, show } from "./dom";
 import { messageOf } from "./errors";
-import type { Client } from "./firebase";
-import { connectTill, keepStorage, tillUser } from "./pos-client";
+import { signIn, type Client } from "./firebase";
+import { connectTill, keepStorage } from "./pos-client";
 import { checkPin, lockWhenIdle, pinIsSet, pinProblem, setPin } from "./pos-lock";
 import { currentShift, nextReceipt, startNextShift } from "./pos-receipts";
 import {
@@ -660,7 +660,7 @@ async function start(): Promise<void> {
   wire();
   try {
     state.client = await connectTill();
-    state.user = await tillUser(state.client);
+    state.user = await signIn(state.client);
     element("session").textContent = state.user.uid;
     void keepStorage().then((kept) => {
       element("storage").textContent = kept ? "storage kept" : "storage may be cleared by the browser";

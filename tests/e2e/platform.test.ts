@@ -743,7 +743,8 @@ describe("the operator console", () => {
     await page.click("#tab-mailbox");
     await page.fill("#mail-to", email);
     await page.click("#mail-find");
-    const receipt = page.locator('#mail-list tr[data-kind="receipt"]');
+    // The list shows the latest mails until the search answers: wait for this payer's receipt.
+    const receipt = page.locator('#mail-list tr[data-kind="receipt"]', { hasText: email });
     await receipt.waitFor({ timeout: 30_000 });
     await receipt.locator("button").click();
     await page.locator('#mail-view[data-state="loaded"]').waitFor({ timeout: 30_000 });

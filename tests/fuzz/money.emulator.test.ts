@@ -4,9 +4,17 @@
 import type fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { idempotencyKey, type TestUser } from "../support/client.ts";
+import { idempotencyKey } from "../support/client.ts";
 import { adminDb } from "../support/firestore.ts";
-import { around, CALLABLE_RUNS, fuzzCallable, seed } from "../support/fuzz.ts";
+import {
+  around,
+  CALLABLE_RUNS,
+  CALLER_WRITES,
+  fuzzCallable,
+  hasPin,
+  OPERATOR_CALLABLES,
+  seed,
+} from "../support/fuzz.ts";
 
 const callables: [string, fc.Arbitrary<unknown>][] = [
   ["quote", around(() => ({ service: "airtime", amount: 1_000_00, currency: "KES", redeemPoints: 10 }))],
@@ -85,28 +93,6 @@ const callables: [string, fc.Arbitrary<unknown>][] = [
   ["getWithdrawalOptions", around(() => ({ currency: "KES" }))],
 ];
 
-/** Callables fuzzed as an operator (the `admin` claim), so the cases reach past the role check. */
-const AS_OPERATOR: ReadonlySet<string> = new Set(["refundPayment"]);
-
-/** The collections callables write the caller's documents to, and which callables may. */
-const WRITES: Record<string, readonly string[]> = {
-  payments: ["createPayment", "checkout"],
-  carts: ["addToCart", "updateCartLine", "removeFromCart"],
-  checkouts: ["checkout"],
-  orders: [],
-  entries: ["submitEntry"],
-  quotes: ["quote", "quoteBill"],
-  bills: ["payBill"],
-  withdrawals: ["withdraw"],
-  billVerifications: ["verifyBillCustomer"],
-  // A refund belongs to the payer, never to the operator who asks for it.
-  refunds: [],
-};
-
-async function hasPin(user: TestUser): Promise<boolean> {
-  return (await adminDb().collection("pins").doc(user.uid).get()).exists;
-}
-
 describe(`fuzzing the money callables (seed ${seed})`, () => {
   // The product the cart cases name, so near-valid cases reach the cart and checkout's pricing.
   beforeAll(async () => {
@@ -128,7 +114,10 @@ describe(`fuzzing the money callables (seed ${seed})`, () => {
   it.each(callables)(
     `%s: ${CALLABLE_RUNS} cases never answer internal and write only what they accept`,
     async (name, payload) => {
-      const { accepted, user } = await fuzzCallable(name, payload, { operator: AS_OPERATOR.has(name), writes: WRITES });
+      const { accepted, user } = await fuzzCallable(name, payload, {
+        operator: OPERATOR_CALLABLES.has(name),
+        writes: CALLER_WRITES,
+      });
       expect(await hasPin(user)).toBe(name === "setPin" && accepted > 0);
     },
     240_000,

@@ -37,6 +37,28 @@ export function around(valid: () => Record<string, unknown>): fc.Arbitrary<unkno
   );
 }
 
+/** The payments and money callables fuzzed as an operator (the `admin` claim), past the role check. */
+export const OPERATOR_CALLABLES: ReadonlySet<string> = new Set(["refundPayment"]);
+
+/** The collections those callables write the caller's documents to, and which callables may. */
+export const CALLER_WRITES: Record<string, readonly string[]> = {
+  payments: ["createPayment", "checkout"],
+  carts: ["addToCart", "updateCartLine", "removeFromCart"],
+  checkouts: ["checkout"],
+  orders: [],
+  entries: ["submitEntry"],
+  quotes: ["quote", "quoteBill"],
+  bills: ["payBill"],
+  withdrawals: ["withdraw"],
+  billVerifications: ["verifyBillCustomer"],
+  // A refund belongs to the payer, never to the operator who asks for it.
+  refunds: [],
+};
+
+export async function hasPin(user: TestUser): Promise<boolean> {
+  return (await adminDb().collection("pins").doc(user.uid).get()).exists;
+}
+
 export interface FuzzOptions {
   /** Sign the caller up as an operator (the `admin` claim), so the cases reach past the role check. */
   operator?: boolean;
