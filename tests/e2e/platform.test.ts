@@ -1096,7 +1096,11 @@ describe("the till (point of sale, offline)", () => {
     await page.locator("#mm-status", { hasText: "Paid." }).waitFor({ timeout: 60_000 });
     const receipt = (await page.locator("#last-receipt").textContent()) ?? "";
     await waitForPending(page, 0, 60_000);
-    const sale = (await store().collection("sales").where("receiptNumber", "==", receipt).get()).docs[0];
+    // The count can read 0 before the new write is queued: wait for the sale to reach the server.
+    const sale = await eventually(
+      async () => (await store().collection("sales").where("receiptNumber", "==", receipt).get()).docs[0],
+      (found) => found !== undefined,
+    );
     expect(sale?.get("payment")).toMatchObject({ method: "mobile-money" });
     expect(sale?.get("total")).toBe(2 * prices.Soap);
     const paymentId = String(sale?.get("payment.paymentId"));
