@@ -2,9 +2,8 @@
 // makes, so the emulator runs the blocking functions), and calls with the headers a browser sends.
 import { randomUUID } from "node:crypto";
 
-import { EMULATOR_APP_ID, emulatorAppCheckToken } from "../../hosting/src/app-check-token.ts";
-import { REGION, type CallResult, type TestUser } from "./client.ts";
-import { emulatorOrigin, functionUrl, PROJECT_ID } from "./emulators.ts";
+import { call, type CallResult, type TestUser } from "./client.ts";
+import { emulatorOrigin } from "./emulators.ts";
 
 export interface EmailUser extends TestUser {
   readonly email: string;
@@ -51,32 +50,11 @@ export function authTime(user: TestUser): number {
 }
 
 /** A callable call with the headers given verbatim (X-Forwarded-For, User-Agent). */
-export async function callWithHeaders<T = unknown>(
+export function callWithHeaders<T = unknown>(
   name: string,
   data: unknown,
   user: TestUser,
   headers: Record<string, string>,
 ): Promise<CallResult<T>> {
-  const response = await fetch(await functionUrl(name, REGION), {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/json",
-      Authorization: `Bearer ${user.idToken}`,
-      "X-Firebase-AppCheck": emulatorAppCheckToken(EMULATOR_APP_ID, PROJECT_ID, Date.now()).token,
-      ...headers,
-    },
-    body: JSON.stringify({ data }),
-  });
-  const body = (await response.json()) as {
-    result?: T;
-    error?: { status: string; message: string; details?: unknown };
-  };
-  if (response.ok && "result" in body) return { ok: true, result: body.result };
-  return {
-    ok: false,
-    httpStatus: response.status,
-    code: (body.error?.status ?? "UNKNOWN").toLowerCase().replaceAll("_", "-"),
-    message: body.error?.message ?? "",
-    details: body.error?.details,
-  };
+  return call<T>(name, data, { user, headers });
 }

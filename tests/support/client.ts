@@ -48,6 +48,8 @@ export async function call<T = unknown>(
     origin?: string;
     /** Where the functions are served (default: the Functions emulator), e.g. the bench host. */
     functionsOrigin?: string;
+    /** Sent verbatim, last (a given X-Forwarded-For replaces the simulated address). */
+    headers?: Record<string, string>;
   } = {},
 ): Promise<CallResult<T>> {
   const headers: Record<string, string> = { "Content-Type": "application/json" };
@@ -58,7 +60,8 @@ export async function call<T = unknown>(
   }
   if (options.origin) headers.Origin = options.origin;
   // Each simulated client gets its own address, as behind Cloud Functions' front end.
-  headers["X-Forwarded-For"] = options.ip ?? randomIp();
+  if (!options.headers?.["X-Forwarded-For"]) headers["X-Forwarded-For"] = options.ip ?? randomIp();
+  Object.assign(headers, options.headers);
   const url = options.functionsOrigin
     ? `${options.functionsOrigin}/${PROJECT_ID}/${REGION}/${name}`
     : await functionUrl(name, REGION);
