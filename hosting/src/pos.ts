@@ -7,6 +7,7 @@ import { signOut, type User } from "firebase/auth";
 import {
   collection,
   doc,
+  getDocsFromCache,
   onSnapshot,
   orderBy,
   query,
@@ -15,6 +16,8 @@ import {
   Timestamp,
   where,
   type Firestore,
+  type QueryDocumentSnapshot,
+  type QuerySnapshot,
 } from "firebase/firestore";
 import { httpsCallable } from "firebase/functions";
 import { v7 as uuidv7 } from "uuid";
@@ -114,32 +117,67 @@ function renderSync(): void {
   if (state.till) element("shift").textContent = String(currentShift(state.till.tillId));
 }
 
-/** Watches this till's own recent records; those the SDK has not had acknowledged are pending. */
+/** How often, while online, a count of unsynced records is checked against the cache. */
+const RECOUNT_MS = 5_000;
+
+/**
+ * Watches this till's own recent records; those the SDK has not had acknowledged are pending.
+ *
+ * A listener in a secondary tab (every tab but the one the SDK lets talk to the server) can keep a
+ * record marked as pending after it reached the server: when the record was written in another
+ * tab, or before a reload, the tab ignores its acknowledgement ("Cannot apply mutation batch"), and
+ * if the server's copy had reached it while the write was still queued, nothing tells it again.
+ * So while the browser is online and any record counts as pending, the count is checked every few
+ * seconds against a fresh read of the cache (getDocsFromCache, which sees what the SDK's shared
+ * queue really still holds), and a record it shows acknowledged is not counted again.
+ */
 function watchOwnRecords(till: Till): void {
   const since = Date.now() - WATCH_MS;
   for (const name of RECORD_COLLECTIONS) {
     const records = query(collection(db(), "stores", till.storeId, name), where("recordedAt", ">=", since));
+    let recount: number | undefined;
+    /** Records the cache showed as acknowledged: written once, they never become pending again. */
+    const acknowledged = new Set<string>();
+    const pending = (record: QueryDocumentSnapshot) => record.metadata.hasPendingWrites && !acknowledged.has(record.id);
+    const showRecords = (snapshot: QuerySnapshot, fromServer: boolean) => {
+      const own = snapshot.docs.filter((d) => d.get("tillId") === till.tillId);
+      state.pending[name] = own.filter(pending).length;
+      if (fromServer && pendingTotal() === 0) localStorage.setItem(SYNC_KEY, String(Date.now()));
+      if (name === "sales") {
+        state.recent = own
+          .map((d) => ({
+            id: d.id,
+            receiptNumber: String(d.get("receiptNumber")),
+            total: Number(d.get("total")),
+            recordedAt: Number(d.get("recordedAt")),
+            pending: pending(d),
+          }))
+          .sort((a, b) => b.recordedAt - a.recordedAt)
+          .slice(0, 10);
+        renderRecent();
+      }
+      renderSync();
+      if (state.pending[name] > 0 && navigator.onLine && recount === undefined) {
+        recount = window.setTimeout(() => {
+          recount = undefined;
+          void checkCache();
+        }, RECOUNT_MS);
+      }
+    };
+    const checkCache = async () => {
+      try {
+        const cached = await getDocsFromCache(records);
+        for (const record of cached.docs) if (!record.metadata.hasPendingWrites) acknowledged.add(record.id);
+        showRecords(cached, navigator.onLine);
+      } catch (error) {
+        fail("problem", error);
+      }
+    };
     onSnapshot(
       records,
       { includeMetadataChanges: true },
       (snapshot) => {
-        const own = snapshot.docs.filter((d) => d.get("tillId") === till.tillId);
-        state.pending[name] = own.filter((d) => d.metadata.hasPendingWrites).length;
-        if (!snapshot.metadata.fromCache && pendingTotal() === 0) localStorage.setItem(SYNC_KEY, String(Date.now()));
-        if (name === "sales") {
-          state.recent = own
-            .map((d) => ({
-              id: d.id,
-              receiptNumber: String(d.get("receiptNumber")),
-              total: Number(d.get("total")),
-              recordedAt: Number(d.get("recordedAt")),
-              pending: d.metadata.hasPendingWrites,
-            }))
-            .sort((a, b) => b.recordedAt - a.recordedAt)
-            .slice(0, 10);
-          renderRecent();
-        }
-        renderSync();
+        showRecords(snapshot, !snapshot.metadata.fromCache);
       },
       (error) => {
         fail("problem", error);
