@@ -87,7 +87,7 @@ describe("the built functions entry", () => {
     { timeout: 120_000 },
     async () => {
       const names = Object.keys(snapshot.endpoints);
-      expect(names.length).toBe(61);
+      expect(names.length).toBe(63);
       for (const name of names) {
         // Loaded with require(), as the Functions emulator's worker loads it (it refuses an ES
         // module graph with top-level await, which the platform's import() would accept).

@@ -43,7 +43,7 @@ import { ANALYTICS, ANALYTICS_MARKS, RECONCILIATION_REPORTS } from "./operations
 // Second factor (twofactor/).
 import { STEP_UP_GRANTS, TWO_FACTOR } from "./twofactor/collections.js";
 // Accounts (devices, sign-in history).
-import { DEVICES, SIGN_INS } from "./accounts/collections.js";
+import { ACCOUNT_EMAILS, DEVICES, EMAIL_CHANGES, SIGN_INS } from "./accounts/collections.js";
 
 export const COLLECTIONS: readonly CollectionSpec[] = [
   USERS,
@@ -108,4 +108,6 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
   // Accounts.
   DEVICES,
   SIGN_INS,
+  EMAIL_CHANGES,
+  ACCOUNT_EMAILS,
 ];

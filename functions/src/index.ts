@@ -59,6 +59,8 @@ const HTTPS = [
   "signOutEverywhere",
   "removeDevice",
   "setDeviceTrusted",
+  "requestEmailChange",
+  "confirmEmailChange",
   // Commerce (commerce/): the invoice download.
   "getInvoiceLink",
   "invoicePdf",
@@ -143,6 +145,8 @@ export const stepUp = https?.stepUp;
 export const signOutEverywhere = https?.signOutEverywhere;
 export const removeDevice = https?.removeDevice;
 export const setDeviceTrusted = https?.setDeviceTrusted;
+export const requestEmailChange = https?.requestEmailChange;
+export const confirmEmailChange = https?.confirmEmailChange;
 // Commerce (commerce/): the invoice download.
 export const getInvoiceLink = https?.getInvoiceLink;
 export const invoicePdf = https?.invoicePdf;

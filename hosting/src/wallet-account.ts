@@ -1,7 +1,13 @@
 // The wallet page's account card: keep the wallet by adding an email and password to the same
 // anonymous account (linkWithCredential keeps its uid, so balances and history stay), sign in on
-// another device to the same wallet, sign out everywhere, and see and remove the devices and the
-// sign-ins of the account (devices/ and signIns/, read under firestore.rules).
+// another device to the same wallet, sign out everywhere, change the email (a code mailed to the
+// new address; a step-up code first when two-step verification is on), and see and remove the
+// devices and the sign-ins of the account (devices/ and signIns/, read under firestore.rules).
+//
+// Change email, element ids (stable, for tests): #change-email[data-state] "asking" | "confirming"
+// | "changed" (then the page signs out and reloads, #account-notice saying so); #new-email,
+// #change-email-code-field (#change-email-code), #change-email-button; #confirm-email-form,
+// #confirm-email-hint, #email-code, #confirm-email-button.
 import { EmailAuthProvider, linkWithCredential, signInWithEmailAndPassword, signOut, type User } from "firebase/auth";
 import { collection, limit, onSnapshot, orderBy, query, where, type Timestamp } from "firebase/firestore";
 
@@ -9,6 +15,9 @@ import { deviceId, httpsCallable } from "./device";
 import { element, hide, show } from "./dom";
 import { messageOf } from "./errors";
 import type { Client } from "./firebase";
+import { stepUpAsked, stepUpGrant } from "./wallet-twofactor";
+
+import type { EmailChangeView } from "../../functions/src/accounts/email-change.ts";
 
 interface DeviceView {
   readonly deviceId: string;
@@ -80,7 +89,15 @@ function form(id: string, run: (fields: { email: string; password: string }) => 
   if (button) button.disabled = false;
 }
 
+/** A sentence for the account card that outlives a reload (sessionStorage). */
+const NOTICE_KEY = "malipo:account-notice";
+
 export function startAccount(client: Client, user: User): void {
+  const notice = sessionStorage.getItem(NOTICE_KEY);
+  if (notice) {
+    sessionStorage.removeItem(NOTICE_KEY);
+    show("account-notice", notice);
+  }
   const card = element("account");
   card.dataset.state = user.isAnonymous ? "anonymous" : "signed-in";
   element("account-email").textContent = user.email ?? "";
@@ -133,9 +150,103 @@ export function startAccount(client: Client, user: User): void {
   });
 
   if (!user.isAnonymous) {
+    changeEmail(client);
     listDevices(client, user.uid);
     listSignIns(client, user.uid);
   }
+}
+
+/**
+ * Ask for a code at the new address (with a step-up grant when two-step verification is on: the
+ * first refusal shows the code field), then confirm it. Auth's email changes on the server, which
+ * ends every session of the account: the page signs out and asks to sign in with the new address.
+ */
+function changeEmail(client: Client): void {
+  const request = httpsCallable<{ newEmail: string; stepUpGrant?: string }, EmailChangeView>(
+    client.functions,
+    "requestEmailChange",
+  );
+  const confirm = httpsCallable<{ changeId: string; code: string }, EmailChangeView>(
+    client.functions,
+    "confirmEmailChange",
+  );
+  const card = element("change-email");
+  const asking = element("change-email-form", HTMLFormElement);
+  const confirming = element("confirm-email-form", HTMLFormElement);
+  const newEmail = element("new-email", HTMLInputElement);
+  const factor = element("change-email-code", HTMLInputElement);
+  const send = element("change-email-button", HTMLButtonElement);
+  const finish = element("confirm-email-button", HTMLButtonElement);
+  let changeId = "";
+
+  asking.addEventListener("submit", (event) => {
+    event.preventDefault();
+    hide("account-error");
+    hide("account-notice");
+    const email = newEmail.value.trim();
+    if (!email) {
+      show("account-error", "Enter the new email.");
+      return;
+    }
+    const codeAsked = !element("change-email-code-field").hidden;
+    if (codeAsked && !factor.value.trim()) {
+      show("account-error", "Enter the code from your authenticator app.");
+      return;
+    }
+    send.disabled = true;
+    const typed = factor.value;
+    factor.value = "";
+    (codeAsked
+      ? stepUpGrant(client, { operation: "changeContact" }, typed).then((grant) =>
+          request({ newEmail: email, stepUpGrant: grant }),
+        )
+      : request({ newEmail: email })
+    )
+      .then(({ data }) => {
+        changeId = data.changeId;
+        element("confirm-email-hint").textContent = `We mailed a code to ${data.email}. Enter it here.`;
+        asking.hidden = true;
+        confirming.hidden = false;
+        card.dataset.state = "confirming";
+      })
+      .catch((error: unknown) => {
+        if (stepUpAsked(error)) element("change-email-code-field").hidden = false;
+        show("account-error", messageOf(error));
+      })
+      .finally(() => {
+        send.disabled = false;
+      });
+  });
+  send.disabled = false;
+
+  confirming.addEventListener("submit", (event) => {
+    event.preventDefault();
+    hide("account-error");
+    const code = element("email-code", HTMLInputElement).value.trim();
+    if (!code) {
+      show("account-error", "Enter the code from the email.");
+      return;
+    }
+    finish.disabled = true;
+    confirm({ changeId, code })
+      .then(async ({ data }) => {
+        // Firebase Auth ended every session of the account with the change, this one too: the
+        // page starts again signed out and says why.
+        card.dataset.state = "changed";
+        sessionStorage.setItem(
+          NOTICE_KEY,
+          `Your email is now ${data.email}. Changing it signed your account out everywhere: sign in with it below.`,
+        );
+        await signOut(client.auth);
+        location.reload();
+      })
+      .catch((error: unknown) => {
+        show("account-error", messageOf(error));
+      })
+      .finally(() => {
+        finish.disabled = false;
+      });
+  });
 }
 
 function listDevices(client: Client, uid: string): void {

@@ -621,6 +621,43 @@ describe("the wallet page's account", () => {
     await first.click("#set-pin");
     await first.locator("#pin-error", { hasText: "signed out everywhere" }).waitFor({ timeout: 30_000 });
   });
+
+  it("changes the email with the code mailed to the new address, and the account signs in with it", async () => {
+    const walletUrl = new URL("wallet.html", await platform.pageUrl()).href;
+    const email = `before-${Date.now()}@example.com`;
+    const moved = `after-${Date.now()}@example.com`;
+    const password = "correct horse battery";
+    const page = await platform.newPage();
+    await asOwnClient(page);
+    await page.goto(walletUrl);
+    const uid = await visitorOn(page);
+    await keepWalletByEmail(page, email, password);
+
+    await page.click("#change-email summary");
+    await page.fill("#new-email", moved);
+    await page.click("#change-email-button:not([disabled])");
+    await page.locator('#change-email[data-state="confirming"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator("#confirm-email-hint").textContent()).toContain(moved);
+    const mailed = async (to: string, kind: string) =>
+      (await MAIL.ref(adminDb()).where("to", "==", to).where("kind", "==", kind).get()).docs[0]?.data();
+    const codeMail = await eventually(
+      () => mailed(moved, "email-change-code"),
+      (mail) => mail !== undefined,
+    );
+    const code = /Your code is (\d{6})/.exec(codeMail?.message.text ?? "")?.[1] ?? "";
+    expect(await mailed(email, "email-change-requested")).toBeDefined();
+    await page.fill("#email-code", code);
+    await page.click("#confirm-email-button");
+    // The change ended every session of the account: the page starts again signed out, says why,
+    // and the account signs in with the new address.
+    await page.locator('#account[data-state="anonymous"]').waitFor({ timeout: 30_000 });
+    await page
+      .locator("#account-notice", { hasText: `Your email is now ${moved}` })
+      .waitFor({ state: "visible", timeout: 30_000 });
+    expect(await mailed(email, "email-changed")).toBeDefined();
+    await signInByEmail(page, moved, password);
+    expect(await accountUid(page)).toBe(uid);
+  });
 });
 
 describe("the operator console", () => {

@@ -1,6 +1,6 @@
-// Fuzzing of the accounts callables (sign out everywhere, remove a device, trust a device) and of
-// the reserved deviceId field every callable accepts, with the shared seed and checks
-// (tests/support/fuzz.ts).
+// Fuzzing of the accounts callables (sign out everywhere, remove or trust a device, change the
+// email) and of the reserved deviceId field every callable accepts, with the shared seed and
+// checks (tests/support/fuzz.ts).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
@@ -13,6 +13,9 @@ const callables: [string, fc.Arbitrary<unknown>][] = [
   ["signOutEverywhere", around(() => ({ deviceId: DEVICE }))],
   ["removeDevice", around(() => ({ device: DEVICE, deviceId: DEVICE }))],
   ["setDeviceTrusted", around(() => ({ device: DEVICE, trusted: true, deviceId: DEVICE }))],
+  // The fuzzing caller is anonymous: no case may start an email change (there is no email to change).
+  ["requestEmailChange", around(() => ({ newEmail: "fuzz@example.com" }))],
+  ["confirmEmailChange", around(() => ({ changeId: "0".repeat(32), code: "123456" }))],
   // The edge's reserved field, on a callable that is otherwise always valid.
   [
     "getWallet",
@@ -28,7 +31,7 @@ describe(`fuzzing the accounts callables (seed ${seed})`, () => {
     `%s: ${CALLABLE_RUNS} cases never answer internal and write nothing of the caller's but devices`,
     async (name, payload) => {
       const { user } = await fuzzCallable(name, payload, {
-        writes: { payments: [], withdrawals: [], bills: [], signIns: [] },
+        writes: { payments: [], withdrawals: [], bills: [], signIns: [], emailChanges: [] },
       });
       // Only valid device ids were recorded, each as its own document.
       const devices = await adminDb().collection("devices").where("uid", "==", user.uid).get();

@@ -259,6 +259,19 @@ const table: Record<string, Row> = {
     update: { usedBy: null },
     allowed: {},
   },
+  // The email change (accounts/email-change.ts): server-only.
+  emailChanges: {
+    path: `emailChanges/${run}`,
+    data: { uid: OWNER, from: "a@example.com", to: "b@example.com", status: "pending", hash: "h", salt: "s" },
+    update: { status: "confirmed" },
+    allowed: {},
+  },
+  accountEmails: {
+    path: `accountEmails/${OWNER}`,
+    data: { email: "a@example.com", via: "first-seen" },
+    update: { email: "b@example.com" },
+    allowed: {},
+  },
   idempotencyKeys: {
     path: `idempotencyKeys/${run}`,
     data: { uid: OWNER, paymentId: run },

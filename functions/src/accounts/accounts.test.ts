@@ -4,6 +4,8 @@ import { submitEntryInput } from "../entries/schemas.js";
 import { createPaymentInput } from "../payments/schemas.js";
 import { refundPaymentInput } from "../refunds/schemas.js";
 import { isCleanText } from "../shared/text.js";
+import { confirmEmailChangeInput, requestEmailChangeInput } from "./schemas.js";
+import { CONTACT_CHECKED, SESSION_CHECKED } from "./routes.js";
 import { USERS } from "./users.js";
 import { sessionRevoked } from "./session.js";
 import { signInMethod } from "./sign-in-history.js";
@@ -106,6 +108,29 @@ describe("revoked sessions (verifyIdToken(token, true) semantics)", () => {
     expect(sessionRevoked(at, undefined)).toBe(true);
     expect(sessionRevoked(undefined, { disabled: false, tokensValidAfterTime: revokedAt })).toBe(true);
     expect(sessionRevoked(at, { disabled: false })).toBe(false);
+  });
+});
+
+describe("the email change's routes and inputs", () => {
+  it("checks the confirmed email only on routes that also check the session, and never on the way out", () => {
+    for (const name of CONTACT_CHECKED) expect(SESSION_CHECKED.has(name)).toBe(true);
+    for (const way of ["signOutEverywhere", "removeDevice", "stepUp", "requestEmailChange", "confirmEmailChange"]) {
+      expect(CONTACT_CHECKED.has(way)).toBe(false);
+    }
+    for (const money of ["withdraw", "payBill", "checkout", "setPin", "changePin"]) {
+      expect(CONTACT_CHECKED.has(money)).toBe(true);
+    }
+  });
+
+  it("refuses a malformed address, grant, change id or code with the field to fix", () => {
+    const issue = (result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) =>
+      result.error?.issues[0]?.path.join(".");
+    expect(issue(requestEmailChangeInput.safeParse({ newEmail: "nobody" }))).toBe("newEmail");
+    expect(issue(requestEmailChangeInput.safeParse({ newEmail: "a@b.co", stepUpGrant: "x" }))).toBe("stepUpGrant");
+    expect(issue(requestEmailChangeInput.safeParse({ newEmail: "a@b.co", uid: "someone" }))).toBe("");
+    expect(issue(confirmEmailChangeInput.safeParse({ changeId: "0".repeat(31), code: "123456" }))).toBe("changeId");
+    expect(issue(confirmEmailChangeInput.safeParse({ changeId: "0".repeat(32), code: "12345" }))).toBe("code");
+    expect(requestEmailChangeInput.safeParse({ newEmail: "a@b.co" }).success).toBe(true);
   });
 });
 

@@ -55,3 +55,37 @@ export type SignInRecord = z.infer<typeof SIGN_INS.schema>;
 export function deviceDocId(uid: string, deviceId: string): string {
   return `${uid}_${deviceId}`;
 }
+
+/**
+ * emailChanges/{changeId}: one request to change the account's email (email-change.ts), with its
+ * code hashed. pending until the code is shown; applying while Auth is told; confirmed, or
+ * cancelled (5 wrong codes, or the address was taken meanwhile). Server-only: it holds the code's
+ * hash. Kept as the record of who moved the account where, and when.
+ */
+export const EMAIL_CHANGES = defineCollection(
+  "emailChanges",
+  z.object({
+    uid: z.string(),
+    /** The address the account had, which is told of the request and of the change. */
+    from: z.string(),
+    to: z.string(),
+    status: z.enum(["pending", "applying", "confirmed", "cancelled"]),
+    hash: z.string(),
+    salt: z.string(),
+    attempts: z.number().int().nonnegative(),
+    createdAt: timestamp,
+    expiresAt: timestamp,
+    confirmedAt: timestamp.nullable(),
+  }),
+);
+export type EmailChangeRecord = z.infer<typeof EMAIL_CHANGES.schema>;
+
+/**
+ * accountEmails/{uid}: the email Malipo knows the account by: the first one seen on a session
+ * check (kept from the page with an email and a password), then each confirmed change. While
+ * Auth's email differs from it, money and account changes are paused (session.ts). Server-only.
+ */
+export const ACCOUNT_EMAILS = defineCollection(
+  "accountEmails",
+  z.object({ email: z.string(), confirmedAt: timestamp, via: z.enum(["first-seen", "email-change"]) }),
+);

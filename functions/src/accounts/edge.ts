@@ -23,6 +23,25 @@ async function lookupUser(uid: string): Promise<AccountUser | undefined> {
 
 export const sessionCheck = createSessionCheck(async () => Promise.resolve({ db: db(), now: Date.now, lookupUser }));
 
+/** What changing the account's email asks of Auth (email-change.ts). */
+export const emailChangeAuth = {
+  async lookupUser(uid: string) {
+    const user = await auth().getUser(uid);
+    return { email: user.email, password: user.providerData.some((p) => p.providerId === "password") };
+  },
+  async uidOfEmail(email: string) {
+    try {
+      return (await auth().getUserByEmail(email)).uid;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === "auth/user-not-found") return undefined;
+      throw error;
+    }
+  },
+  async setAuthEmail(uid: string, email: string) {
+    await auth().updateUser(uid, { email, emailVerified: true });
+  },
+};
+
 /** Ends every session of the user: their refresh tokens stop working, their ID tokens are refused by SESSION_CHECKED routes. */
 export async function revokeSessions(uid: string): Promise<void> {
   await auth().revokeRefreshTokens(uid);

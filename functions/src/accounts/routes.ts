@@ -17,6 +17,26 @@ export const SESSION_CHECKED: ReadonlySet<string> = new Set([
   "confirmTwoFactorEnrolment",
   "disableTwoFactor",
   "stepUp",
+  // Changing the account's email (email-change.ts).
+  "requestEmailChange",
+  "confirmEmailChange",
+]);
+
+/**
+ * The routes that also wait while Auth's email differs from the one Malipo confirmed: money and
+ * the account's safeguards. Left out: what a user needs to recover (signing out everywhere,
+ * devices, a step-up and the email change itself).
+ */
+export const CONTACT_CHECKED: ReadonlySet<string> = new Set([
+  "withdraw",
+  "payBill",
+  "checkout",
+  "setPin",
+  "changePin",
+  "refundPayment",
+  "startTwoFactorEnrolment",
+  "confirmTwoFactorEnrolment",
+  "disableTwoFactor",
 ]);
 
 /** The routes where a new account counts against its address (payments, codes, money, account). */

@@ -8,6 +8,8 @@
 //   call: a revoked session is refused at once, on every instance.
 // - New accounts per address. Anonymous sign-in hands out a fresh uid per call, so per-user limits
 //   alone stop nobody: each distinct uid an address uses is counted (accountsPerAddress).
+// - The account's email. Auth's email must be the one Malipo confirmed (accounts/email-change.ts)
+//   for money and account changes: one changed with the client SDK pauses them until confirmed.
 // - The device. A call that carries a device id records it (devices/), first seen and last seen,
 //   and mails the user when a device is new.
 import type { Firestore } from "firebase-admin/firestore";
@@ -17,7 +19,7 @@ import type { Caller } from "../core/callable.js";
 import { AppError } from "../core/errors.js";
 import { enforceRateLimits } from "../core/rate-limit.js";
 import { recordDevice, type AccountUser } from "./devices.js";
-import { ACCOUNT_COUNTED, SESSION_CHECKED } from "./routes.js";
+import { ACCOUNT_COUNTED, CONTACT_CHECKED, SESSION_CHECKED } from "./routes.js";
 
 export const REVOKED_MESSAGE =
   "You were signed out everywhere (or this device was removed from your account). Sign in again to continue.";
@@ -86,6 +88,8 @@ export function createSessionCheck(
             if (sessionRevoked(request.auth?.token.auth_time, found)) {
               throw new AppError("unauthenticated", REVOKED_MESSAGE);
             }
+            if (found?.email && CONTACT_CHECKED.has(name))
+              return refuseEmailDrift(resolved, caller.uid, found.email, now);
           })
         : undefined,
       countsAccount ? countAccount(resolved, caller, now) : undefined,
@@ -105,6 +109,20 @@ export function createSessionCheck(
       logger.warn("device not recorded", { uid: caller.uid, error: error instanceof Error ? error.message : error });
     }
   };
+}
+
+/**
+ * Auth's email changed without a confirmed change (the client SDK's updateEmail, around
+ * requestEmailChange): money and account changes wait until the user confirms the address.
+ */
+async function refuseEmailDrift(deps: SessionDeps, uid: string, authEmail: string, now: number): Promise<void> {
+  const { emailDrift } = await import("./account-email.js");
+  const recorded = await emailDrift(deps.db, uid, authEmail, now);
+  if (recorded === undefined) return;
+  throw new AppError(
+    "failed-precondition",
+    `Your account's sign-in email changed from ${recorded} to ${authEmail} without a confirmation code, so money and account changes are paused. Confirm the new address with Change email (a code is mailed to it), or change it back.`,
+  );
 }
 
 function headerOf(value: string | string[] | undefined): string | undefined {

@@ -119,6 +119,9 @@ export const ROUTES = {
   signOutEverywhere: { classes: ["sensitive"], attempts: "sign-outs" },
   removeDevice: { classes: ["sensitive"], attempts: "device removals" },
   setDeviceTrusted: { classes: ["frequent"], attempts: "device changes" },
+  // Each request mails the new and the old address; each confirmation guesses at a mailed code.
+  requestEmailChange: { classes: ["sensitive"], attempts: "email change requests" },
+  confirmEmailChange: { classes: ["sensitive"], attempts: "email change codes" },
   // Not a request of its own: a new account seen from an address (the request itself is counted
   // by its route), so the general limit is not counted again.
   accountSeen: { classes: ["accountsPerAddress"], attempts: "new accounts from your network", general: false },

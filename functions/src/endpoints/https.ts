@@ -597,6 +597,44 @@ export const setDeviceTrusted = onCall(
   ),
 );
 
+// Changing the account's email (accounts/email-change.ts): a code mailed to the new address.
+async function emailChangeDeps() {
+  const [{ db }, { emailChangeAuth }] = await Promise.all([firebase(), import("../accounts/edge.js")]);
+  return { db: db(), now: Date.now, ...emailChangeAuth };
+}
+
+export const requestEmailChange = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "requestEmailChange",
+    async () => (await import("../accounts/schemas.js")).requestEmailChangeInput,
+    edge,
+    async (input, caller) => {
+      const [{ requestEmailChange }, deps] = await Promise.all([
+        import("../accounts/email-change.js"),
+        emailChangeDeps(),
+      ]);
+      return requestEmailChange(input, caller, deps);
+    },
+  ),
+);
+
+export const confirmEmailChange = onCall(
+  { cors: callableCors },
+  handleCallable(
+    "confirmEmailChange",
+    async () => (await import("../accounts/schemas.js")).confirmEmailChangeInput,
+    edge,
+    async (input, caller) => {
+      const [{ confirmEmailChange }, deps] = await Promise.all([
+        import("../accounts/email-change.js"),
+        emailChangeDeps(),
+      ]);
+      return confirmEmailChange(input, caller, deps);
+    },
+  ),
+);
+
 // The shop's invoice download (docs/commerce.md, "The invoice PDF"): the order page's link from
 // getInvoiceLink, and the PDF itself, served on the page's origin through Hosting's
 // /api/invoices/** rewrite.

@@ -5,8 +5,6 @@
 // (expiresAt) and are deleted by Firestore's TTL policy on that field (firestore.indexes.json),
 // so a settlement delivered again after the deletion also checks for the code's mail. The payer
 // may ask for a new code at most CODE_MAX_RESENDS times (resendPaymentCode).
-import { createHmac, randomBytes, randomInt } from "node:crypto";
-
 import { FieldValue, Timestamp, type Firestore, type Transaction } from "firebase-admin/firestore";
 
 import { z } from "zod";
@@ -21,6 +19,7 @@ import { appendEvent } from "../payments/transitions.js";
 import { codeMail } from "../notifications/templates.js";
 import { mailRef } from "../notifications/payment-mail.js";
 import type { StatusChange } from "../payments/settlement.js";
+import { newMailedCode } from "../shared/hashing.js";
 
 /** paymentCodes/{paymentId}: the hashed code, never readable by clients. */
 export const PAYMENT_CODES = defineCollection(
@@ -39,10 +38,6 @@ export const PAYMENT_CODES = defineCollection(
 export const CODE_TTL_MINUTES = 15;
 export const CODE_MAX_ATTEMPTS = 5;
 export const CODE_MAX_RESENDS = 3;
-
-export function hashCode(code: string, salt: string): string {
-  return createHmac("sha256", salt).update(code).digest("hex");
-}
 
 export async function issueEntryCode(db: Firestore, change: StatusChange, now: () => number = Date.now): Promise<void> {
   const { after, paymentId, eventId } = change;
@@ -85,11 +80,10 @@ function writeCode(
   },
   now: number,
 ): void {
-  const secret = String(randomInt(0, 1_000_000)).padStart(6, "0");
-  const salt = randomBytes(16).toString("hex");
+  const { code: secret, salt, hash } = newMailedCode();
   tx.set(PAYMENT_CODES.ref(db).doc(details.paymentId), {
     uid: details.uid,
-    hash: hashCode(secret, salt),
+    hash,
     salt,
     attempts: details.attempts,
     expiresAt: Timestamp.fromMillis(now + CODE_TTL_MINUTES * 60_000),

@@ -8,7 +8,8 @@ import { enforceRateLimits } from "../core/rate-limit.js";
 import { noSuchPayment, paymentsCollection } from "../payments/records.js";
 import { appendEvent } from "../payments/transitions.js";
 import { constantTimeEqual } from "../shared/hashing.js";
-import { CODE_MAX_ATTEMPTS, hashCode, PAYMENT_CODES } from "./codes.js";
+import { hashCode } from "../shared/hashing.js";
+import { CODE_MAX_ATTEMPTS, PAYMENT_CODES } from "./codes.js";
 import type { VerifyPaymentCodeInput } from "./schemas.js";
 
 type Outcome =

@@ -29,7 +29,7 @@ const OPERATION_NAMES: Readonly<Record<StepUpOperation, string>> = {
   withdraw: "a withdrawal",
   changePin: "a PIN change",
   payBill: "a bill payment",
-  changeContact: "a phone or email change",
+  changeContact: "an email change",
 };
 
 export interface StepUpGrantView {
