@@ -218,22 +218,28 @@ describe("changing the account's email", () => {
   });
 });
 
+/** An email user called in-process, with a clock the test moves and Auth's email change recorded. */
+async function inProcess(authState: { fails: boolean } = { fails: false }) {
+  const user = await signUpWithEmail();
+  const clock = { at: Date.now() };
+  const set: string[] = [];
+  const deps = {
+    db: adminDb(),
+    now: () => clock.at,
+    lookupUser: () => Promise.resolve({ email: user.email, password: true }),
+    uidOfEmail: () => Promise.resolve(undefined),
+    setAuthEmail: (_uid: string, email: string) => {
+      if (authState.fails) return Promise.reject(new Error("Auth did not answer"));
+      set.push(email);
+      return Promise.resolve();
+    },
+  };
+  return { caller: { uid: user.uid, ip: randomIp() }, clock, deps, set };
+}
+
 describe("the wrong-code limit (in-process)", () => {
   it(`ends a change after ${EMAIL_CHANGE_MAX_ATTEMPTS} wrong codes: the right one no longer works`, async () => {
-    const user = await signUpWithEmail();
-    const clock = { at: Date.now() };
-    const set: string[] = [];
-    const deps = {
-      db: adminDb(),
-      now: () => clock.at,
-      lookupUser: () => Promise.resolve({ email: user.email, password: true }),
-      uidOfEmail: () => Promise.resolve(undefined),
-      setAuthEmail: (_uid: string, email: string) => {
-        set.push(email);
-        return Promise.resolve();
-      },
-    };
-    const caller = { uid: user.uid, ip: randomIp() };
+    const { caller, clock, deps, set } = await inProcess();
     const { changeId } = await requestEmailChange({ newEmail: newAddress() }, caller, deps);
     const code = await mailedCode(changeId);
     const wrong = code === "000000" ? "000001" : "000000";
@@ -257,22 +263,8 @@ describe("the wrong-code limit (in-process)", () => {
   });
 
   it("refuses an expired code, and finishes a confirmation that stopped after the code was accepted", async () => {
-    const user = await signUpWithEmail();
-    const clock = { at: Date.now() };
-    const set: string[] = [];
-    let authFails = true;
-    const deps = {
-      db: adminDb(),
-      now: () => clock.at,
-      lookupUser: () => Promise.resolve({ email: user.email, password: true }),
-      uidOfEmail: () => Promise.resolve(undefined),
-      setAuthEmail: (_uid: string, email: string) => {
-        if (authFails) return Promise.reject(new Error("Auth did not answer"));
-        set.push(email);
-        return Promise.resolve();
-      },
-    };
-    const caller = { uid: user.uid, ip: randomIp() };
+    const authState = { fails: true };
+    const { caller, clock, deps, set } = await inProcess(authState);
     const late = await requestEmailChange({ newEmail: newAddress() }, caller, deps);
     clock.at += 31 * 60_000;
     await expect(
@@ -286,7 +278,7 @@ describe("the wrong-code limit (in-process)", () => {
       "Auth did not answer",
     );
     expect((await EMAIL_CHANGES.ref(adminDb()).doc(change.changeId).get()).get("status")).toBe("applying");
-    authFails = false;
+    authState.fails = false;
     // Even past its 30 minutes: the code was accepted in time.
     clock.at += 31 * 60_000;
     await expect(confirmEmailChange({ changeId: change.changeId, code }, caller, deps)).resolves.toMatchObject({
