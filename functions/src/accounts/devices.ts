@@ -16,6 +16,8 @@ import { storedUserAgent, summarizeUserAgent } from "./user-agent.js";
 /** What the accounts code needs of an Auth user (the Admin SDK's UserRecord has it). */
 export interface AccountUser {
   readonly email?: string | undefined;
+  /** The account signs in with an email and a password. */
+  readonly password?: boolean;
   readonly disabled: boolean;
   readonly tokensValidAfterTime?: string | undefined;
 }

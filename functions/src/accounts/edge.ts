@@ -14,7 +14,12 @@ function auth() {
 async function lookupUser(uid: string): Promise<AccountUser | undefined> {
   try {
     const user = await auth().getUser(uid);
-    return { email: user.email, disabled: user.disabled, tokensValidAfterTime: user.tokensValidAfterTime };
+    return {
+      email: user.email,
+      password: user.providerData.some((p) => p.providerId === "password"),
+      disabled: user.disabled,
+      tokensValidAfterTime: user.tokensValidAfterTime,
+    };
   } catch (error) {
     if ((error as { code?: unknown }).code === "auth/user-not-found") return undefined;
     throw error;
@@ -25,10 +30,7 @@ export const sessionCheck = createSessionCheck(async () => Promise.resolve({ db:
 
 /** What changing the account's email asks of Auth (email-change.ts). */
 export const emailChangeAuth = {
-  async lookupUser(uid: string) {
-    const user = await auth().getUser(uid);
-    return { email: user.email, password: user.providerData.some((p) => p.providerId === "password") };
-  },
+  lookupUser,
   async uidOfEmail(email: string) {
     try {
       return (await auth().getUserByEmail(email)).uid;

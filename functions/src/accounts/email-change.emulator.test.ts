@@ -226,7 +226,7 @@ async function inProcess(authState: { fails: boolean } = { fails: false }) {
   const deps = {
     db: adminDb(),
     now: () => clock.at,
-    lookupUser: () => Promise.resolve({ email: user.email, password: true }),
+    lookupUser: () => Promise.resolve({ email: user.email, password: true, disabled: false }),
     uidOfEmail: () => Promise.resolve(undefined),
     setAuthEmail: (_uid: string, email: string) => {
       if (authState.fails) return Promise.reject(new Error("Auth did not answer"));

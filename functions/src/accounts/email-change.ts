@@ -19,6 +19,7 @@ import { message } from "../notifications/templates.js";
 import { constantTimeEqual, hashCode, newMailedCode } from "../shared/hashing.js";
 import { requireStepUp } from "../twofactor/step-up.js";
 import { normalizeEmail } from "./account-email.js";
+import type { AccountUser } from "./devices.js";
 import { ACCOUNT_EMAILS, EMAIL_CHANGES, type EmailChangeRecord } from "./collections.js";
 import type { ConfirmEmailChangeInput, RequestEmailChangeInput } from "./schemas.js";
 
@@ -29,7 +30,7 @@ export interface EmailChangeDeps {
   readonly db: Firestore;
   readonly now: () => number;
   /** The caller's Auth email and whether they sign in with a password (Admin SDK getUser). */
-  readonly lookupUser: (uid: string) => Promise<{ email?: string | undefined; password: boolean } | undefined>;
+  readonly lookupUser: (uid: string) => Promise<AccountUser | undefined>;
   /** The uid of the Auth account using this email, if any (Admin SDK getUserByEmail). */
   readonly uidOfEmail: (email: string) => Promise<string | undefined>;
   /** Sets the Auth account's email, verified (Admin SDK updateUser); rejects if another account has it. */
@@ -154,7 +155,8 @@ export async function confirmEmailChange(
     }
     const right = constantTimeEqual(hashCode(input.code, change.salt), change.hash);
     if (!right) {
-      if (change.status === "confirmed") return { wrong: true, change } as const;
+      // Once the right code was shown (applying, confirmed), a wrong one changes nothing.
+      if (change.status !== "pending") return { wrong: true, change } as const;
       const attempts = change.attempts + 1;
       tx.update(ref, { attempts, ...(attempts >= EMAIL_CHANGE_MAX_ATTEMPTS ? { status: "cancelled" } : {}) });
       return { wrong: true, change: { ...change, attempts } } as const;
@@ -173,11 +175,14 @@ export async function confirmEmailChange(
   const { change } = outcome;
   if (outcome.wrong) {
     const left = EMAIL_CHANGE_MAX_ATTEMPTS - change.attempts;
+    const wrong = `code: that is not the code we mailed to ${change.to}.`;
     throw new AppError(
       "invalid-argument",
-      left > 0 && change.status !== "confirmed"
-        ? `code: that is not the code we mailed to ${change.to}. ${left} ${left === 1 ? "try" : "tries"} left.`
-        : "code: that is not the code we mailed, and this email change has ended. Ask for a new code.",
+      change.status !== "pending"
+        ? wrong
+        : left > 0
+          ? `${wrong} ${left} ${left === 1 ? "try" : "tries"} left.`
+          : `${wrong} This email change has ended: ask for a new code.`,
     );
   }
   const view: EmailChangeView = {

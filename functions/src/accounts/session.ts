@@ -88,8 +88,9 @@ export function createSessionCheck(
             if (sessionRevoked(request.auth?.token.auth_time, found)) {
               throw new AppError("unauthenticated", REVOKED_MESSAGE);
             }
-            if (found?.email && CONTACT_CHECKED.has(name))
+            if (found?.email && CONTACT_CHECKED.has(name)) {
               return refuseEmailDrift(resolved, caller.uid, found.email, now);
+            }
           })
         : undefined,
       countsAccount ? countAccount(resolved, caller, now) : undefined,
