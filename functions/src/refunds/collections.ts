@@ -59,6 +59,11 @@ export const REFUNDS = defineCollection(
      */
     entryId: z.string(),
     holdsWallet: z.boolean(),
+    /**
+     * For a shop order: the merchant whose sale is refunded; its account pays the refund back
+     * (the sale credited it). Absent on refunds recorded before orders were booked this way.
+     */
+    merchantId: z.string().nullable().optional(),
     state: z.enum(REFUND_STATES),
     providerReference: z.string().nullable(),
     receipt: z.string().nullable(),

@@ -36,30 +36,39 @@ export function isRefundId(id: string): boolean {
 
 /**
  * Where a payment's money sits for a purpose that is not booked in the ledger when it is
- * collected (orders, paid entries): a refund of one credits the provider's clearing account
- * against this, so the provider's side of the ledger stays right.
+ * collected (paid entries): a refund of one credits the provider's clearing account against this,
+ * so the provider's side of the ledger stays right.
  */
 export const SALES_COUNTERPARTY = "sales";
 
 /**
  * The refund's ledger movement. A top-up's refund holds the payer's wallet (the money the top-up
  * credited goes back out): posted when the provider confirms, voided on a definite failure. Any
- * other purpose posts the same shape on confirmation only, from the sales account.
+ * other purpose posts the same shape on confirmation only: a shop order's from the merchant's
+ * account, which its sale credited (it may go below zero, the merchant then owing Malipo, say when
+ * an order is refunded before it was booked), and a paid entry's from the sales account.
  */
 export function refundMovement(
-  refund: Pick<RefundRecord, "entryId" | "holdsWallet" | "uid" | "paymentId" | "provider" | "currency" | "amount">,
+  refund: Pick<
+    RefundRecord,
+    "entryId" | "holdsWallet" | "merchantId" | "uid" | "paymentId" | "provider" | "currency" | "amount"
+  >,
 ): Movement {
+  const merchant = refund.holdsWallet ? null : (refund.merchantId ?? null);
   const from = refund.holdsWallet
     ? accounts.wallet(refund.uid, refund.currency)
-    : accounts.clearing(SALES_COUNTERPARTY, refund.currency);
+    : merchant !== null
+      ? accounts.merchant(merchant, refund.currency)
+      : accounts.clearing(SALES_COUNTERPARTY, refund.currency);
   return {
     id: refund.entryId,
     kind: "refund",
     ...(refund.holdsWallet ? { hold: true, parent: topUpEntryId(refund.paymentId) } : {}),
+    ...(merchant !== null ? { allowNegative: true } : {}),
     // The payment, not the provider's receipt: every caller must build the identical movement (its
     // id's idempotency compares them), and a status answer may name another receipt than the result.
     reference: refund.paymentId,
-    meta: { uid: refund.uid, paymentId: refund.paymentId },
+    meta: { uid: refund.uid, paymentId: refund.paymentId, ...(merchant !== null ? { merchantId: merchant } : {}) },
     postings: [
       { account: from, side: "debit", amount: refund.amount },
       { account: accounts.clearing(refund.provider, refund.currency), side: "credit", amount: refund.amount },

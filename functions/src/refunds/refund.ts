@@ -4,9 +4,10 @@
 // (a Daraja Reversal of the whole M-Pesa payment, or a payout to the number that paid), outside any
 // transaction. The provider's result (outcome.ts) moves the money; a refund whose result does not
 // come is asked about again (requery.ts) and never released by time.
-import { Timestamp, type WriteBatch } from "firebase-admin/firestore";
+import { Timestamp, type Firestore, type WriteBatch } from "firebase-admin/firestore";
 import { logger } from "firebase-functions/logger";
 
+import { CHECKOUTS } from "../commerce/collections.js";
 import type { Caller } from "../core/callable.js";
 import { AppError } from "../core/errors.js";
 import { commitOptimistically, versionOf } from "../core/optimistic.js";
@@ -90,6 +91,7 @@ function newRefund(
   payment: PaymentRecord,
   method: RefundMethod,
   at: Timestamp,
+  merchantId: string | null,
 ): RefundRecord {
   return {
     paymentId: input.paymentId,
@@ -107,6 +109,7 @@ function newRefund(
     paymentReceipt: payment.receipt,
     entryId: refundId,
     holdsWallet: payment.purpose === "wallet-topup",
+    merchantId,
     state: "sending",
     providerReference: null,
     receipt: null,
@@ -141,6 +144,12 @@ function stageHold(plan: PlannedMovement, batch: WriteBatch, refund: RefundRecor
       { available },
     );
   }
+}
+
+/** The shop a payment bought from: its checkout's merchant, for a shop order; else null. */
+async function merchantOf(db: Firestore, payment: PaymentRecord): Promise<string | null> {
+  if (payment.purpose !== "order" || payment.checkoutId === undefined) return null;
+  return (await CHECKOUTS.ref(db).doc(payment.checkoutId).get()).data()?.merchantId ?? null;
 }
 
 interface Recorded {
@@ -201,7 +210,7 @@ async function recordRefund(
     }
     const method = chooseMethod(payment, input.amount, totals, deps);
     const at = Timestamp.fromMillis(now());
-    const refund = newRefund(input, caller, refundId, payment, method, at);
+    const refund = newRefund(input, caller, refundId, payment, method, at, await merchantOf(db, payment));
     const plan = refund.holdsWallet ? await planMovement(db, refundMovement(refund), now) : undefined;
     const version = versionOf([...base, ...(plan?.snapshots ?? [])]);
     const batch = db.batch();

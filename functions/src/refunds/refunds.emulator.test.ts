@@ -190,14 +190,26 @@ describe("refunds: never more than was paid", () => {
       refundedAmount: 600_00,
       pendingAmount: 0,
     });
-    // An order is not booked when collected: its refund posts the provider's side from sales.
+    // The order's sale credited the shop's account: its refund is paid back from there.
     expect(await readEntry(db, refund?.refundId ?? "")).toMatchObject({
       kind: "refund",
       status: "posted",
       postings: [
-        expect.objectContaining({ accountId: "@clearing:sales:KES", side: "debit", amount: 600_00 }),
+        expect.objectContaining({ accountId: "merchant:testshop:KES", side: "debit", amount: 600_00 }),
         expect.objectContaining({ accountId: "@clearing:mpesa:KES", side: "credit", amount: 600_00 }),
       ],
+    });
+    expect(await refundDoc(refund?.refundId ?? "")).toMatchObject({ merchantId: "testshop" });
+    // The same account the sale credited (fulfilment's sale:{paymentId}).
+    const sale = await eventually(
+      () => readEntry(db, `sale:${paymentId}`).catch(() => undefined),
+      (entry) => entry?.status === "posted",
+    );
+    expect(sale).toMatchObject({
+      status: "posted",
+      postings: expect.arrayContaining([
+        expect.objectContaining({ accountId: "merchant:testshop:KES", side: "credit", amount: 1_000_00 }),
+      ]),
     });
   });
 
@@ -372,7 +384,7 @@ describe("refunds of ioTec payments", () => {
     expect(await readEntry(db, view.refundId)).toMatchObject({
       status: "posted",
       postings: [
-        expect.objectContaining({ accountId: "@clearing:sales:UGX", amount: 4_000 }),
+        expect.objectContaining({ accountId: "merchant:testshop:UGX", side: "debit", amount: 4_000 }),
         expect.objectContaining({ accountId: "@clearing:iotec:UGX", amount: 4_000 }),
       ],
     });
