@@ -15,7 +15,10 @@ import {
   paidEntry,
   seedCompetitions,
 } from "../../../tests/support/entries.js";
-import { adminDb, paymentDoc, paymentEvents, waitForStatus } from "../../../tests/support/firestore.js";
+import { adminDb, eventually, paymentDoc, paymentEvents, waitForStatus } from "../../../tests/support/firestore.js";
+import { readEntry } from "../ledger/journal.js";
+import { paymentSchema } from "../payments/records.js";
+import { bookEntryFee, entryFeeEntryId } from "./fees.js";
 
 beforeAll(seedCompetitions);
 
@@ -49,6 +52,31 @@ describe("createPayment for an entry: the server's fee", () => {
       currency: "KES",
       status: "succeeded",
     });
+  });
+
+  it("books the fee once: the provider's clearing account debited, Malipo's entry revenue credited", async () => {
+    const { paymentId } = await paidEntry();
+    const booked = await eventually(
+      () => readEntry(adminDb(), entryFeeEntryId(paymentId)).catch(() => undefined),
+      (found) => found?.status === "posted",
+    );
+    expect(booked).toMatchObject({
+      kind: "entry-fee",
+      reference: paymentId,
+      postings: [
+        expect.objectContaining({ accountId: "@clearing:mpesa:KES", side: "debit", amount: OPEN_FEE_KES }),
+        expect.objectContaining({ accountId: "@revenue:entries:KES", side: "credit", amount: OPEN_FEE_KES }),
+      ],
+    });
+    // The settlement delivered again (3 times at once): the same entry, nothing more.
+    const after = paymentSchema.parse(await paymentDoc(paymentId));
+    await Promise.all(
+      Array.from({ length: 3 }, () =>
+        bookEntryFee(adminDb(), { paymentId, before: undefined, after, eventId: "again" }),
+      ),
+    );
+    const again = await readEntry(adminDb(), entryFeeEntryId(paymentId));
+    expect(again).toEqual(booked);
   });
 
   it.each([

@@ -7,9 +7,9 @@
 // available = balance - pendingDebits; held credits are not spendable either until posted.
 //
 // User accounts (wallets, points) never go below zero unless a movement says it may (a points
-// clawback). Platform accounts (clearing, fees, points liability, rewards, suspense) may, and are
-// touched by every movement of their kind, so they are sharded: each movement adds to one random
-// shard document, and their balance is the sum of the shards.
+// clawback). Platform accounts (clearing, fees, points liability, rewards, suspense, revenue) may,
+// and are touched by every movement of their kind, so they are sharded: each movement adds to one
+// random shard document, and their balance is the sum of the shards.
 //
 // A merchant's account (merchant:{merchantId}:{currency}) is what Malipo owes a shop for its
 // settled sales. It is kept like a user account (read, checked, compare-and-set), owned by
@@ -28,6 +28,7 @@ export const ACCOUNT_KINDS = [
   "rewards",
   "suspense",
   "merchant",
+  "revenue",
 ] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
@@ -81,6 +82,13 @@ export const accounts = {
   suspense: (currency: Currency): Account => ({
     id: `@suspense:${currency}`,
     kind: "suspense",
+    currency,
+    owner: PLATFORM,
+  }),
+  /** What Malipo itself earns from a kind of sale (contest entry fees: "entries"). */
+  revenue: (source: string, currency: Currency): Account => ({
+    id: `@revenue:${source}:${currency}`,
+    kind: "revenue",
     currency,
     owner: PLATFORM,
   }),

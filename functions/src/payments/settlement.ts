@@ -10,6 +10,7 @@ import { logger } from "firebase-functions/logger";
 
 import { fulfilOrder } from "../commerce/fulfil.js";
 import { issueEntryCode } from "../entries/codes.js";
+import { bookEntryFee } from "../entries/fees.js";
 import { mailPayer } from "../notifications/payment-mail.js";
 import { countStatusChange } from "../operations/reports/analytics.js";
 import { creditTopUp } from "../wallet/top-up.js";
@@ -32,6 +33,7 @@ export interface SettlementHandler {
 export const SETTLEMENT_HANDLERS: readonly SettlementHandler[] = [
   { name: "payer-mail", purposes: "every", handle: mailPayer },
   { name: "entry-code", purposes: ["entry"], handle: (db, change) => issueEntryCode(db, change) },
+  { name: "entry-fee", purposes: ["entry"], handle: (db, change) => bookEntryFee(db, change) },
   { name: "wallet-credit", purposes: ["wallet-topup"], handle: creditTopUp },
   { name: "order-fulfilment", purposes: ["order"], handle: fulfilOrder },
   // Operations analytics (operations/reports/analytics.ts): every payment's creation and final status.

@@ -2,7 +2,8 @@
 // (outcome.ts) and its re-queries (requery.ts).
 import type { Firestore } from "firebase-admin/firestore";
 
-import { accounts } from "../ledger/accounts.js";
+import { ENTRY_REVENUE } from "../entries/fees.js";
+import { accounts, type Account } from "../ledger/accounts.js";
 import type { Movement } from "../ledger/journal.js";
 import type { PaymentRefundSummary } from "../payments/records.js";
 import type { PayoutProvider, ReversalProvider } from "../providers/payouts.js";
@@ -36,30 +37,38 @@ export function isRefundId(id: string): boolean {
 
 /**
  * Where a payment's money sits for a purpose that is not booked in the ledger when it is
- * collected (paid entries): a refund of one credits the provider's clearing account against this,
- * so the provider's side of the ledger stays right.
+ * collected (a till's mobile-money sale, and orders and entries paid before they were booked): a
+ * refund of one credits the provider's clearing account against this, so the provider's side of
+ * the ledger stays right.
  */
 export const SALES_COUNTERPARTY = "sales";
+
+type RefundedFrom = Pick<RefundRecord, "holdsWallet" | "merchantId" | "purpose" | "uid" | "currency">;
+
+/**
+ * The account a refund takes the money back from: the one its payment credited. A top-up's
+ * wallet; a shop order's merchant account (its sale, `sale:{paymentId}`); an entry's revenue
+ * account (`entry-fee:{paymentId}`); else the sales account.
+ */
+function refundedFrom(refund: RefundedFrom): Account {
+  if (refund.holdsWallet) return accounts.wallet(refund.uid, refund.currency);
+  if (refund.merchantId) return accounts.merchant(refund.merchantId, refund.currency);
+  if (refund.purpose === "entry") return accounts.revenue(ENTRY_REVENUE, refund.currency);
+  return accounts.clearing(SALES_COUNTERPARTY, refund.currency);
+}
 
 /**
  * The refund's ledger movement. A top-up's refund holds the payer's wallet (the money the top-up
  * credited goes back out): posted when the provider confirms, voided on a definite failure. Any
- * other purpose posts the same shape on confirmation only: a shop order's from the merchant's
- * account, which its sale credited (it may go below zero, the merchant then owing Malipo, say when
- * an order is refunded before it was booked), and a paid entry's from the sales account.
+ * other purpose posts the same shape on confirmation only, from the account the payment credited
+ * (refundedFrom). A merchant's account may go below zero by it, the merchant then owing Malipo
+ * (an order refunded before its sale was booked): the provider already sent the money back.
  */
 export function refundMovement(
-  refund: Pick<
-    RefundRecord,
-    "entryId" | "holdsWallet" | "merchantId" | "uid" | "paymentId" | "provider" | "currency" | "amount"
-  >,
+  refund: RefundedFrom & Pick<RefundRecord, "entryId" | "paymentId" | "provider" | "amount">,
 ): Movement {
-  const merchant = refund.holdsWallet ? null : (refund.merchantId ?? null);
-  const from = refund.holdsWallet
-    ? accounts.wallet(refund.uid, refund.currency)
-    : merchant !== null
-      ? accounts.merchant(merchant, refund.currency)
-      : accounts.clearing(SALES_COUNTERPARTY, refund.currency);
+  const from = refundedFrom(refund);
+  const merchant = from.kind === "merchant" ? (refund.merchantId ?? null) : null;
   return {
     id: refund.entryId,
     kind: "refund",
