@@ -20,6 +20,7 @@ import { logger } from "firebase-functions/logger";
 import { getAllOf } from "../core/collections.js";
 import { commitOptimistically, versionOf } from "../core/optimistic.js";
 import { accounts } from "../ledger/accounts.js";
+import { collectedMovement } from "../ledger/collected.js";
 import { planMovement, type Movement } from "../ledger/journal.js";
 import { mailRef } from "../notifications/payment-mail.js";
 import { ALERTS } from "../payments/collections.js";
@@ -57,17 +58,16 @@ export function saleMovement(
   checkout: { checkoutId: string; merchantId: string },
 ): Movement | undefined {
   if (payment.amount <= 0) return undefined;
-  return {
-    id: saleEntryId(paymentId),
-    kind: "sale",
-    // The payment, not the provider's receipt: every attempt must build the identical movement.
-    reference: paymentId,
-    meta: { paymentId, checkoutId: checkout.checkoutId, merchantId: checkout.merchantId },
-    postings: [
-      { account: accounts.clearing(payment.provider, payment.currency), side: "debit", amount: payment.amount },
-      { account: accounts.merchant(checkout.merchantId, payment.currency), side: "credit", amount: payment.amount },
-    ],
-  };
+  return collectedMovement(
+    {
+      id: saleEntryId(paymentId),
+      kind: "sale",
+      meta: { paymentId, checkoutId: checkout.checkoutId, merchantId: checkout.merchantId },
+    },
+    paymentId,
+    payment,
+    accounts.merchant(checkout.merchantId, payment.currency),
+  );
 }
 
 export async function fulfilOrder(db: Firestore, change: StatusChange): Promise<void> {

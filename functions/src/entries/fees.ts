@@ -7,6 +7,7 @@
 import type { Firestore } from "firebase-admin/firestore";
 
 import { accounts } from "../ledger/accounts.js";
+import { collectedMovement } from "../ledger/collected.js";
 import { postEntry, type Movement } from "../ledger/journal.js";
 import type { PaymentRecord } from "../payments/records.js";
 import type { StatusChange } from "../payments/settlement.js";
@@ -22,17 +23,16 @@ export function entryFeeMovement(
   paymentId: string,
   payment: Pick<PaymentRecord, "amount" | "currency" | "provider" | "competitionId">,
 ): Movement {
-  return {
-    id: entryFeeEntryId(paymentId),
-    kind: "entry-fee",
-    // The payment, not the provider's receipt: every delivery must build the identical movement.
-    reference: paymentId,
-    meta: { paymentId, ...(payment.competitionId ? { competitionId: payment.competitionId } : {}) },
-    postings: [
-      { account: accounts.clearing(payment.provider, payment.currency), side: "debit", amount: payment.amount },
-      { account: accounts.revenue(ENTRY_REVENUE, payment.currency), side: "credit", amount: payment.amount },
-    ],
-  };
+  return collectedMovement(
+    {
+      id: entryFeeEntryId(paymentId),
+      kind: "entry-fee",
+      meta: { paymentId, ...(payment.competitionId ? { competitionId: payment.competitionId } : {}) },
+    },
+    paymentId,
+    payment,
+    accounts.revenue(ENTRY_REVENUE, payment.currency),
+  );
 }
 
 /** The settlement handler: books a succeeded entry payment's fee, once. */
