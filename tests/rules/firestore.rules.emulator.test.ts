@@ -598,7 +598,7 @@ afterAll(async () => {
   await env.cleanup();
 });
 
-const clients: Record<Role, () => RulesTestContext> = {
+const contexts: Record<Role, () => RulesTestContext> = {
   unauthenticated: () => env.unauthenticatedContext(),
   owner: () => env.authenticatedContext(OWNER),
   "other user": () => env.authenticatedContext(OTHER),
@@ -606,6 +606,25 @@ const clients: Record<Role, () => RulesTestContext> = {
   judge: () => env.authenticatedContext(JUDGE),
   "judge of another competition": () => env.authenticatedContext(OTHER_JUDGE),
 };
+
+/**
+ * One client per role for the whole file: each context is a Firebase app with its own Firestore
+ * connection, and opening one per cell made the matrix's 2,592 cells spend most of their time
+ * connecting. Every read goes to the emulator (no offline cache), so cells stay independent.
+ */
+const opened = new Map<Role, RulesTestContext>();
+const clients = Object.fromEntries(
+  (Object.keys(contexts) as Role[]).map((role) => [
+    role,
+    () => {
+      const existing = opened.get(role);
+      if (existing) return existing;
+      const context = contexts[role]();
+      opened.set(role, context);
+      return context;
+    },
+  ]),
+) as Record<Role, () => RulesTestContext>;
 
 function parentOf(docPath: string): string {
   return docPath.slice(0, docPath.lastIndexOf("/"));
