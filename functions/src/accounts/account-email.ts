@@ -22,3 +22,8 @@ export async function emailDrift(db: Firestore, uid: string, authEmail: string, 
   }
   return recorded === undefined || recorded.email === email ? undefined : recorded.email;
 }
+
+/** The address Malipo confirmed for the account, or Auth's when it has not recorded one yet. */
+export async function confirmedEmail(db: Firestore, uid: string, authEmail: string): Promise<string> {
+  return (await ACCOUNT_EMAILS.ref(db).doc(uid).get()).data()?.email ?? normalizeEmail(authEmail);
+}

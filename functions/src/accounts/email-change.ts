@@ -18,7 +18,7 @@ import { enforceRateLimits } from "../core/rate-limit.js";
 import { message } from "../notifications/templates.js";
 import { constantTimeEqual, hashCode, newMailedCode } from "../shared/hashing.js";
 import { requireStepUp } from "../twofactor/step-up.js";
-import { normalizeEmail } from "./account-email.js";
+import { confirmedEmail, normalizeEmail } from "./account-email.js";
 import type { AccountUser } from "./devices.js";
 import { ACCOUNT_EMAILS, EMAIL_CHANGES, type EmailChangeRecord } from "./collections.js";
 import type { ConfirmEmailChangeInput, RequestEmailChangeInput } from "./schemas.js";
@@ -44,12 +44,6 @@ export interface EmailChangeView {
   readonly email: string;
   /** epoch ms */
   readonly expiresAt: number;
-}
-
-/** The address Malipo confirmed for the account, or Auth's when it has not recorded one yet. */
-async function confirmedEmail(db: Firestore, uid: string, authEmail: string | undefined) {
-  const recorded = (await ACCOUNT_EMAILS.ref(db).doc(uid).get()).data()?.email;
-  return recorded ?? (authEmail === undefined ? undefined : normalizeEmail(authEmail));
 }
 
 export async function requestEmailChange(
@@ -89,7 +83,7 @@ export async function requestEmailChange(
   const { code, salt, hash } = newMailedCode();
   const record: EmailChangeRecord = {
     uid: caller.uid,
-    from: current ?? normalizeEmail(user.email),
+    from: current,
     to: email,
     status: "pending",
     hash,
